@@ -1,0 +1,334 @@
+//! `Contract::builder`: Rust types in, one checked contract document out.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value;
+
+use frameproof_naming::{conventional_route, HttpMethod, Template};
+
+use crate::check::Problem;
+use crate::defs::{apply_renames, Generators};
+use crate::document::{ActionSpec, Contract, Deprecation, ErrorSpec, EventSpec, Scope, FORMAT_VERSION};
+use crate::envelope::Envelope;
+use crate::errors::standard_errors;
+use crate::pointer;
+use crate::rest::{join_path, RestRoute};
+use crate::schema_walk::object_fields;
+use crate::traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
+use crate::transport::Transport;
+
+/// Contract-level mistakes found by [`ContractBuilder::build`]; each names where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the contract has {} problem(s):", self.problems.len())?;
+        for p in &self.problems {
+            writeln!(f, "  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+struct PendingAction {
+    meta: ActionMeta,
+    type_name: &'static str,
+    payload: Value,
+    response: Value,
+}
+
+struct PendingEvent {
+    meta: EventMeta,
+    type_name: &'static str,
+    data: Value,
+}
+
+pub struct ContractBuilder {
+    name: String,
+    version: String,
+    description: String,
+    default_since: String,
+    transport: Transport,
+    envelope: Envelope,
+    errors: BTreeMap<String, ErrorSpec>,
+    actions: Vec<PendingAction>,
+    events: Vec<PendingEvent>,
+    generators: Generators,
+}
+
+impl Contract {
+    /// Starts a contract with the standard error table, the frameproof envelope and default
+    /// transport settings (`/ws`, `/api`, token in the query, 30 s / 10 s heartbeat).
+    pub fn builder(name: impl Into<String>, version: impl Into<String>) -> ContractBuilder {
+        ContractBuilder {
+            name: name.into(),
+            version: version.into(),
+            description: String::new(),
+            default_since: "1.0.0".into(),
+            transport: Transport::default(),
+            envelope: Envelope::frameproof(),
+            errors: standard_errors(),
+            actions: Vec::new(),
+            events: Vec::new(),
+            generators: Generators::new(),
+        }
+    }
+}
+
+impl ContractBuilder {
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// The `since` of items whose derive does not say (default `1.0.0`).
+    pub fn default_since(mut self, version: impl Into<String>) -> Self {
+        self.default_since = version.into();
+        self
+    }
+
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Changes the transport settings in place.
+    pub fn configure_transport(mut self, f: impl FnOnce(&mut Transport)) -> Self {
+        f(&mut self.transport);
+        self
+    }
+
+    pub fn envelope(mut self, envelope: Envelope) -> Self {
+        self.envelope = envelope;
+        self
+    }
+
+    /// Adds (or overrides) an error code with its HTTP status.
+    pub fn error(mut self, code: impl Into<String>, status: u16, description: impl Into<String>) -> Self {
+        let code = code.into();
+        let rpc_code = self.errors.get(&code).and_then(|e| e.rpc_code);
+        self.errors.insert(
+            code,
+            ErrorSpec {
+                status,
+                description: description.into(),
+                any_action: false,
+                rpc_code,
+            },
+        );
+        self
+    }
+
+    /// Adds (or overrides) an error code with every detail.
+    pub fn error_spec(mut self, code: impl Into<String>, spec: ErrorSpec) -> Self {
+        self.errors.insert(code.into(), spec);
+        self
+    }
+
+    pub fn action<A: Action>(mut self) -> Self {
+        let payload = self.generators.input::<A>();
+        let response = self.generators.output::<A::Response>();
+        self.actions.push(PendingAction {
+            meta: A::META,
+            type_name: std::any::type_name::<A>(),
+            payload,
+            response,
+        });
+        self
+    }
+
+    pub fn event<E: Event>(mut self) -> Self {
+        let data = self.generators.output::<E>();
+        self.events.push(PendingEvent {
+            meta: E::META,
+            type_name: std::any::type_name::<E>(),
+            data,
+        });
+        self
+    }
+
+    /// Generates the schemas, resolves the REST mapping, derives the frame schemas, and checks
+    /// the whole document ([`Contract::check`]).
+    pub fn build(self) -> Result<Contract, BuildError> {
+        let merged = self.generators.finish();
+        let mut problems = merged.problems;
+        let defs = merged.defs;
+
+        let mut events = BTreeMap::new();
+        let mut event_types: BTreeMap<&str, &str> = BTreeMap::new();
+        for e in &self.events {
+            let at = pointer::push("/events", e.meta.name);
+            if let Some(first) = event_types.insert(e.meta.name, e.type_name) {
+                problems.push(Problem::new(
+                    at,
+                    format!(
+                        "two events are named `{}`: `{first}` and `{}`; event names must be unique",
+                        e.meta.name, e.type_name
+                    ),
+                ));
+                continue;
+            }
+            events.insert(
+                e.meta.name.to_owned(),
+                EventSpec {
+                    description: e.meta.description.to_owned(),
+                    since: e.meta.since.unwrap_or(&self.default_since).to_owned(),
+                    deprecated: e.meta.deprecated.map(deprecation),
+                    data: e.data.clone(),
+                    scope: match e.meta.scope {
+                        ScopeMeta::Tenant => Scope::Tenant,
+                        ScopeMeta::Topic(p) => Scope::Topic {
+                            pattern: p.to_owned(),
+                        },
+                        ScopeMeta::Connection => Scope::Connection,
+                    },
+                },
+            );
+        }
+
+        let mut actions = BTreeMap::new();
+        let mut action_types: BTreeMap<&str, &str> = BTreeMap::new();
+        for a in &self.actions {
+            let at = pointer::push("/actions", a.meta.name);
+            if let Some(first) = action_types.insert(a.meta.name, a.type_name) {
+                problems.push(Problem::new(
+                    at,
+                    format!(
+                        "two actions are named `{}`: `{first}` and `{}`; action names must be unique",
+                        a.meta.name, a.type_name
+                    ),
+                ));
+                continue;
+            }
+            for emitted in a.meta.emits {
+                if !event_types.contains_key(emitted) {
+                    problems.push(Problem::new(
+                        pointer::push(&at, "emits"),
+                        format!(
+                            "`{}` emits `{emitted}`, but no event of that name is registered: \
+                             add `.event::<{emitted}>()` to the builder",
+                            a.meta.name
+                        ),
+                    ));
+                }
+            }
+            let mut payload = a.payload.clone();
+            apply_renames(&mut payload, &merged.input_renames);
+            let rest = match route(&a.meta, &self.transport.rest.base_path, &payload, &defs) {
+                Ok(r) => r,
+                Err(msg) => {
+                    problems.push(Problem::new(pointer::push(&at, "rest"), msg));
+                    None
+                }
+            };
+            actions.insert(
+                a.meta.name.to_owned(),
+                ActionSpec {
+                    description: a.meta.description.to_owned(),
+                    since: a.meta.since.unwrap_or(&self.default_since).to_owned(),
+                    deprecated: a.meta.deprecated.map(deprecation),
+                    payload,
+                    response: a.response.clone(),
+                    errors: a.meta.errors.iter().map(|s| (*s).to_owned()).collect(),
+                    emits: a.meta.emits.iter().map(|s| (*s).to_owned()).collect(),
+                    websocket: a.meta.websocket,
+                    rest,
+                },
+            );
+        }
+
+        let frames = match crate::frames::derive(&self.envelope, &actions, &events, &self.errors) {
+            Ok(f) => f,
+            Err(msg) => {
+                problems.push(Problem::new("/envelope", msg));
+                crate::document::FrameSchemas {
+                    client: Value::Bool(true),
+                    server: Value::Bool(true),
+                }
+            }
+        };
+        let mut contract = Contract {
+            frameproof: FORMAT_VERSION.to_owned(),
+            name: self.name,
+            version: self.version,
+            description: self.description,
+            fingerprint: String::new(),
+            transport: self.transport,
+            envelope: self.envelope,
+            errors: self.errors,
+            actions,
+            events,
+            defs,
+            frames,
+        };
+        contract.fingerprint = contract.compute_fingerprint();
+        for p in contract.check() {
+            if !problems.contains(&p) {
+                problems.push(p);
+            }
+        }
+        if problems.is_empty() {
+            Ok(contract)
+        } else {
+            Err(BuildError { problems })
+        }
+    }
+}
+
+fn deprecation(d: DeprecationMeta) -> Deprecation {
+    Deprecation {
+        since: d.since.map(str::to_owned),
+        note: d.note.to_owned(),
+    }
+}
+
+/// Resolves an action's REST route: the convention, with the derive's overrides applied, under
+/// the base path; path parameters from the template, query parameters (GET, DELETE) from the
+/// payload's other fields.
+fn route(
+    meta: &ActionMeta,
+    base_path: &str,
+    payload: &Value,
+    defs: &BTreeMap<String, Value>,
+) -> Result<Option<RestRoute>, String> {
+    let convention = conventional_route(meta.name);
+    let (method, path) = match meta.rest {
+        RestMeta::Disabled => return Ok(None),
+        RestMeta::Conventional => (convention.method, convention.path),
+        RestMeta::Override { method, path } => {
+            let method = match method {
+                Some(m) => m.parse::<HttpMethod>()?,
+                None => convention.method,
+            };
+            (method, path.map(str::to_owned).unwrap_or(convention.path))
+        }
+    };
+    let path = join_path(base_path, &path);
+    let template = Template::parse(&path).map_err(|e| e.to_string())?;
+    let path_params: Vec<String> = template.params().map(str::to_owned).collect();
+    let query_params = if method.has_body() {
+        Vec::new()
+    } else {
+        object_fields(payload, defs)
+            .map(|fields| {
+                fields
+                    .into_keys()
+                    .filter(|f| !path_params.contains(f))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok(Some(RestRoute {
+        method,
+        path,
+        path_params,
+        query_params,
+        body: method.has_body(),
+    }))
+}

@@ -1,0 +1,282 @@
+//! Envelope profiles: where, in a frame, the correlation id, the action, the payload, the
+//! result, the error and the event live.
+//!
+//! Every profile resolves to the same layout of JSON pointers, stored in the contract, so a
+//! reader never needs to know the profile by name. `frameproof` and `jsonrpc` are presets;
+//! `custom` describes an existing JSON-over-WebSocket protocol without new code.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::document::Direction;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// `frameproof`, `jsonrpc` or `custom`: informative; the layout below is what counts.
+    pub profile: String,
+    pub request: RequestShape,
+    pub response: ResponseShape,
+    pub event: EventShape,
+    /// Control frames: heartbeat, subscriptions, authentication.
+    #[serde(default)]
+    pub control: Vec<ControlFrame>,
+}
+
+/// Where a request's parts live. Pointers are RFC 6901 JSON pointers into the frame; the empty
+/// pointer is the whole frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestShape {
+    pub id: String,
+    /// The schema of a correlation id.
+    pub id_schema: Value,
+    pub action: String,
+    pub payload: String,
+    /// Members with a fixed value (`{"/jsonrpc": "2.0"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseShape {
+    pub id: String,
+    /// A member that says ok or error; without it, the presence of `data` or `error` decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusField>,
+    pub data: String,
+    pub error: String,
+    /// Pointers relative to the error object.
+    pub error_code: String,
+    pub error_message: String,
+    pub error_details: String,
+    pub error_code_type: ErrorCodeType,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusField {
+    pub pointer: String,
+    pub ok: Value,
+    pub error: Value,
+}
+
+/// Whether error codes travel as the contract's names (`"not_found"`) or as numbers (JSON-RPC,
+/// through each error's `rpc_code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCodeType {
+    Name,
+    Number,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventShape {
+    pub name: String,
+    pub data: String,
+    /// Where a tenant-scoped event carries its tenant id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// Where a topic event carries its topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Optional members any event may carry (e.g. `/trace_id`), with their schemas.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub optional: BTreeMap<String, Value>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, Value>,
+}
+
+/// A control frame: recognised by the members in `when`, checked against `schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlFrame {
+    pub kind: ControlKind,
+    pub direction: Direction,
+    /// Pointer → value that identifies this frame (`{"/type": "ping"}`).
+    pub when: BTreeMap<String, Value>,
+    /// The whole frame's schema.
+    pub schema: Value,
+    /// Where a subscribe/unsubscribe frame lists its topics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topics: Option<String>,
+    /// Where an auth frame carries its token (redacted in recordings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlKind {
+    Ping,
+    Pong,
+    Subscribe,
+    Unsubscribe,
+    Subscribed,
+    Unsubscribed,
+    Auth,
+    Authenticated,
+}
+
+impl ControlFrame {
+    /// A `{"type": "<kind>", ...}` frame with the given extra required members.
+    pub fn typed(
+        kind: ControlKind,
+        direction: Direction,
+        type_value: &str,
+        extra: &[(&str, Value)],
+    ) -> ControlFrame {
+        let mut properties = serde_json::Map::new();
+        properties.insert("type".into(), json!({ "const": type_value }));
+        // An optional id lets a client correlate an error answer with its control frame.
+        properties.insert("id".into(), json!({ "type": ["string", "integer", "null"] }));
+        let mut required = vec![Value::String("type".into())];
+        let mut topics = None;
+        let mut token = None;
+        for (name, schema) in extra {
+            properties.insert((*name).into(), schema.clone());
+            required.push(Value::String((*name).into()));
+            match *name {
+                "topics" => topics = Some(format!("/{name}")),
+                "token" => token = Some(format!("/{name}")),
+                _ => {}
+            }
+        }
+        ControlFrame {
+            kind,
+            direction,
+            when: [("/type".to_owned(), Value::String(type_value.into()))]
+                .into_iter()
+                .collect(),
+            schema: json!({
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": false,
+            }),
+            topics,
+            token,
+        }
+    }
+}
+
+fn topic_list() -> Value {
+    json!({ "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 })
+}
+
+/// The `{"type": ...}` control frames shared by the frameproof profile and many home-grown
+/// protocols: ping/pong, subscribe/unsubscribe with acknowledgements, first-message auth.
+pub fn typed_control_frames() -> Vec<ControlFrame> {
+    use ControlKind::*;
+    use Direction::{Client, Server};
+    vec![
+        ControlFrame::typed(Ping, Client, "ping", &[]),
+        ControlFrame::typed(Pong, Server, "pong", &[]),
+        ControlFrame::typed(Subscribe, Client, "subscribe", &[("topics", topic_list())]),
+        ControlFrame::typed(Unsubscribe, Client, "unsubscribe", &[("topics", topic_list())]),
+        ControlFrame::typed(Subscribed, Server, "subscribed", &[("topics", topic_list())]),
+        ControlFrame::typed(Unsubscribed, Server, "unsubscribed", &[("topics", topic_list())]),
+        ControlFrame::typed(Auth, Client, "auth", &[("token", json!({"type": "string", "minLength": 1}))]),
+        ControlFrame::typed(Authenticated, Server, "authenticated", &[]),
+    ]
+}
+
+impl Envelope {
+    /// The default profile: request `{"id","action","payload"}`; response
+    /// `{"id","status":"ok","data"}` or `{"id","status":"error","error":{"code","message","details"?}}`;
+    /// event `{"event","data"}` with `org_id` for tenant events and `topic` for topic events;
+    /// `{"type": ...}` control frames.
+    pub fn frameproof() -> Envelope {
+        Envelope {
+            profile: "frameproof".into(),
+            request: RequestShape {
+                id: "/id".into(),
+                id_schema: json!({ "type": "string", "minLength": 1, "maxLength": 128 }),
+                action: "/action".into(),
+                payload: "/payload".into(),
+                constants: BTreeMap::new(),
+            },
+            response: ResponseShape {
+                id: "/id".into(),
+                status: Some(StatusField {
+                    pointer: "/status".into(),
+                    ok: json!("ok"),
+                    error: json!("error"),
+                }),
+                data: "/data".into(),
+                error: "/error".into(),
+                error_code: "/code".into(),
+                error_message: "/message".into(),
+                error_details: "/details".into(),
+                error_code_type: ErrorCodeType::Name,
+                constants: BTreeMap::new(),
+            },
+            event: EventShape {
+                name: "/event".into(),
+                data: "/data".into(),
+                tenant: Some("/org_id".into()),
+                topic: Some("/topic".into()),
+                optional: BTreeMap::new(),
+                constants: BTreeMap::new(),
+            },
+            control: typed_control_frames(),
+        }
+    }
+
+    /// JSON-RPC 2.0: `{"jsonrpc":"2.0","id","method","params"}` → `result` or
+    /// `error{code,message,data}` with numeric codes; server notifications
+    /// `{"jsonrpc":"2.0","method","params"}` are the events. No control frames: JSON-RPC
+    /// servers use WebSocket ping/pong.
+    pub fn jsonrpc() -> Envelope {
+        let version: BTreeMap<String, Value> =
+            [("/jsonrpc".to_owned(), json!("2.0"))].into_iter().collect();
+        Envelope {
+            profile: "jsonrpc".into(),
+            request: RequestShape {
+                id: "/id".into(),
+                id_schema: json!({ "type": ["string", "integer"] }),
+                action: "/method".into(),
+                payload: "/params".into(),
+                constants: version.clone(),
+            },
+            response: ResponseShape {
+                id: "/id".into(),
+                status: None,
+                data: "/result".into(),
+                error: "/error".into(),
+                error_code: "/code".into(),
+                error_message: "/message".into(),
+                error_details: "/data".into(),
+                error_code_type: ErrorCodeType::Number,
+                constants: version.clone(),
+            },
+            event: EventShape {
+                name: "/method".into(),
+                data: "/params".into(),
+                tenant: None,
+                topic: None,
+                optional: BTreeMap::new(),
+                constants: version,
+            },
+            control: Vec::new(),
+        }
+    }
+
+    /// A custom layout, starting from the frameproof profile's; change what differs.
+    pub fn custom(configure: impl FnOnce(&mut Envelope)) -> Envelope {
+        let mut envelope = Envelope::frameproof();
+        envelope.profile = "custom".into();
+        configure(&mut envelope);
+        envelope
+    }
+
+    pub fn control_frames(&self, direction: Direction) -> impl Iterator<Item = &ControlFrame> {
+        self.control.iter().filter(move |c| c.direction == direction)
+    }
+}

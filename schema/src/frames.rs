@@ -1,0 +1,295 @@
+//! Whole-frame schemas, derived from the envelope layout and the contract's items.
+//!
+//! The client schema accepts any request of a WebSocket action (the payload checked against
+//! that action's schema through `if`/`then` on the action name) or any client control frame.
+//! The server schema accepts an ok response (data matching some action's response, since a
+//! single frame does not say which request it answers), an error response with a known code,
+//! any event (data and scope members checked per event name) or a server control frame.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::document::{ActionSpec, Direction, ErrorSpec, EventSpec, FrameSchemas, Scope};
+use crate::envelope::{Envelope, ErrorCodeType};
+use crate::pointer;
+
+/// Builds object schemas by placing member schemas at JSON pointers.
+#[derive(Default)]
+struct ObjectBuilder {
+    root: Map<String, Value>,
+    whole: Vec<Value>,
+}
+
+impl ObjectBuilder {
+    fn new() -> Self {
+        ObjectBuilder::default()
+    }
+
+    /// Places `schema` at `ptr`. The empty pointer constrains the whole frame.
+    fn place(&mut self, ptr: &str, schema: Value, required: bool) -> Result<(), String> {
+        let segs = pointer::segments(ptr)?;
+        if segs.is_empty() {
+            self.whole.push(schema);
+            return Ok(());
+        }
+        place_in(&mut self.root, &segs, schema, required);
+        Ok(())
+    }
+
+    fn constants(&mut self, constants: &BTreeMap<String, Value>) -> Result<(), String> {
+        for (ptr, v) in constants {
+            self.place(ptr, json!({ "const": v }), true)?;
+        }
+        Ok(())
+    }
+
+    fn build(self) -> Value {
+        let mut obj = self.root;
+        obj.insert("type".into(), json!("object"));
+        if !self.whole.is_empty() {
+            let mut all = obj
+                .remove("allOf")
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default();
+            all.extend(self.whole);
+            obj.insert("allOf".into(), Value::Array(all));
+        }
+        Value::Object(obj)
+    }
+}
+
+fn place_in(obj: &mut Map<String, Value>, segs: &[String], schema: Value, required: bool) {
+    let Some((first, rest)) = segs.split_first() else {
+        return;
+    };
+    obj.entry("type").or_insert_with(|| json!("object"));
+    if required {
+        let req = obj.entry("required").or_insert_with(|| json!([]));
+        if let Value::Array(list) = req {
+            if !list.iter().any(|v| v == first) {
+                list.push(Value::String(first.clone()));
+            }
+        }
+    }
+    let props = obj.entry("properties").or_insert_with(|| json!({}));
+    let Value::Object(props) = props else { return };
+    if rest.is_empty() {
+        match props.get_mut(first) {
+            // two constraints on one member: both must hold
+            Some(existing) => {
+                let prev = existing.take();
+                *existing = json!({ "allOf": [prev, schema] });
+            }
+            None => {
+                props.insert(first.clone(), schema);
+            }
+        }
+    } else {
+        let child = props
+            .entry(first.clone())
+            .or_insert_with(|| json!({ "type": "object" }));
+        if let Value::Object(child) = child {
+            place_in(child, rest, schema, required);
+        }
+    }
+}
+
+/// A regex that matches the topics of a pattern such as `task:{task_id}`.
+pub(crate) fn topic_regex(pattern: &str) -> Result<String, String> {
+    let template = frameproof_naming::Template::parse(pattern).map_err(|e| e.to_string())?;
+    let mut re = String::from("^");
+    for part in template.parts() {
+        match part {
+            frameproof_naming::TemplatePart::Literal(l) => re.push_str(&regex_escape(l)),
+            frameproof_naming::TemplatePart::Param(_) => re.push_str(".+"),
+        }
+    }
+    re.push('$');
+    Ok(re)
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Derives both frame schemas. Errors name the envelope pointer that could not be used.
+pub(crate) fn derive(
+    envelope: &Envelope,
+    actions: &BTreeMap<String, ActionSpec>,
+    events: &BTreeMap<String, EventSpec>,
+    errors: &BTreeMap<String, ErrorSpec>,
+) -> Result<FrameSchemas, String> {
+    let client = client_frames(envelope, actions)?;
+    let server = server_frames(envelope, actions, events, errors)?;
+    Ok(FrameSchemas { client, server })
+}
+
+fn controls(envelope: &Envelope, direction: Direction) -> Vec<Value> {
+    envelope
+        .control_frames(direction)
+        .map(|c| c.schema.clone())
+        .collect()
+}
+
+fn client_frames(envelope: &Envelope, actions: &BTreeMap<String, ActionSpec>) -> Result<Value, String> {
+    let shape = &envelope.request;
+    let ws_actions: Vec<(&String, &ActionSpec)> =
+        actions.iter().filter(|(_, a)| a.websocket).collect();
+    let mut request = ObjectBuilder::new();
+    request.constants(&shape.constants)?;
+    request.place(&shape.id, shape.id_schema.clone(), true)?;
+    let names: Vec<Value> = ws_actions.iter().map(|(n, _)| json!(n)).collect();
+    request.place(&shape.action, json!({ "enum": names }), true)?;
+    let mut dispatch = Vec::new();
+    for (name, spec) in &ws_actions {
+        let mut when = ObjectBuilder::new();
+        when.place(&shape.action, json!({ "const": name }), true)?;
+        let mut then = ObjectBuilder::new();
+        then.place(&shape.payload, spec.payload.clone(), true)?;
+        dispatch.push(json!({ "if": when.build(), "then": then.build() }));
+    }
+    let mut request = request.build();
+    if !dispatch.is_empty() {
+        append_all_of(&mut request, dispatch);
+    }
+    let mut branches = vec![request];
+    branches.extend(controls(envelope, Direction::Client));
+    Ok(json!({ "anyOf": branches }))
+}
+
+fn append_all_of(schema: &mut Value, items: Vec<Value>) {
+    if let Value::Object(obj) = schema {
+        let all = obj.entry("allOf").or_insert_with(|| json!([]));
+        if let Value::Array(list) = all {
+            list.extend(items);
+        }
+    }
+}
+
+fn server_frames(
+    envelope: &Envelope,
+    actions: &BTreeMap<String, ActionSpec>,
+    events: &BTreeMap<String, EventSpec>,
+    errors: &BTreeMap<String, ErrorSpec>,
+) -> Result<Value, String> {
+    let shape = &envelope.response;
+    let mut branches = Vec::new();
+
+    // ok response: data matches one of the WebSocket actions' response schemas
+    let mut responses: Vec<Value> = Vec::new();
+    for spec in actions.values().filter(|a| a.websocket) {
+        if !responses.contains(&spec.response) {
+            responses.push(spec.response.clone());
+        }
+    }
+    let mut ok = ObjectBuilder::new();
+    ok.constants(&shape.constants)?;
+    ok.place(&shape.id, envelope.request.id_schema.clone(), true)?;
+    if let Some(status) = &shape.status {
+        ok.place(&status.pointer, json!({ "const": status.ok }), true)?;
+    }
+    ok.place(&shape.data, json!({ "anyOf": responses }), true)?;
+    branches.push(ok.build());
+
+    // error response: id may be null when the request could not be read
+    let codes: Vec<Value> = match shape.error_code_type {
+        ErrorCodeType::Name => errors.keys().map(|c| json!(c)).collect(),
+        ErrorCodeType::Number => errors.values().filter_map(|e| e.rpc_code).map(|c| json!(c)).collect(),
+    };
+    let code_type = match shape.error_code_type {
+        ErrorCodeType::Name => "string",
+        ErrorCodeType::Number => "integer",
+    };
+    let mut error_obj = ObjectBuilder::new();
+    error_obj.place(&shape.error_code, json!({ "type": code_type, "enum": codes }), true)?;
+    error_obj.place(&shape.error_message, json!({ "type": "string" }), true)?;
+    if !shape.error_details.is_empty() {
+        error_obj.place(&shape.error_details, json!(true), false)?;
+    }
+    let mut err = ObjectBuilder::new();
+    err.constants(&shape.constants)?;
+    err.place(
+        &shape.id,
+        json!({ "anyOf": [envelope.request.id_schema.clone(), { "type": "null" }] }),
+        true,
+    )?;
+    if let Some(status) = &shape.status {
+        err.place(&status.pointer, json!({ "const": status.error }), true)?;
+    }
+    err.place(&shape.error, error_obj.build(), true)?;
+    branches.push(err.build());
+
+    // events
+    if !events.is_empty() {
+        let ev = &envelope.event;
+        let mut frame = ObjectBuilder::new();
+        frame.constants(&ev.constants)?;
+        let names: Vec<Value> = events.keys().map(|n| json!(n)).collect();
+        frame.place(&ev.name, json!({ "enum": names }), true)?;
+        for (ptr, schema) in &ev.optional {
+            frame.place(ptr, schema.clone(), false)?;
+        }
+        let mut dispatch = Vec::new();
+        for (name, spec) in events {
+            let mut when = ObjectBuilder::new();
+            when.place(&ev.name, json!({ "const": name }), true)?;
+            let mut then = ObjectBuilder::new();
+            then.place(&ev.data, spec.data.clone(), true)?;
+            match &spec.scope {
+                Scope::Tenant => {
+                    if let Some(t) = &ev.tenant {
+                        then.place(t, json!({ "type": "string", "minLength": 1 }), true)?;
+                    }
+                }
+                Scope::Topic { pattern } => {
+                    if let Some(t) = &ev.topic {
+                        then.place(t, json!({ "type": "string", "pattern": topic_regex(pattern)? }), true)?;
+                    }
+                }
+                Scope::Connection => {}
+            }
+            dispatch.push(json!({ "if": when.build(), "then": then.build() }));
+        }
+        let mut frame = frame.build();
+        append_all_of(&mut frame, dispatch);
+        branches.push(frame);
+    }
+
+    branches.extend(controls(envelope, Direction::Server));
+    Ok(json!({ "anyOf": branches }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_patterns_become_anchored_regexes() {
+        assert_eq!(topic_regex("task:{task_id}").unwrap(), "^task:.+$");
+        assert_eq!(topic_regex("a.b/{x}-y").unwrap(), "^a\\.b/.+-y$");
+        assert!(topic_regex("task:{").is_err());
+    }
+
+    #[test]
+    fn places_nested_members() {
+        let mut b = ObjectBuilder::new();
+        b.place("/a/b", json!({"type": "string"}), true).unwrap();
+        b.place("/a/c", json!({"type": "integer"}), false).unwrap();
+        assert_eq!(
+            b.build(),
+            json!({
+                "type": "object", "required": ["a"],
+                "properties": {"a": {"type": "object", "required": ["b"],
+                    "properties": {"b": {"type": "string"}, "c": {"type": "integer"}}}}
+            })
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! The frameproof contract model.
+//!
+//! A [`Contract`] is the language-neutral pivot every frameproof tool reads: actions, events,
+//! errors with their HTTP statuses, the REST mapping, the envelope profile and the transport
+//! settings, with every schema as JSON Schema 2020-12 under one shared `$defs`.
+//!
+//! Contracts are built from Rust types with [`Contract::builder`] (the `Action` and `Event`
+//! derives of the `frameproof` crate implement the traits it needs), or loaded from a
+//! `contract.json` with [`Contract::from_json_str`] / [`Contract::load`] and checked with
+//! [`Contract::check`].
+//!
+//! Where things live: `traits` (what the derives implement), `document` (the document's
+//! types), `builder` + `defs` (types → schemas), `rest` (the REST mapping), `envelope` (wire
+//! shapes), `frames` (whole-frame schemas), `check` (the document's rules), `load` (reading,
+//! writing, fingerprints), `snapshot` (keeping a checked-in document in step).
+
+mod builder;
+mod check;
+mod defs;
+mod document;
+mod envelope;
+mod errors;
+mod frames;
+mod load;
+pub mod pointer;
+mod rest;
+mod schema_walk;
+mod snapshot;
+mod traits;
+mod transport;
+
+pub use builder::{BuildError, ContractBuilder};
+pub use check::{Problem, MAX_SUPPORTED_FORMAT};
+pub use document::{
+    ActionSpec, Contract, Deprecation, Direction, ErrorSpec, EventSpec, FrameSchemas, Scope,
+    FORMAT_VERSION,
+};
+pub use envelope::{
+    ControlFrame, ControlKind, Envelope, ErrorCodeType, EventShape, RequestShape, ResponseShape,
+    StatusField,
+};
+pub use errors::standard_errors;
+pub use frameproof_naming::{HttpMethod, Template};
+pub use load::LoadError;
+pub use rest::RestRoute;
+pub use snapshot::{assert_contract_file, SnapshotOutcome};
+pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
+pub use transport::{AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, WebSocketSettings};
+
+/// Re-exported so that generated code and users name the same schemars.
+pub use schemars;

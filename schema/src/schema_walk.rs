@@ -1,0 +1,206 @@
+//! Small walks over JSON Schemas: following `$ref`s into `$defs`, renaming references, and
+//! reading the fields an object schema declares.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+pub(crate) const DEFS_PREFIX: &str = "#/$defs/";
+
+/// The def name a local `$ref` points to (`#/$defs/Task` → `Task`), unescaped.
+pub(crate) fn ref_target(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix(DEFS_PREFIX)?;
+    if name.contains('/') {
+        return None;
+    }
+    Some(percent_decode(name).replace("~1", "/").replace("~0", "~"))
+}
+
+pub(crate) fn ref_to(name: &str) -> String {
+    format!("{DEFS_PREFIX}{}", name.replace('~', "~0").replace('/', "~1"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Calls `f` with every `$ref` value in a schema, with the JSON pointer where it stands.
+pub(crate) fn for_each_ref(schema: &Value, at: &str, f: &mut dyn FnMut(&str, &str)) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let here = crate::pointer::push(at, k);
+                if k == "$ref" {
+                    if let Value::String(r) = v {
+                        f(&here, r);
+                    }
+                } else {
+                    for_each_ref(v, &here, f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                for_each_ref(v, &format!("{at}/{i}"), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites `$ref`s to renamed defs.
+pub(crate) fn rename_refs(schema: &mut Value, renames: &BTreeMap<String, String>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "$ref" {
+                    if let Value::String(r) = v {
+                        if let Some(new) = ref_target(r).and_then(|n| renames.get(&n)) {
+                            *r = ref_to(new);
+                        }
+                    }
+                } else {
+                    rename_refs(v, renames);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, renames)),
+        _ => {}
+    }
+}
+
+/// Follows `$ref` chains (at most 32 deep, so a cycle cannot hang us).
+pub(crate) fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..32 {
+        let Some(target) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_target)
+            .and_then(|n| defs.get(&n))
+        else {
+            return current;
+        };
+        current = target;
+    }
+    current
+}
+
+/// A field of an object schema, as a REST mapping needs to know it.
+#[derive(Debug, Clone)]
+pub(crate) struct Field<'a> {
+    pub required: bool,
+    pub schema: &'a Value,
+}
+
+/// The fields an object schema declares, through `$ref` and `allOf` (serde's flatten).
+/// `None` when the schema is not a plain object (an enum, a union, a scalar).
+pub(crate) fn object_fields<'a>(
+    schema: &'a Value,
+    defs: &'a BTreeMap<String, Value>,
+) -> Option<BTreeMap<String, Field<'a>>> {
+    let schema = resolve(schema, defs);
+    let obj = schema.as_object()?;
+    let is_object = obj.get("type").and_then(Value::as_str) == Some("object")
+        || obj.contains_key("properties");
+    if !is_object || obj.contains_key("oneOf") || obj.contains_key("anyOf") {
+        return None;
+    }
+    let required: Vec<&str> = obj
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut fields = BTreeMap::new();
+    if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+        for (name, s) in props {
+            fields.insert(
+                name.clone(),
+                Field {
+                    required: required.contains(&name.as_str()),
+                    schema: s,
+                },
+            );
+        }
+    }
+    if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
+        for part in all {
+            fields.extend(object_fields(part, defs)?);
+        }
+    }
+    Some(fields)
+}
+
+/// The JSON types a schema admits, through `$ref`, `anyOf`/`oneOf` and `enum`/`const`.
+/// `None` means "anything" (no type constraint found).
+pub(crate) fn json_types(schema: &Value, defs: &BTreeMap<String, Value>) -> Option<Vec<String>> {
+    let schema = resolve(schema, defs);
+    if let Some(t) = schema.get("type") {
+        return match t {
+            Value::String(s) => Some(vec![s.clone()]),
+            Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
+            _ => None,
+        };
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
+            let mut all = Vec::new();
+            for b in branches {
+                all.extend(json_types(b, defs)?);
+            }
+            return Some(all);
+        }
+    }
+    let values: Vec<&Value> = match (schema.get("enum"), schema.get("const")) {
+        (Some(Value::Array(vs)), _) => vs.iter().collect(),
+        (_, Some(c)) => vec![c],
+        _ => return None,
+    };
+    Some(
+        values
+            .into_iter()
+            .map(|v| match v {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_f64() => "number",
+                Value::Number(_) => "integer",
+                Value::String(_) => "string",
+                Value::Array(_) => "array",
+                Value::Object(_) => "object",
+            })
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// Whether a field can travel as one path segment or query value: a scalar, or (for the
+/// query) an array of scalars.
+pub(crate) fn is_scalar(schema: &Value, defs: &BTreeMap<String, Value>, allow_array: bool) -> bool {
+    match json_types(schema, defs) {
+        None => false,
+        Some(types) => types.iter().all(|t| match t.as_str() {
+            "string" | "integer" | "number" | "boolean" | "null" => true,
+            "array" if allow_array => resolve(schema, defs)
+                .get("items")
+                .is_some_and(|items| is_scalar(items, defs, false)),
+            _ => false,
+        }),
+    }
+}
