@@ -75,7 +75,10 @@ fn key_of(meta: &ParseNestedMeta) -> String {
     meta.path
         .get_ident()
         .map(|i| i.to_string())
-        .unwrap_or_else(|| quote::quote!(#meta.path).to_string())
+        .unwrap_or_else(|| {
+            let path = &meta.path;
+            quote::quote!(#path).to_string().replace(' ', "")
+        })
 }
 
 pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
