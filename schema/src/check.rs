@@ -386,6 +386,7 @@ impl Contract {
     }
 
     fn check_schemas(&self, p: &mut Vec<Problem>) {
+        let before = p.len();
         for (at, schema) in self.schemas() {
             if let Err(e) = jsonschema::draft202012::meta::validate(schema) {
                 let inner = e.instance_path().to_string();
@@ -410,7 +411,11 @@ impl Contract {
                 }
             });
         }
-        // The frame schemas must compile (patterns, formats) as a validator would use them.
+        // The frame schemas must compile (patterns, formats) as a validator would use them;
+        // after a meta-schema failure that would only repeat it.
+        if p.len() > before {
+            return;
+        }
         for (at, direction) in [
             ("/frames/client", crate::Direction::Client),
             ("/frames/server", crate::Direction::Server),

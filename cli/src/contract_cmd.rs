@@ -1,0 +1,185 @@
+//! `frameproof contract check|schema`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use frameproof::{Contract, Direction, LoadError, Problem};
+
+use crate::locate::locate;
+use crate::Outcome;
+
+#[derive(Subcommand)]
+pub enum ContractCommand {
+    /// Load a contract document and check it; exit 0 when sound, 1 with problems, 2 when unreadable.
+    Check {
+        /// The contract document (contract.json).
+        file: PathBuf,
+        /// How to print the problems.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print a standalone JSON Schema of one direction's frames, for any 2020-12 validator.
+    FrameSchema {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        direction: DirectionArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DirectionArg {
+    Client,
+    Server,
+}
+
+pub fn run(cmd: ContractCommand) -> Outcome {
+    match cmd {
+        ContractCommand::Check { file, format } => check(&file, format),
+        ContractCommand::FrameSchema { file, direction } => {
+            let contract = match load(&file) {
+                Ok((c, _)) => c,
+                Err(outcome) => return outcome,
+            };
+            let direction = match direction {
+                DirectionArg::Client => Direction::Client,
+                DirectionArg::Server => Direction::Server,
+            };
+            match serde_json::to_string_pretty(&contract.frame_schema(direction)) {
+                Ok(s) => {
+                    println!("{s}");
+                    Outcome::Fine
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Outcome::Unusable
+                }
+            }
+        }
+    }
+}
+
+/// A problem, shown against the document's text.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+struct ProblemReport {
+    message: String,
+    src: NamedSource<String>,
+    span: Option<(usize, usize)>,
+    label: String,
+}
+
+impl Diagnostic for ProblemReport {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (start, len) = self.span?;
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(self.label.clone()),
+            start,
+            len,
+        ))))
+    }
+}
+
+fn render(diag: &dyn Diagnostic) -> String {
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor());
+    if handler.render_report(&mut out, diag).is_err() {
+        out = diag.to_string();
+    }
+    out
+}
+
+fn load(file: &PathBuf) -> Result<(Contract, String), Outcome> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read the file: {e}", file.display());
+            return Err(Outcome::Unusable);
+        }
+    };
+    match Contract::from_json_str(&text, &file.display().to_string()) {
+        Ok(c) => Ok((c, text)),
+        Err(err) => {
+            let (line, column, label) = match &err {
+                LoadError::Syntax { line, column, .. } => (*line, *column, "here"),
+                LoadError::Shape { line, column, .. } => (*line, *column, "here"),
+                LoadError::Io { .. } => (0, 0, ""),
+            };
+            let offset = line_col_offset(&text, line, column);
+            let report = ProblemReport {
+                message: err.to_string(),
+                src: NamedSource::new(file.display().to_string(), text),
+                span: offset.map(|o| (o, 1)),
+                label: label.to_owned(),
+            };
+            eprint!("{}", render(&report));
+            Err(Outcome::Unusable)
+        }
+    }
+}
+
+fn line_col_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    Some((start + column.saturating_sub(1)).min(text.len().saturating_sub(1)))
+}
+
+fn check(file: &PathBuf, format: Format) -> Outcome {
+    let (contract, text) = match load(file) {
+        Ok(x) => x,
+        Err(outcome) => return outcome,
+    };
+    let problems = contract.check();
+    match format {
+        Format::Json => {
+            for p in &problems {
+                let line = serde_json::json!({ "file": file.display().to_string(), "pointer": p.pointer, "message": p.message });
+                println!("{line}");
+            }
+        }
+        Format::Human => {
+            for p in &problems {
+                print!("{}", render(&problem_report(file, &text, p)));
+            }
+            if problems.is_empty() {
+                println!(
+                    "{}: contract `{}` {} is sound ({} actions, {} events, {} errors)",
+                    file.display(),
+                    contract.name,
+                    contract.version,
+                    contract.actions.len(),
+                    contract.events.len(),
+                    contract.errors.len()
+                );
+            } else {
+                println!("{}: {} problem(s)", file.display(), problems.len());
+            }
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Fine
+    } else {
+        Outcome::Problems
+    }
+}
+
+fn problem_report(file: &PathBuf, text: &str, p: &Problem) -> ProblemReport {
+    ProblemReport {
+        message: format!("{}: {}", p.pointer, p.message),
+        src: NamedSource::new(file.display().to_string(), text.to_owned()),
+        span: locate(text, &p.pointer),
+        label: "here".into(),
+    }
+}

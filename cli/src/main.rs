@@ -1,0 +1,39 @@
+//! `frameproof`: a thin command-line layer over the library. Every command is a library call
+//! plus formatting; exit codes are 0 (fine), 1 (problems found), 2 (unusable input).
+
+mod contract_cmd;
+mod locate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "frameproof", version, about = "Turn a WebSocket-first JSON API into a contract you can prove")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with contract documents.
+    #[command(subcommand)]
+    Contract(contract_cmd::ContractCommand),
+}
+
+/// The exit codes every command uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Fine = 0,
+    Problems = 1,
+    Unusable = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Contract(cmd) => contract_cmd::run(cmd),
+    };
+    ExitCode::from(outcome as u8)
+}
