@@ -1,0 +1,11 @@
+use frameproof::{Action, Event};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, JsonSchema, Event)]
+#[event(name = "TaskUpdated", scope = "global")]
+pub struct TaskUpdated {
+    pub id: String,
+}
+
+fn main() {}
