@@ -156,13 +156,24 @@ fn client_frames(envelope: &Envelope, actions: &BTreeMap<String, ActionSpec>) ->
         then.place(&shape.payload, spec.payload.clone(), true)?;
         dispatch.push(json!({ "if": when.build(), "then": then.build() }));
     }
-    let mut request = request.build();
+    let mut branches = Vec::new();
+    // a protocol whose socket carries no requests (events only) has no request branch
     if !dispatch.is_empty() {
+        let mut request = request.build();
         append_all_of(&mut request, dispatch);
+        branches.push(request);
     }
-    let mut branches = vec![request];
     branches.extend(controls(envelope, Direction::Client));
-    Ok(json!({ "anyOf": branches }))
+    Ok(any_of(branches))
+}
+
+/// `anyOf` needs at least one branch; a direction with no frames at all accepts nothing.
+fn any_of(branches: Vec<Value>) -> Value {
+    if branches.is_empty() {
+        Value::Bool(false)
+    } else {
+        json!({ "anyOf": branches })
+    }
 }
 
 fn append_all_of(schema: &mut Value, items: Vec<Value>) {
@@ -196,8 +207,10 @@ fn server_frames(
     if let Some(status) = &shape.status {
         ok.place(&status.pointer, json!({ "const": status.ok }), true)?;
     }
-    ok.place(&shape.data, json!({ "anyOf": responses }), true)?;
-    branches.push(ok.build());
+    if !responses.is_empty() {
+        ok.place(&shape.data, json!({ "anyOf": responses }), true)?;
+        branches.push(ok.build());
+    }
 
     // error response: id may be null when the request could not be read
     let codes: Vec<Value> = match shape.error_code_type {
@@ -264,7 +277,7 @@ fn server_frames(
     }
 
     branches.extend(controls(envelope, Direction::Server));
-    Ok(json!({ "anyOf": branches }))
+    Ok(any_of(branches))
 }
 
 #[cfg(test)]
