@@ -127,14 +127,23 @@ fn a_small_contract_document() {
 
 #[test]
 fn the_jsonrpc_profile_builds_and_checks() {
-    let contract = small().envelope(Envelope::jsonrpc()).build().expect("sound");
-    let server = jsonschema::draft202012::new(&contract.frame_schema(frameproof::Direction::Server)).expect("compiles");
+    let contract = small()
+        .envelope(Envelope::jsonrpc())
+        .build()
+        .expect("sound");
+    let server =
+        jsonschema::draft202012::new(&contract.frame_schema(frameproof::Direction::Server))
+            .expect("compiles");
     let note = serde_json::json!({"id": "n1", "text": "hi", "pinned": null});
     assert!(server.is_valid(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": note})));
     assert!(server.is_valid(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "error": {"code": -32004, "message": "no note"}})));
     assert!(!server.is_valid(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "error": {"code": "not_found", "message": "no note"}})));
-    assert!(server.is_valid(&serde_json::json!({"jsonrpc": "2.0", "method": "NoteCreated", "params": {"note": note}})));
-    let client = jsonschema::draft202012::new(&contract.frame_schema(frameproof::Direction::Client)).expect("compiles");
+    assert!(server.is_valid(
+        &serde_json::json!({"jsonrpc": "2.0", "method": "NoteCreated", "params": {"note": note}})
+    ));
+    let client =
+        jsonschema::draft202012::new(&contract.frame_schema(frameproof::Direction::Client))
+            .expect("compiles");
     assert!(client.is_valid(&serde_json::json!({"jsonrpc": "2.0", "id": 7, "method": "notes.get", "params": {"id": "n1"}})));
     assert!(!client.is_valid(&serde_json::json!({"jsonrpc": "1.0", "id": 7, "method": "notes.get", "params": {"id": "n1"}})));
 }
@@ -143,20 +152,33 @@ fn the_jsonrpc_profile_builds_and_checks() {
 fn two_actions_with_one_name() {
     let p = problems(small().action::<FetchNote>().build());
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].starts_with("/actions/notes.get: two actions are named `notes.get`"), "{p:?}");
-    assert!(p[0].contains("GetNote") && p[0].contains("FetchNote"), "{p:?}");
+    assert!(
+        p[0].starts_with("/actions/notes.get: two actions are named `notes.get`"),
+        "{p:?}"
+    );
+    assert!(
+        p[0].contains("GetNote") && p[0].contains("FetchNote"),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn two_actions_on_one_rest_route() {
     let p = problems(small().action::<ReadNote>().build());
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].contains("are both served at GET /api/notes/{id}"), "{p:?}");
+    assert!(
+        p[0].contains("are both served at GET /api/notes/{id}"),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn an_event_emitted_but_not_registered() {
-    let p = problems(Contract::builder("notes", "1.0.0").action::<CreateNote>().build());
+    let p = problems(
+        Contract::builder("notes", "1.0.0")
+            .action::<CreateNote>()
+            .build(),
+    );
     assert!(
         p.iter().any(|m| m.contains("`notes.create` emits `NoteCreated`, but no event of that name is registered: add `.event::<NoteCreated>()`")),
         "{p:?}"
@@ -167,7 +189,8 @@ fn an_event_emitted_but_not_registered() {
 fn schemars_renaming_a_type_fails_loudly() {
     let p = problems(small().action::<UpdateSettings>().build());
     assert!(
-        p.iter().any(|m| m.contains("both named `Config`") && m.contains("Config2")),
+        p.iter()
+            .any(|m| m.contains("both named `Config`") && m.contains("Config2")),
         "{p:?}"
     );
 }
@@ -175,18 +198,33 @@ fn schemars_renaming_a_type_fails_loudly() {
 #[test]
 fn an_object_field_cannot_travel_in_a_query_string() {
     let p = problems(small().action::<ListNotes>().build());
-    assert!(p.iter().any(|m| m.contains("`notes.list` is served with GET but its field `filter` is an object")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m
+                .contains("`notes.list` is served with GET but its field `filter` is an object")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn since_cannot_be_newer_than_the_contract() {
     let p = problems(small().action::<ArchiveNote>().build());
-    assert!(p.iter().any(|m| m.contains("/actions/notes.archive/since") && m.contains("9.0.0")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("/actions/notes.archive/since") && m.contains("9.0.0")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn several_mistakes_are_reported_together() {
-    let p = problems(small().action::<FetchNote>().action::<ReadNote>().action::<ArchiveNote>().build());
+    let p = problems(
+        small()
+            .action::<FetchNote>()
+            .action::<ReadNote>()
+            .action::<ArchiveNote>()
+            .build(),
+    );
     assert!(p.len() >= 3, "{p:?}");
 }
 
@@ -198,9 +236,17 @@ fn an_undeclared_error_code_is_reported() {
         pub id: String,
     }
     let p = problems(small().action::<BurnNote>().build());
-    assert!(p.iter().any(|m| m.contains("declares error `on_fire`, which is not in the error table")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("declares error `on_fire`, which is not in the error table")),
+        "{p:?}"
+    );
     // adding it to the table fixes it
-    small().action::<BurnNote>().error("on_fire", 500, "The note is on fire.").build().expect("sound");
+    small()
+        .action::<BurnNote>()
+        .error("on_fire", 500, "The note is on fire.")
+        .build()
+        .expect("sound");
 }
 
 proptest! {

@@ -47,8 +47,15 @@ fn every_schema_is_valid_against_the_2020_12_meta_schema() {
 
 #[test]
 fn the_meta_schema_check_is_not_vacuous() {
-    for broken in [json!({"type": "strin"}), json!({"required": "id"}), json!({"minLength": -1})] {
-        assert!(jsonschema::draft202012::meta::validate(&broken).is_err(), "{broken}");
+    for broken in [
+        json!({"type": "strin"}),
+        json!({"required": "id"}),
+        json!({"minLength": -1}),
+    ] {
+        assert!(
+            jsonschema::draft202012::meta::validate(&broken).is_err(),
+            "{broken}"
+        );
     }
 }
 
@@ -98,12 +105,18 @@ fn frame_schemas_accept_real_frames() {
     let client = validator(Direction::Client);
     for frame in real_client_frames() {
         let errors: Vec<String> = client.iter_errors(&frame).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "client frame rejected: {frame}\n{errors:?}");
+        assert!(
+            errors.is_empty(),
+            "client frame rejected: {frame}\n{errors:?}"
+        );
     }
     let server = validator(Direction::Server);
     for frame in real_server_frames() {
         let errors: Vec<String> = server.iter_errors(&frame).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "server frame rejected: {frame}\n{errors:?}");
+        assert!(
+            errors.is_empty(),
+            "server frame rejected: {frame}\n{errors:?}"
+        );
     }
 }
 
@@ -169,16 +182,43 @@ fn the_rest_mapping_is_stored_resolved() {
     let c = contract();
     let route = |name: &str| {
         let r = c.actions[name].rest.as_ref().expect("served over REST");
-        format!("{} {} path={:?} query={:?} body={}", r.method, r.path, r.path_params, r.query_params, r.body)
+        format!(
+            "{} {} path={:?} query={:?} body={}",
+            r.method, r.path, r.path_params, r.query_params, r.body
+        )
     };
-    assert_eq!(route("time_entries.start"), "POST /api/time-entries/start path=[] query=[] body=true");
-    assert_eq!(route("projects.list"), "GET /api/projects path=[] query=[\"include_archived\"] body=false");
-    assert_eq!(route("projects.get"), "GET /api/projects/{id} path=[\"id\"] query=[] body=false");
-    assert_eq!(route("tasks.create"), "POST /api/tasks path=[] query=[] body=true");
-    assert_eq!(route("tasks.update"), "PATCH /api/tasks/{id} path=[\"id\"] query=[] body=true");
-    assert_eq!(route("tasks.delete"), "DELETE /api/tasks/{id} path=[\"id\"] query=[] body=false");
-    assert_eq!(route("chat.history"), "GET /api/chat/{room}/history path=[\"room\"] query=[\"limit\"] body=false");
-    assert_eq!(route("notifications.mark_read"), "POST /api/notifications/mark-read path=[] query=[] body=true");
+    assert_eq!(
+        route("time_entries.start"),
+        "POST /api/time-entries/start path=[] query=[] body=true"
+    );
+    assert_eq!(
+        route("projects.list"),
+        "GET /api/projects path=[] query=[\"include_archived\"] body=false"
+    );
+    assert_eq!(
+        route("projects.get"),
+        "GET /api/projects/{id} path=[\"id\"] query=[] body=false"
+    );
+    assert_eq!(
+        route("tasks.create"),
+        "POST /api/tasks path=[] query=[] body=true"
+    );
+    assert_eq!(
+        route("tasks.update"),
+        "PATCH /api/tasks/{id} path=[\"id\"] query=[] body=true"
+    );
+    assert_eq!(
+        route("tasks.delete"),
+        "DELETE /api/tasks/{id} path=[\"id\"] query=[] body=false"
+    );
+    assert_eq!(
+        route("chat.history"),
+        "GET /api/chat/{room}/history path=[\"room\"] query=[\"limit\"] body=false"
+    );
+    assert_eq!(
+        route("notifications.mark_read"),
+        "POST /api/notifications/mark-read path=[] query=[] body=true"
+    );
     assert!(c.actions["auth.refresh"].rest.is_some() && !c.actions["auth.refresh"].websocket);
     let (name, _, params) = c
         .action_for_route(frameproof::HttpMethod::Patch, "/api/tasks/task_9")
@@ -195,9 +235,19 @@ fn a_type_used_in_both_views_is_defined_once_when_the_views_agree() {
     assert!(!c.defs.contains_key("MoneyInput"));
     // An Option field is optional in the request view and required-but-nullable in responses.
     let task = &c.defs["Task"];
-    let required: Vec<&str> = task["required"].as_array().expect("required").iter().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = task["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(required.contains(&"description"), "{task}");
     let update = &c.defs["UpdateTask"];
-    let required: Vec<&str> = update["required"].as_array().expect("required").iter().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = update["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert_eq!(required, ["id"]);
 }

@@ -1,6 +1,6 @@
 //! `frameproof contract check|schema`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
@@ -99,7 +99,7 @@ fn render(diag: &dyn Diagnostic) -> String {
     out
 }
 
-fn load(file: &PathBuf) -> Result<(Contract, String), Outcome> {
+fn load(file: &Path) -> Result<(Contract, String), Outcome> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -132,11 +132,15 @@ fn line_col_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     if line == 0 {
         return None;
     }
-    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     Some((start + column.saturating_sub(1)).min(text.len().saturating_sub(1)))
 }
 
-fn check(file: &PathBuf, format: Format) -> Outcome {
+fn check(file: &Path, format: Format) -> Outcome {
     let (contract, text) = match load(file) {
         Ok(x) => x,
         Err(outcome) => return outcome,
@@ -175,7 +179,7 @@ fn check(file: &PathBuf, format: Format) -> Outcome {
     }
 }
 
-fn problem_report(file: &PathBuf, text: &str, p: &Problem) -> ProblemReport {
+fn problem_report(file: &Path, text: &str, p: &Problem) -> ProblemReport {
     ProblemReport {
         message: format!("{}: {}", p.pointer, p.message),
         src: NamedSource::new(file.display().to_string(), text.to_owned()),

@@ -109,7 +109,10 @@ fn value_end(bytes: &[u8], pos: usize) -> Option<usize> {
         }
         _ => {
             let mut p = pos;
-            while p < bytes.len() && !matches!(bytes[p], b',' | b'}' | b']') && !bytes[p].is_ascii_whitespace() {
+            while p < bytes.len()
+                && !matches!(bytes[p], b',' | b'}' | b']')
+                && !bytes[p].is_ascii_whitespace()
+            {
                 p += 1;
             }
             Some(p)

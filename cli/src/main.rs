@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "frameproof", version, about = "Turn a WebSocket-first JSON API into a contract you can prove")]
+#[command(
+    name = "frameproof",
+    version,
+    about = "Turn a WebSocket-first JSON API into a contract you can prove"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -31,7 +31,10 @@ fn check(path: &Path, extra: &[&str]) -> (i32, String) {
         .args(extra)
         .output()
         .expect("run frameproof");
-    let dir = path.parent().map(|d| d.display().to_string()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -84,7 +87,8 @@ fn two_actions_with_one_name() {
     let text = std::fs::read_to_string(reference()).expect("read");
     let anchor = "\"actions\": {";
     let start = text.find(anchor).expect("actions") + anchor.len();
-    let dup = "\n    \"tasks.delete\": {\"since\": \"1.0.0\", \"payload\": true, \"response\": true},";
+    let dup =
+        "\n    \"tasks.delete\": {\"since\": \"1.0.0\", \"payload\": true, \"response\": true},";
     let text = format!("{}{}{}", &text[..start], dup, &text[start..]);
     let path = write("duplicate_action.json", &text);
     let (code, out) = check(&path, &[]);
@@ -111,10 +115,16 @@ fn a_missing_file_is_unusable_input() {
 fn a_hand_edit_is_caught_by_the_fingerprint() {
     let mut v = reference_value();
     v["description"] = json!("edited by hand");
-    let path = write("edited.json", &serde_json::to_string_pretty(&v).expect("json"));
+    let path = write(
+        "edited.json",
+        &serde_json::to_string_pretty(&v).expect("json"),
+    );
     let (code, out) = check(&path, &["--format", "json"]);
     assert_eq!(code, 1, "{out}");
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("json lines")).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json lines"))
+        .collect();
     assert_eq!(lines.len(), 1, "{out}");
     assert_eq!(lines[0]["pointer"], "/fingerprint");
 }
@@ -131,14 +141,22 @@ fn bad_schemas_and_names_are_reported_where_they_stand() {
     assert_eq!(code, 1, "{out}");
     let pointers: Vec<String> = out
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("json")["pointer"].as_str().unwrap_or("").to_owned())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json")["pointer"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
         .collect();
     for expected in [
         "/$defs/Task/properties/status/type",
         "/actions/tasks.update/since",
         "/events/TaskUpdated/scope",
     ] {
-        assert!(pointers.iter().any(|p| p == expected), "{expected} not in {pointers:?}");
+        assert!(
+            pointers.iter().any(|p| p == expected),
+            "{expected} not in {pointers:?}"
+        );
     }
     assert!(out.contains("teapot"), "{out}");
 }

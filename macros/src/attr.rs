@@ -50,7 +50,15 @@ pub struct EventAttrs {
 }
 
 const ACTION_KEYS: &[&str] = &[
-    "name", "response", "emits", "errors", "since", "deprecated", "websocket", "rest", "crate",
+    "name",
+    "response",
+    "emits",
+    "errors",
+    "since",
+    "deprecated",
+    "websocket",
+    "rest",
+    "crate",
 ];
 const EVENT_KEYS: &[&str] = &["name", "scope", "topic", "since", "deprecated", "crate"];
 const REST_KEYS: &[&str] = &["method", "path"];
@@ -62,7 +70,10 @@ struct Seen(Vec<String>);
 impl Seen {
     fn first_time(&mut self, cx: &Ctxt, meta: &ParseNestedMeta, key: &str, attr: &str) -> bool {
         if self.0.iter().any(|k| k == key) {
-            cx.error_spanned_by(&meta.path, format!("duplicate `{key}` in #[{attr}(...)]; give it once"));
+            cx.error_spanned_by(
+                &meta.path,
+                format!("duplicate `{key}` in #[{attr}(...)]; give it once"),
+            );
             false
         } else {
             self.0.push(key.to_owned());

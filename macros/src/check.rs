@@ -105,7 +105,13 @@ pub fn action(
     }
 }
 
-pub fn event(cx: &Ctxt, attrs: &EventAttrs, name: &str, name_span: proc_macro2::Span, fields: Option<&[WireField]>) {
+pub fn event(
+    cx: &Ctxt,
+    attrs: &EventAttrs,
+    name: &str,
+    name_span: proc_macro2::Span,
+    fields: Option<&[WireField]>,
+) {
     if let Err(e) = check_event_name(name) {
         cx.syn_error(syn::Error::new(name_span, e));
     }
@@ -131,7 +137,10 @@ pub fn event(cx: &Ctxt, attrs: &EventAttrs, name: &str, name_span: proc_macro2::
         if scope.value != "topic" && attrs.topic.is_some() {
             cx.syn_error(syn::Error::new(
                 scope.span,
-                format!("`topic = ...` makes this a topic event; remove `scope = \"{}\"`", scope.value),
+                format!(
+                    "`topic = ...` makes this a topic event; remove `scope = \"{}\"`",
+                    scope.value
+                ),
             ));
         }
     }

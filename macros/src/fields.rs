@@ -34,7 +34,11 @@ fn serde_attrs(attrs: &[Attribute], view: View) -> SerdeAttrs {
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         // Attributes serde itself rejects are serde's to report; ignore what we cannot read.
         let _ = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             match key.as_str() {
                 "rename" => out.rename = viewed_str(&meta, view)?,
                 "rename_all" => out.rename_all = viewed_str(&meta, view)?,
@@ -125,11 +129,7 @@ pub fn wire_fields(input: &DeriveInput, view: View) -> Option<Vec<WireField>> {
 
 fn is_option(ty: &Type) -> bool {
     match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Option"),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
         _ => false,
     }
 }
@@ -150,7 +150,13 @@ fn apply_rename_all(field: &str, rule: &str) -> String {
         "camelCase" => words
             .iter()
             .enumerate()
-            .map(|(i, w)| if i == 0 { (*w).to_owned() } else { capitalize(w) })
+            .map(|(i, w)| {
+                if i == 0 {
+                    (*w).to_owned()
+                } else {
+                    capitalize(w)
+                }
+            })
             .collect(),
         "SCREAMING_SNAKE_CASE" => field.to_uppercase(),
         "kebab-case" => field.replace('_', "-"),

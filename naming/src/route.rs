@@ -93,7 +93,10 @@ pub fn conventional_route(action: &str) -> RouteConvention {
         "replace" => (HttpMethod::Put, format!("{base}/{{id}}")),
         "delete" => (HttpMethod::Delete, format!("{base}/{{id}}")),
         "" => (HttpMethod::Post, base),
-        other => (HttpMethod::Post, format!("{base}/{}", other.replace('_', "-"))),
+        other => (
+            HttpMethod::Post,
+            format!("{base}/{}", other.replace('_', "-")),
+        ),
     };
     RouteConvention { method, path }
 }
@@ -117,7 +120,10 @@ mod tests {
         assert_eq!(route("tasks.update"), "PATCH /tasks/{id}");
         assert_eq!(route("tasks.delete"), "DELETE /tasks/{id}");
         assert_eq!(route("tasks.replace"), "PUT /tasks/{id}");
-        assert_eq!(route("notifications.mark_read"), "POST /notifications/mark-read");
+        assert_eq!(
+            route("notifications.mark_read"),
+            "POST /notifications/mark-read"
+        );
         assert_eq!(route("orgs.members.list"), "GET /orgs/members");
     }
 

@@ -195,7 +195,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_templates() {
-        for bad in ["/tasks/{id", "/tasks/id}", "/t/{}", "/t/{1x}", "/t/{a}{b}", "/t/{a}/{a}"] {
+        for bad in [
+            "/tasks/{id",
+            "/tasks/id}",
+            "/t/{}",
+            "/t/{1x}",
+            "/t/{a}{b}",
+            "/t/{a}/{a}",
+        ] {
             assert!(Template::parse(bad).is_err(), "{bad}");
         }
     }
@@ -204,7 +211,10 @@ mod tests {
     fn matching() {
         let t = Template::parse("/api/tasks/{id}").unwrap();
         assert_eq!(
-            t.matches("/api/tasks/t_1").unwrap().get("id").map(String::as_str),
+            t.matches("/api/tasks/t_1")
+                .unwrap()
+                .get("id")
+                .map(String::as_str),
             Some("t_1")
         );
         assert!(t.matches("/api/tasks/").is_none());

@@ -9,7 +9,9 @@ use frameproof_naming::{conventional_route, HttpMethod, Template};
 
 use crate::check::Problem;
 use crate::defs::{apply_renames, Generators};
-use crate::document::{ActionSpec, Contract, Deprecation, ErrorSpec, EventSpec, Scope, FORMAT_VERSION};
+use crate::document::{
+    ActionSpec, Contract, Deprecation, ErrorSpec, EventSpec, Scope, FORMAT_VERSION,
+};
 use crate::envelope::Envelope;
 use crate::errors::standard_errors;
 use crate::pointer;
@@ -110,7 +112,12 @@ impl ContractBuilder {
     }
 
     /// Adds (or overrides) an error code with its HTTP status.
-    pub fn error(mut self, code: impl Into<String>, status: u16, description: impl Into<String>) -> Self {
+    pub fn error(
+        mut self,
+        code: impl Into<String>,
+        status: u16,
+        description: impl Into<String>,
+    ) -> Self {
         let code = code.into();
         let rpc_code = self.errors.get(&code).and_then(|e| e.rpc_code);
         self.errors.insert(

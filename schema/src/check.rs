@@ -36,7 +36,11 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "{at}: {}", self.message)
     }
 }
@@ -141,7 +145,10 @@ impl Contract {
             if !(400..=599).contains(&spec.status) {
                 p.push(Problem::new(
                     push(&at, "status"),
-                    format!("HTTP status {} is not an error status (400-599)", spec.status),
+                    format!(
+                        "HTTP status {} is not an error status (400-599)",
+                        spec.status
+                    ),
                 ));
             }
             match spec.rpc_code {
@@ -169,7 +176,10 @@ impl Contract {
         deprecated: Option<&crate::Deprecation>,
         p: &mut Vec<Problem>,
     ) {
-        match (semver::Version::parse(since), semver::Version::parse(&self.version)) {
+        match (
+            semver::Version::parse(since),
+            semver::Version::parse(&self.version),
+        ) {
             (Err(_), _) => p.push(Problem::new(
                 push(at, "since"),
                 format!("`{since}` is not a semantic version like `1.2.0`"),
@@ -234,7 +244,10 @@ impl Contract {
         if !route.path.starts_with(base) || !route.path.starts_with('/') {
             p.push(Problem::new(
                 push(at, "path"),
-                format!("`{}` must start with the REST base path `{base}/`", route.path),
+                format!(
+                    "`{}` must start with the REST base path `{base}/`",
+                    route.path
+                ),
             ));
         }
         let template = match Template::parse(&route.path) {
@@ -245,7 +258,13 @@ impl Contract {
             }
         };
         let params: Vec<&str> = template.params().collect();
-        if params != route.path_params.iter().map(String::as_str).collect::<Vec<_>>() {
+        if params
+            != route
+                .path_params
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        {
             p.push(Problem::new(
                 push(at, "path_params"),
                 format!("path_params must list the path's parameters in order: {params:?}"),
@@ -254,7 +273,15 @@ impl Contract {
         if route.body != route.method.has_body() {
             p.push(Problem::new(
                 push(at, "body"),
-                format!("{} carries the payload {}", route.method, if route.method.has_body() { "in a JSON body" } else { "in the query string" }),
+                format!(
+                    "{} carries the payload {}",
+                    route.method,
+                    if route.method.has_body() {
+                        "in a JSON body"
+                    } else {
+                        "in the query string"
+                    }
+                ),
             ));
         }
         let fields = object_fields(&spec.payload, &self.defs);
@@ -313,7 +340,9 @@ impl Contract {
         let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
         for (name, spec) in &self.actions {
             let Some(route) = &spec.rest else { continue };
-            let Ok(t) = Template::parse(&route.path) else { continue };
+            let Ok(t) = Template::parse(&route.path) else {
+                continue;
+            };
             let shape: String = t
                 .parts()
                 .iter()
@@ -379,7 +408,10 @@ impl Contract {
         for (i, c) in self.envelope.control.iter().enumerate() {
             out.push((format!("/envelope/control/{i}/schema"), &c.schema));
         }
-        out.push(("/envelope/request/id_schema".into(), &self.envelope.request.id_schema));
+        out.push((
+            "/envelope/request/id_schema".into(),
+            &self.envelope.request.id_schema,
+        ));
         out.push(("/frames/client".into(), &self.frames.client));
         out.push(("/frames/server".into(), &self.frames.server));
         out
@@ -421,7 +453,10 @@ impl Contract {
             ("/frames/server", crate::Direction::Server),
         ] {
             if let Err(e) = jsonschema::draft202012::new(&self.frame_schema(direction)) {
-                p.push(Problem::new(at, format!("the frame schema does not compile: {e}")));
+                p.push(Problem::new(
+                    at,
+                    format!("the frame schema does not compile: {e}"),
+                ));
             }
         }
     }

@@ -14,7 +14,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::Value;
 
 use crate::check::Problem;
-use crate::schema_walk::{rename_refs, ref_target};
+use crate::schema_walk::{ref_target, rename_refs};
 
 pub(crate) struct Generators {
     input: SchemaGenerator,
@@ -71,12 +71,17 @@ impl Generators {
     }
 
     pub fn finish(mut self) -> MergedDefs {
-        let input: BTreeMap<String, Value> = self.input.take_definitions(true).into_iter().collect();
+        let input: BTreeMap<String, Value> =
+            self.input.take_definitions(true).into_iter().collect();
         let output: BTreeMap<String, Value> =
             self.output.take_definitions(true).into_iter().collect();
         let mut problems = Vec::new();
         for (side, base, type_name, schema) in &self.roots {
-            let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(ref_target) else {
+            let Some(target) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(ref_target)
+            else {
                 continue;
             };
             if &target != base {
@@ -85,7 +90,9 @@ impl Generators {
         }
         for (side, defs) in [(Side::Input, &input), (Side::Output, &output)] {
             for (base, renamed) in suspected_renames(defs) {
-                let already = problems.iter().any(|p| p.pointer == crate::pointer::push("/$defs", &renamed));
+                let already = problems
+                    .iter()
+                    .any(|p| p.pointer == crate::pointer::push("/$defs", &renamed));
                 if !already {
                     problems.push(name_clash(side, &base, &renamed, None));
                 }
@@ -145,7 +152,11 @@ fn suspected_renames(defs: &BTreeMap<String, Value>) -> Vec<(String, String)> {
 fn merge(
     input: BTreeMap<String, Value>,
     output: BTreeMap<String, Value>,
-) -> (BTreeMap<String, Value>, BTreeMap<String, String>, Vec<Problem>) {
+) -> (
+    BTreeMap<String, Value>,
+    BTreeMap<String, String>,
+    Vec<Problem>,
+) {
     // Names whose two views differ, found to a fixpoint: renaming one input def changes the
     // input defs that refer to it.
     let mut differ: BTreeSet<String> = BTreeSet::new();
@@ -229,7 +240,10 @@ mod tests {
         // Task differs; Wrap differs only through Task, so it is split too; Money is shared.
         assert_eq!(renames.keys().collect::<Vec<_>>(), ["Task", "Wrap"]);
         assert!(defs.contains_key("Money") && !defs.contains_key("MoneyInput"));
-        assert_eq!(defs["WrapInput"]["properties"]["t"]["$ref"], "#/$defs/TaskInput");
+        assert_eq!(
+            defs["WrapInput"]["properties"]["t"]["$ref"],
+            "#/$defs/TaskInput"
+        );
         assert_eq!(defs["Wrap"]["properties"]["t"]["$ref"], "#/$defs/Task");
     }
 
@@ -243,6 +257,9 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert_eq!(suspected_renames(&defs), [("Config".to_owned(), "Config2".to_owned())]);
+        assert_eq!(
+            suspected_renames(&defs),
+            [("Config".to_owned(), "Config2".to_owned())]
+        );
     }
 }

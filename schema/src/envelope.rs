@@ -135,7 +135,10 @@ impl ControlFrame {
         let mut properties = serde_json::Map::new();
         properties.insert("type".into(), json!({ "const": type_value }));
         // An optional id lets a client correlate an error answer with its control frame.
-        properties.insert("id".into(), json!({ "type": ["string", "integer", "null"] }));
+        properties.insert(
+            "id".into(),
+            json!({ "type": ["string", "integer", "null"] }),
+        );
         let mut required = vec![Value::String("type".into())];
         let mut topics = None;
         let mut token = None;
@@ -179,10 +182,30 @@ pub fn typed_control_frames() -> Vec<ControlFrame> {
         ControlFrame::typed(Ping, Client, "ping", &[]),
         ControlFrame::typed(Pong, Server, "pong", &[]),
         ControlFrame::typed(Subscribe, Client, "subscribe", &[("topics", topic_list())]),
-        ControlFrame::typed(Unsubscribe, Client, "unsubscribe", &[("topics", topic_list())]),
-        ControlFrame::typed(Subscribed, Server, "subscribed", &[("topics", topic_list())]),
-        ControlFrame::typed(Unsubscribed, Server, "unsubscribed", &[("topics", topic_list())]),
-        ControlFrame::typed(Auth, Client, "auth", &[("token", json!({"type": "string", "minLength": 1}))]),
+        ControlFrame::typed(
+            Unsubscribe,
+            Client,
+            "unsubscribe",
+            &[("topics", topic_list())],
+        ),
+        ControlFrame::typed(
+            Subscribed,
+            Server,
+            "subscribed",
+            &[("topics", topic_list())],
+        ),
+        ControlFrame::typed(
+            Unsubscribed,
+            Server,
+            "unsubscribed",
+            &[("topics", topic_list())],
+        ),
+        ControlFrame::typed(
+            Auth,
+            Client,
+            "auth",
+            &[("token", json!({"type": "string", "minLength": 1}))],
+        ),
         ControlFrame::typed(Authenticated, Server, "authenticated", &[]),
     ]
 }
@@ -234,8 +257,9 @@ impl Envelope {
     /// `{"jsonrpc":"2.0","method","params"}` are the events. No control frames: JSON-RPC
     /// servers use WebSocket ping/pong.
     pub fn jsonrpc() -> Envelope {
-        let version: BTreeMap<String, Value> =
-            [("/jsonrpc".to_owned(), json!("2.0"))].into_iter().collect();
+        let version: BTreeMap<String, Value> = [("/jsonrpc".to_owned(), json!("2.0"))]
+            .into_iter()
+            .collect();
         Envelope {
             profile: "jsonrpc".into(),
             request: RequestShape {
@@ -277,6 +301,8 @@ impl Envelope {
     }
 
     pub fn control_frames(&self, direction: Direction) -> impl Iterator<Item = &ControlFrame> {
-        self.control.iter().filter(move |c| c.direction == direction)
+        self.control
+            .iter()
+            .filter(move |c| c.direction == direction)
     }
 }

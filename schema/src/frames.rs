@@ -139,7 +139,10 @@ fn controls(envelope: &Envelope, direction: Direction) -> Vec<Value> {
         .collect()
 }
 
-fn client_frames(envelope: &Envelope, actions: &BTreeMap<String, ActionSpec>) -> Result<Value, String> {
+fn client_frames(
+    envelope: &Envelope,
+    actions: &BTreeMap<String, ActionSpec>,
+) -> Result<Value, String> {
     let shape = &envelope.request;
     let ws_actions: Vec<(&String, &ActionSpec)> =
         actions.iter().filter(|(_, a)| a.websocket).collect();
@@ -215,14 +218,22 @@ fn server_frames(
     // error response: id may be null when the request could not be read
     let codes: Vec<Value> = match shape.error_code_type {
         ErrorCodeType::Name => errors.keys().map(|c| json!(c)).collect(),
-        ErrorCodeType::Number => errors.values().filter_map(|e| e.rpc_code).map(|c| json!(c)).collect(),
+        ErrorCodeType::Number => errors
+            .values()
+            .filter_map(|e| e.rpc_code)
+            .map(|c| json!(c))
+            .collect(),
     };
     let code_type = match shape.error_code_type {
         ErrorCodeType::Name => "string",
         ErrorCodeType::Number => "integer",
     };
     let mut error_obj = ObjectBuilder::new();
-    error_obj.place(&shape.error_code, json!({ "type": code_type, "enum": codes }), true)?;
+    error_obj.place(
+        &shape.error_code,
+        json!({ "type": code_type, "enum": codes }),
+        true,
+    )?;
     error_obj.place(&shape.error_message, json!({ "type": "string" }), true)?;
     if !shape.error_details.is_empty() {
         error_obj.place(&shape.error_details, json!(true), false)?;
@@ -264,7 +275,11 @@ fn server_frames(
                 }
                 Scope::Topic { pattern } => {
                     if let Some(t) = &ev.topic {
-                        then.place(t, json!({ "type": "string", "pattern": topic_regex(pattern)? }), true)?;
+                        then.place(
+                            t,
+                            json!({ "type": "string", "pattern": topic_regex(pattern)? }),
+                            true,
+                        )?;
                     }
                 }
                 Scope::Connection => {}

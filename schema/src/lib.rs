@@ -45,7 +45,9 @@ pub use load::LoadError;
 pub use rest::RestRoute;
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
-pub use transport::{AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, WebSocketSettings};
+pub use transport::{
+    AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, WebSocketSettings,
+};
 
 /// Re-exported so that generated code and users name the same schemars.
 pub use schemars;

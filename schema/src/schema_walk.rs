@@ -17,7 +17,10 @@ pub(crate) fn ref_target(reference: &str) -> Option<String> {
 }
 
 pub(crate) fn ref_to(name: &str) -> String {
-    format!("{DEFS_PREFIX}{}", name.replace('~', "~0").replace('/', "~1"))
+    format!(
+        "{DEFS_PREFIX}{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )
 }
 
 fn percent_decode(s: &str) -> String {
@@ -29,7 +32,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -118,8 +124,8 @@ pub(crate) fn object_fields<'a>(
 ) -> Option<BTreeMap<String, Field<'a>>> {
     let schema = resolve(schema, defs);
     let obj = schema.as_object()?;
-    let is_object = obj.get("type").and_then(Value::as_str) == Some("object")
-        || obj.contains_key("properties");
+    let is_object =
+        obj.get("type").and_then(Value::as_str) == Some("object") || obj.contains_key("properties");
     if !is_object || obj.contains_key("oneOf") || obj.contains_key("anyOf") {
         return None;
     }
@@ -155,7 +161,11 @@ pub(crate) fn json_types(schema: &Value, defs: &BTreeMap<String, Value>) -> Opti
     if let Some(t) = schema.get("type") {
         return match t {
             Value::String(s) => Some(vec![s.clone()]),
-            Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
+            Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
             _ => None,
         };
     }

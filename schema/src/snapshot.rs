@@ -51,12 +51,14 @@ pub fn assert_contract_file(contract: &Contract, path: impl AsRef<Path>) -> Snap
 }
 
 fn first_difference(old: &str, new: &str) -> String {
-    let mut line = 1;
-    for (a, b) in old.lines().zip(new.lines()) {
+    for (line, (a, b)) in (1..).zip(old.lines().zip(new.lines())) {
         if a != b {
-            return format!("first difference at line {line}: file has `{}`, types give `{}`", a.trim(), b.trim());
+            return format!(
+                "first difference at line {line}: file has `{}`, types give `{}`",
+                a.trim(),
+                b.trim()
+            );
         }
-        line += 1;
     }
     format!(
         "the file has {} lines, the types give {}",

@@ -94,7 +94,9 @@ pub struct UserOnline {
 
 pub fn contract() -> Contract {
     Contract::builder("rest-state-ws-events-chat", "1.0.0")
-        .description("A chat that loads state over REST and receives live events over a per-room WebSocket.")
+        .description(
+            "A chat that loads state over REST and receives live events over a per-room WebSocket.",
+        )
         .envelope(Envelope::custom(|e| {
             e.event.name = "/type".into();
             e.event.data = String::new(); // the event's fields sit beside `type`

@@ -38,7 +38,8 @@ fn the_notes_frames_validate() {
         assert!(!server.is_valid(&frame), "accepted: {frame}");
     }
     // the socket carries nothing from the client
-    let client = jsonschema::draft202012::new(&contract.frame_schema(Direction::Client)).expect("compiles");
+    let client =
+        jsonschema::draft202012::new(&contract.frame_schema(Direction::Client)).expect("compiles");
     assert!(!client.is_valid(&json!({"type": "ping"})));
 }
 

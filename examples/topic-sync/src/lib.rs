@@ -40,7 +40,11 @@ macro_rules! change_event {
 change_event!(Added, "ADDED", "An entity was added to the list.");
 change_event!(Updated, "UPDATED", "An entity of the list changed.");
 change_event!(Deleted, "DELETED", "An entity was removed from the list.");
-change_event!(StatusChanged, "STATUS_CHANGED", "An entity's status changed.");
+change_event!(
+    StatusChanged,
+    "STATUS_CHANGED",
+    "An entity's status changed."
+);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Gift {
@@ -73,13 +77,17 @@ pub struct UpdateGift {
 
 pub fn contract() -> Contract {
     Contract::builder("topic-sync", "1.0.0")
-        .description("Topic-based real-time sync: REST for state, WebSocket topics for change events.")
+        .description(
+            "Topic-based real-time sync: REST for state, WebSocket topics for change events.",
+        )
         .envelope(Envelope::custom(|e| {
             e.event.name = "/event".into();
             e.event.data = "/data".into();
             e.event.topic = Some("/topic".into());
             e.event.tenant = None;
-            e.event.optional.insert("/trace_id".into(), json!({"type": "string"}));
+            e.event
+                .optional
+                .insert("/trace_id".into(), json!({"type": "string"}));
             // subscribe/unsubscribe/ping from the client, pong from the server; no acks, no auth frame
             e.control.retain(|c| {
                 use frameproof::ControlKind::*;
