@@ -191,20 +191,25 @@ impl Contract {
     }
 
     /// Finds the action served at a concrete REST method and path, with the path parameters.
+    /// Where two routes match (`/api/tasks/archived` and `/api/tasks/{id}`), the one with fewer
+    /// parameters wins, as in every HTTP router.
     pub fn action_for_route(
         &self,
         method: frameproof_naming::HttpMethod,
         path: &str,
     ) -> Option<(&str, &ActionSpec, BTreeMap<String, String>)> {
-        self.actions.iter().find_map(|(name, spec)| {
-            let route = spec.rest.as_ref()?;
-            if route.method != method {
-                return None;
-            }
-            let template = frameproof_naming::Template::parse(&route.path).ok()?;
-            template
-                .matches(path)
-                .map(|params| (name.as_str(), spec, params))
-        })
+        self.actions
+            .iter()
+            .filter_map(|(name, spec)| {
+                let route = spec.rest.as_ref()?;
+                if route.method != method {
+                    return None;
+                }
+                let template = frameproof_naming::Template::parse(&route.path).ok()?;
+                template
+                    .matches(path)
+                    .map(|params| (name.as_str(), spec, params))
+            })
+            .min_by_key(|(_, _, params)| params.len())
     }
 }

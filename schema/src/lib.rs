@@ -14,6 +14,7 @@
 //! shapes), `frames` (whole-frame schemas), `check` (the document's rules), `load` (reading,
 //! writing, fingerprints), `snapshot` (keeping a checked-in document in step).
 
+pub mod base64;
 mod builder;
 mod check;
 mod defs;
@@ -27,6 +28,7 @@ mod rest;
 mod schema_walk;
 mod snapshot;
 mod traits;
+pub mod transcript;
 mod transport;
 
 pub use builder::{BuildError, ContractBuilder};
@@ -42,7 +44,7 @@ pub use envelope::{
 pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template};
 pub use load::LoadError;
-pub use rest::RestRoute;
+pub use rest::{RestRequest, RestRoute};
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
 pub use transport::{

@@ -1,6 +1,12 @@
 //! The REST mapping of an action, stored resolved so that no reader needs the convention.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::document::Contract;
+use crate::schema_walk::{json_types, object_fields, resolve};
 
 use frameproof_naming::HttpMethod;
 
@@ -57,4 +63,191 @@ mod tests {
         assert_eq!(join_path("", "/tasks"), "/tasks");
         assert_eq!(join_path("/api", ""), "/api");
     }
+}
+
+/// A REST request for an action, built from its payload through the mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestRequest {
+    pub method: HttpMethod,
+    /// The concrete path, parameters filled in and percent-encoded.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// The JSON body (methods with a body), the payload's other fields.
+    pub body: Option<serde_json::Value>,
+}
+
+
+impl Contract {
+    /// Maps an action's payload to its REST request: path parameters into the path, the other
+    /// fields into the query string (GET, DELETE: arrays as repeated keys, `null`s left out) or
+    /// the JSON body.
+    pub fn rest_request(&self, action: &str, payload: &Value) -> Result<RestRequest, String> {
+        let spec = self
+            .actions
+            .get(action)
+            .ok_or_else(|| format!("no action `{action}`"))?;
+        let route = spec
+            .rest
+            .as_ref()
+            .ok_or_else(|| format!("`{action}` is not served over REST"))?;
+        let template = frameproof_naming::Template::parse(&route.path).map_err(|e| e.to_string())?;
+        let empty = Map::new();
+        let fields = match payload {
+            Value::Object(m) => m,
+            Value::Null => &empty,
+            _ if route.path_params.is_empty() && route.body => {
+                return Ok(RestRequest {
+                    method: route.method,
+                    path: route.path.clone(),
+                    query: Vec::new(),
+                    body: Some(payload.clone()),
+                })
+            }
+            _ => return Err(format!("`{action}`'s payload must be an object to travel over REST")),
+        };
+        let mut values = BTreeMap::new();
+        for p in &route.path_params {
+            let v = fields
+                .get(p)
+                .ok_or_else(|| format!("the payload has no `{p}` for the path `{}`", route.path))?;
+            values.insert(p.clone(), scalar_text(v).ok_or_else(|| format!("`{p}` must be a scalar to fill the path"))?);
+        }
+        let path = template.render(&values).map_err(|p| format!("no value for `{{{p}}}`"))?;
+        let rest: Map<String, Value> = fields
+            .iter()
+            .filter(|(k, _)| !route.path_params.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if route.body {
+            return Ok(RestRequest {
+                method: route.method,
+                path,
+                query: Vec::new(),
+                body: Some(Value::Object(rest)),
+            });
+        }
+        let mut query = Vec::new();
+        for (k, v) in rest {
+            match v {
+                Value::Null => {}
+                Value::Array(items) => {
+                    for item in items {
+                        query.push((k.clone(), scalar_text(&item).ok_or_else(|| format!("`{k}` must hold scalars to travel in the query"))?));
+                    }
+                }
+                other => query.push((k.clone(), scalar_text(&other).ok_or_else(|| format!("`{k}` is an object; it cannot travel in the query string"))?)),
+            }
+        }
+        Ok(RestRequest {
+            method: route.method,
+            path,
+            query,
+            body: None,
+        })
+    }
+
+    /// Rebuilds an action's payload from a REST request: path parameters, then the query string
+    /// (values typed by the payload schema: `"3"` is the integer 3 where the field is an
+    /// integer) or the JSON body. The result is what the WebSocket would have carried.
+    pub fn rest_payload(
+        &self,
+        action: &str,
+        path_params: &BTreeMap<String, String>,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Value, String> {
+        let spec = self
+            .actions
+            .get(action)
+            .ok_or_else(|| format!("no action `{action}`"))?;
+        let route = spec
+            .rest
+            .as_ref()
+            .ok_or_else(|| format!("`{action}` is not served over REST"))?;
+        let fields = object_fields(&spec.payload, &self.defs);
+        let typed = |name: &str, raw: &str| -> Value {
+            let schema = fields.as_ref().and_then(|f| f.get(name)).map(|f| f.schema);
+            coerce(raw, schema, &self.defs)
+        };
+        let mut out = match body {
+            Some(Value::Object(m)) if route.body => m.clone(),
+            Some(Value::Null) | None => Map::new(),
+            Some(other) if route.body && path_params.is_empty() => return Ok(other.clone()),
+            Some(_) if route.body => return Err("the JSON body must be an object".into()),
+            Some(_) => return Err(format!("{} carries the payload in the query string, not a body", route.method)),
+        };
+        if !route.body {
+            for (k, raw) in query {
+                let is_array = fields
+                    .as_ref()
+                    .and_then(|f| f.get(k.as_str()))
+                    .and_then(|f| json_types(f.schema, &self.defs))
+                    .is_some_and(|t| t.iter().any(|t| t == "array"));
+                if is_array {
+                    let item_schema = fields
+                        .as_ref()
+                        .and_then(|f| f.get(k.as_str()))
+                        .and_then(|f| resolve(f.schema, &self.defs).get("items"));
+                    let item = coerce(raw, item_schema, &self.defs);
+                    match out.entry(k.clone()).or_insert_with(|| Value::Array(Vec::new())) {
+                        Value::Array(items) => items.push(item),
+                        _ => return Err(format!("`{k}` given twice")),
+                    }
+                } else if out.insert(k.clone(), typed(k, raw)).is_some() {
+                    return Err(format!("query parameter `{k}` given twice"));
+                }
+            }
+        } else if !query.is_empty() {
+            return Err(format!(
+                "{} carries the payload in a JSON body; unexpected query parameter `{}`",
+                route.method, query[0].0
+            ));
+        }
+        for (k, raw) in path_params {
+            let v = typed(k, raw);
+            if let Some(existing) = out.get(k) {
+                if existing != &v {
+                    return Err(format!("the path says {k} = {v}, the body says {k} = {existing}"));
+                }
+            }
+            out.insert(k.clone(), v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Types a query or path value by the field's schema; a value that does not fit stays a string
+/// (and then fails the schema, which is the right report).
+fn coerce(raw: &str, schema: Option<&Value>, defs: &BTreeMap<String, Value>) -> Value {
+    let types = schema.and_then(|s| json_types(s, defs)).unwrap_or_default();
+    let has = |t: &str| types.iter().any(|x| x == t);
+    if has("integer") {
+        if let Ok(i) = raw.parse::<i64>() {
+            return Value::from(i);
+        }
+        if let Ok(u) = raw.parse::<u64>() {
+            return Value::from(u);
+        }
+    }
+    if has("number") {
+        if let Some(n) = raw.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+            return Value::Number(n);
+        }
+    }
+    if has("boolean") && (raw == "true" || raw == "false") {
+        return Value::Bool(raw == "true");
+    }
+    if has("null") && raw == "null" && !has("string") {
+        return Value::Null;
+    }
+    Value::String(raw.to_owned())
 }

@@ -1,0 +1,378 @@
+//! The transcript format (JSONL): what the validator reads, the proxy records and the
+//! conformance runner replays. See `docs/transcript.md`.
+//!
+//! Line 1 is a [`TranscriptHeader`]; every other line is a [`Record`]: a WebSocket frame, a
+//! close, a REST exchange, or (for replay) an expectation that a frame must not arrive.
+
+use std::io::BufRead;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::document::Direction;
+
+/// The format version this crate writes.
+pub const TRANSCRIPT_FORMAT: &str = "1.0";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptHeader {
+    pub frameproof_transcript: String,
+    pub contract: ContractRef,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub connections: Vec<ConnectionInfo>,
+    /// Rules for values that legitimately differ between runs (see `docs/transcript.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchers: Vec<Matcher>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractRef {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionInfo {
+    pub id: String,
+    /// `actor` (sends requests) or `observer` (only receives), informative.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Named placeholders (`{"token": "$credential:alice"}`); recordings never hold secrets.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub credentials: serde_json::Map<String, Value>,
+    /// The contract version the client negotiated, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matcher {
+    /// A JSON pointer into frames (`/data/started_at`); `*` matches any one segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// `date-time`, `uuid`, `any`, `generated` (a server-generated value correlated across frames).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+}
+
+/// One line after the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub conn: String,
+    /// Milliseconds since the transcript started.
+    #[serde(default)]
+    pub t: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<Direction>,
+    /// A text frame that is JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<Value>,
+    /// A text frame kept verbatim (not JSON, or recorded raw).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A binary frame, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close: Option<Close>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest: Option<RestExchange>,
+    /// Replay only: no frame matching this may arrive on `conn` within the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_none: Option<ExpectNone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Close {
+    pub code: u16,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestExchange {
+    pub method: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectNone {
+    /// Event name that must not arrive; absent: no frame at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    pub within_ms: u64,
+}
+
+/// What a record carries, once its members have been checked for consistency.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload<'r> {
+    /// A WebSocket message: its direction and raw bytes (text or decoded binary).
+    Message {
+        dir: Direction,
+        bytes: std::borrow::Cow<'r, [u8]>,
+        binary: bool,
+    },
+    Close(&'r Close),
+    Rest(&'r RestExchange),
+    ExpectNone(&'r ExpectNone),
+}
+
+impl Record {
+    /// Which kind of record this is; exactly one of `frame`, `text`, `binary`, `close`, `rest`,
+    /// `expect_none` must be present, and messages need `dir`.
+    pub fn payload(&self) -> Result<Payload<'_>, String> {
+        let present = [
+            self.frame.is_some(),
+            self.text.is_some(),
+            self.binary.is_some(),
+            self.close.is_some(),
+            self.rest.is_some(),
+            self.expect_none.is_some(),
+        ]
+        .iter()
+        .filter(|p| **p)
+        .count();
+        if present != 1 {
+            return Err("a record holds exactly one of frame, text, binary, close, rest, expect_none".into());
+        }
+        let dir = || self.dir.ok_or_else(|| "a message record needs `dir` (client or server)".to_owned());
+        if let Some(f) = &self.frame {
+            return Ok(Payload::Message {
+                dir: dir()?,
+                bytes: std::borrow::Cow::Owned(serde_json::to_vec(f).map_err(|e| e.to_string())?),
+                binary: false,
+            });
+        }
+        if let Some(t) = &self.text {
+            return Ok(Payload::Message {
+                dir: dir()?,
+                bytes: std::borrow::Cow::Borrowed(t.as_bytes()),
+                binary: false,
+            });
+        }
+        if let Some(b) = &self.binary {
+            return Ok(Payload::Message {
+                dir: dir()?,
+                bytes: std::borrow::Cow::Owned(crate::base64::decode(b)?),
+                binary: true,
+            });
+        }
+        if let Some(c) = &self.close {
+            return Ok(Payload::Close(c));
+        }
+        if let Some(r) = &self.rest {
+            return Ok(Payload::Rest(r));
+        }
+        match &self.expect_none {
+            Some(e) => Ok(Payload::ExpectNone(e)),
+            None => Err("empty record".into()),
+        }
+    }
+}
+
+/// A problem reading a transcript, with its line number (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct TranscriptError {
+    pub line: u64,
+    pub message: String,
+}
+
+/// Reads a transcript line by line; memory stays bounded by `max_line` whatever the file's size.
+pub struct TranscriptReader<R> {
+    input: R,
+    line: u64,
+    max_line: usize,
+    buf: Vec<u8>,
+}
+
+/// What [`TranscriptReader::next_record`] yields: a record or a line that could not be read
+/// (which the caller reports and skips).
+pub type RecordResult = Result<(u64, Record), TranscriptError>;
+
+impl<R: BufRead> TranscriptReader<R> {
+    /// Reads the header line. `max_line` bounds the bytes of one line (longer lines are skipped
+    /// and reported).
+    pub fn open(mut input: R, max_line: usize) -> Result<(TranscriptHeader, Self), TranscriptError> {
+        let mut buf = Vec::new();
+        let outcome = read_bounded_line(&mut input, &mut buf, max_line).map_err(|e| TranscriptError {
+            line: 1,
+            message: e.to_string(),
+        })?;
+        if outcome == LineOutcome::Eof {
+            return Err(TranscriptError {
+                line: 1,
+                message: "the file is empty; a transcript starts with a header line".into(),
+            });
+        }
+        let header: TranscriptHeader = serde_json::from_slice(&buf).map_err(|e| TranscriptError {
+            line: 1,
+            message: format!("not a transcript header: {e}"),
+        })?;
+        let major = header.frameproof_transcript.split('.').next().unwrap_or("");
+        if major != "1" {
+            return Err(TranscriptError {
+                line: 1,
+                message: format!("transcript format {} is not supported (this reads 1.x)", header.frameproof_transcript),
+            });
+        }
+        Ok((
+            header,
+            TranscriptReader {
+                input,
+                line: 1,
+                max_line,
+                buf,
+            },
+        ))
+    }
+
+    /// The next record, `None` at the end. Blank lines are skipped.
+    pub fn next_record(&mut self) -> Option<RecordResult> {
+        loop {
+            self.line += 1;
+            let line = self.line;
+            match read_bounded_line(&mut self.input, &mut self.buf, self.max_line) {
+                Err(e) => {
+                    return Some(Err(TranscriptError {
+                        line,
+                        message: e.to_string(),
+                    }))
+                }
+                Ok(LineOutcome::Eof) => return None,
+                Ok(LineOutcome::TooLong(n)) => {
+                    return Some(Err(TranscriptError {
+                        line,
+                        message: format!("the line is {n} bytes, over the {} byte limit; skipped", self.max_line),
+                    }))
+                }
+                Ok(LineOutcome::Line) => {
+                    if self.buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(
+                        serde_json::from_slice::<Record>(&self.buf)
+                            .map(|r| (line, r))
+                            .map_err(|e| TranscriptError {
+                                line,
+                                message: format!("not a transcript record: {e}"),
+                            }),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum LineOutcome {
+    Line,
+    Eof,
+    /// The line was longer than allowed; its length, consumed and discarded.
+    TooLong(usize),
+}
+
+/// Reads one line into `buf` (without the newline) holding at most `max` bytes in memory.
+fn read_bounded_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineOutcome> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut saw_any = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(if !saw_any {
+                LineOutcome::Eof
+            } else if total > max {
+                LineOutcome::TooLong(total)
+            } else {
+                LineOutcome::Line
+            });
+        }
+        saw_any = true;
+        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        total += part.len();
+        if total <= max {
+            buf.extend_from_slice(part);
+        } else {
+            buf.clear();
+        }
+        let consumed = done.unwrap_or(part.len());
+        input.consume(consumed);
+        if done.is_some() {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            return Ok(if total > max {
+                LineOutcome::TooLong(total)
+            } else {
+                LineOutcome::Line
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[{"id":"c1","org":"org_acme"}]}"#;
+
+    #[test]
+    fn reads_records_and_reports_bad_lines() {
+        let text = format!(
+            "{HEADER}\n{}\n\n{}\n{}\n{}\n",
+            r#"{"conn":"c1","dir":"client","t":1,"frame":{"type":"ping"}}"#,
+            r#"{"conn":"c1","dir":"server","t":2,"text":"not json"}"#,
+            r#"{"conn":"c1","oops":true}"#,
+            "x".repeat(300)
+        );
+        let (header, mut reader) = TranscriptReader::open(text.as_bytes(), 200).unwrap();
+        assert_eq!(header.connections[0].org.as_deref(), Some("org_acme"));
+        let (line, r) = reader.next_record().unwrap().unwrap();
+        assert_eq!(line, 2);
+        assert!(matches!(r.payload().unwrap(), Payload::Message { dir: Direction::Client, .. }));
+        let (line, r) = reader.next_record().unwrap().unwrap();
+        assert_eq!(line, 4);
+        assert!(matches!(r.payload().unwrap(), Payload::Message { bytes, .. } if &*bytes == b"not json"));
+        let err = reader.next_record().unwrap().unwrap_err();
+        assert_eq!(err.line, 5);
+        let err = reader.next_record().unwrap().unwrap_err();
+        assert_eq!(err.line, 6);
+        assert!(err.message.contains("over the 200 byte limit"), "{}", err.message);
+        assert!(reader.next_record().is_none());
+    }
+
+    #[test]
+    fn a_record_must_hold_one_thing() {
+        let r: Record = serde_json::from_str(r#"{"conn":"c1","dir":"client","frame":{},"text":"{}"}"#).unwrap();
+        assert!(r.payload().is_err());
+        let r: Record = serde_json::from_str(r#"{"conn":"c1","frame":{}}"#).unwrap();
+        assert!(r.payload().unwrap_err().contains("dir"));
+    }
+}
