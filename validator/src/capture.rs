@@ -1,0 +1,319 @@
+//! Validating captures: transcripts (JSONL), HAR files and frames piped one per line. Each
+//! reader streams; violations go to a sink as they are found, so memory stays flat whatever the
+//! size of the capture.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Read};
+
+use serde_json::Value;
+
+use frameproof_schema::transcript::{Payload, TranscriptReader};
+use frameproof_schema::Direction;
+
+use crate::compiled::Validator;
+use crate::har::{read_entries, split_url, HarEntry};
+use crate::session::Session;
+use crate::violation::{Location, Violation};
+
+/// What was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub frames: u64,
+    pub connections: u64,
+    pub rest_exchanges: u64,
+    /// Bytes of frames checked.
+    pub bytes: u64,
+}
+
+/// A capture that could not be read at all (as opposed to violations found in it).
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("{origin}: {message}")]
+    Unreadable { origin: String, message: String },
+}
+
+fn unreadable(origin: &str, message: impl Into<String>) -> CaptureError {
+    CaptureError::Unreadable {
+        origin: origin.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// Validates a transcript. Line-level problems (a record that is not JSON) are violations with
+/// rule `capture.record`; a missing or unreadable header makes the file unusable.
+pub fn validate_transcript<R: BufRead>(
+    validator: &Validator,
+    input: R,
+    origin: &str,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
+    let max_line = validator.limits().max_frame_bytes.saturating_mul(2).saturating_add(64 * 1024);
+    let (header, mut reader) =
+        TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
+    let contract = validator.contract();
+    if header.contract.name != contract.name {
+        sink(Violation::warning(
+            "capture.contract",
+            "",
+            format!(
+                "the transcript was recorded against `{}`, not `{}`",
+                header.contract.name, contract.name
+            ),
+        ));
+    }
+    let info: HashMap<String, (Option<String>, Option<String>)> = header
+        .connections
+        .iter()
+        .map(|c| (c.id.clone(), (c.org.clone(), c.version.clone())))
+        .collect();
+    let mut sessions: HashMap<String, Session> = HashMap::new();
+    let mut stats = Stats::default();
+    while let Some(next) = reader.next_record() {
+        let (line, record) = match next {
+            Ok(r) => r,
+            Err(e) => {
+                let mut v = Violation::error("capture.record", "", e.message.clone());
+                v.location = Location {
+                    file: origin.to_owned(),
+                    line: Some(e.line),
+                    ..Location::default()
+                };
+                sink(v);
+                continue;
+            }
+        };
+        let locate = |mut v: Violation| {
+            v.location.file = origin.to_owned();
+            v.location.line = Some(line);
+            v.location.connection.clone_from(&record.conn);
+            v
+        };
+        let payload = match record.payload() {
+            Ok(p) => p,
+            Err(e) => {
+                sink(locate(Violation::error("capture.record", "", e)));
+                continue;
+            }
+        };
+        match payload {
+            Payload::Message { dir, bytes, binary } => {
+                let session = sessions.entry(record.conn.clone()).or_insert_with(|| {
+                    stats.connections += 1;
+                    let mut s = validator.session().with_location(origin, record.conn.clone());
+                    if let Some((org, version)) = info.get(&record.conn) {
+                        if let Some(org) = org {
+                            s = s.with_tenant(org.clone());
+                        }
+                        if let Some(v) = version {
+                            s = s.with_version(v);
+                        }
+                    }
+                    s
+                });
+                stats.frames += 1;
+                stats.bytes += bytes.len() as u64;
+                let found = if binary {
+                    session.observe_binary(dir, &bytes)
+                } else {
+                    session.observe(dir, &bytes)
+                };
+                for v in found {
+                    sink(locate(v));
+                }
+            }
+            Payload::Rest(ex) => {
+                stats.rest_exchanges += 1;
+                let check = validator.check_rest(&ex.method, &ex.path, &ex.query, ex.body.as_ref(), ex.status, ex.response.as_ref());
+                for mut v in check.violations {
+                    v.direction = Some(Direction::Server);
+                    sink(locate(v));
+                }
+            }
+            Payload::Close(_) => {
+                if let Some(session) = sessions.remove(&record.conn) {
+                    for v in session.finish() {
+                        sink(locate(v));
+                    }
+                }
+            }
+            Payload::ExpectNone(_) => {}
+        }
+    }
+    let mut left: Vec<(String, Session)> = sessions.into_iter().collect();
+    left.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, session) in left {
+        for v in session.finish() {
+            sink(v);
+        }
+    }
+    Ok(stats)
+}
+
+/// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its
+/// socket path (other entries, such as the page and its scripts, are not the API's).
+pub fn validate_har<R: Read>(
+    validator: &Validator,
+    input: R,
+    origin: &str,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
+    let contract = validator.contract();
+    let base = contract.transport.rest.base_path.trim_end_matches('/').to_owned();
+    let ws_path = contract.transport.websocket.path.clone();
+    let mut stats = Stats::default();
+    read_entries(input, |index, entry| {
+        let locate = |mut v: Violation| {
+            v.location.file = origin.to_owned();
+            v.location.har_entry = Some(index);
+            v
+        };
+        let (path, query) = split_url(&entry.request.url);
+        if entry.is_websocket() {
+            if path != ws_path {
+                return;
+            }
+            stats.connections += 1;
+            har_websocket(validator, &entry, index, origin, &mut stats, &mut |v| sink(locate(v)));
+        } else if path.starts_with(&format!("{base}/")) || path == base {
+            stats.rest_exchanges += 1;
+            let body: Option<Value> = entry
+                .request
+                .post_data
+                .as_ref()
+                .filter(|p| !p.text.is_empty())
+                .and_then(|p| serde_json::from_str(&p.text).ok());
+            let response: Option<Value> = entry.response_text().and_then(|t| serde_json::from_str(&t).ok());
+            let check = validator.check_rest(
+                &entry.request.method,
+                &path,
+                &query,
+                body.as_ref(),
+                entry.response.status,
+                response.as_ref(),
+            );
+            for mut v in check.violations {
+                v.location.connection = format!("rest#{index}");
+                sink(locate(v));
+            }
+        }
+    })
+    .map_err(|e| unreadable(origin, e.to_string()))?;
+    Ok(stats)
+}
+
+fn har_websocket(
+    validator: &Validator,
+    entry: &HarEntry,
+    index: u64,
+    origin: &str,
+    stats: &mut Stats,
+    sink: &mut dyn FnMut(Violation),
+) {
+    let connection = format!("ws#{index}");
+    let mut session = validator.session().with_location(origin, connection);
+    let mut messages: Vec<&crate::har::HarMessage> = entry.web_socket_messages.iter().flatten().collect();
+    messages.sort_by(|a, b| a.time_ms().total_cmp(&b.time_ms()));
+    for m in messages {
+        let dir = match m.kind.as_str() {
+            "send" => Direction::Client,
+            "receive" => Direction::Server,
+            other => {
+                sink(Violation::error("capture.record", "", format!("unknown WebSocket message type `{other}`")));
+                continue;
+            }
+        };
+        stats.frames += 1;
+        stats.bytes += m.data.len() as u64;
+        let found = match m.opcode {
+            1 => session.observe(dir, m.data.as_bytes()),
+            2 => {
+                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
+                session.observe_binary(dir, &bytes)
+            }
+            // control frames (ping, pong, close) carry no contract data
+            _ => continue,
+        };
+        for v in found {
+            sink(v);
+        }
+    }
+    for v in session.finish() {
+        sink(v);
+    }
+}
+
+/// Validates frames piped one per line: each line is a transcript record, or (with a
+/// `direction`) a raw frame. All lines form one connection.
+pub fn validate_lines<R: BufRead>(
+    validator: &Validator,
+    mut input: R,
+    origin: &str,
+    direction: Option<Direction>,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
+    let mut session = validator.session().with_location(origin, "stdin");
+    let mut stats = Stats::default();
+    let mut line_no = 0u64;
+    let mut buf = Vec::new();
+    let limit = validator.limits().max_frame_bytes as u64 + 1;
+    loop {
+        buf.clear();
+        line_no += 1;
+        let n = (&mut input)
+            .take(limit)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| unreadable(origin, e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        if buf.last() != Some(&b'\n') && n as u64 == limit {
+            // over the limit: report and skip the rest of the line
+            let mut rest = Vec::new();
+            let _ = input.read_until(b'\n', &mut rest);
+            let mut v = Violation::error("frame.too_large", "", format!("the line is over the {} byte limit", limit - 1));
+            v.location.file = origin.to_owned();
+            v.location.line = Some(line_no);
+            sink(v);
+            continue;
+        }
+        while matches!(buf.last(), Some(b'\n' | b'\r')) {
+            buf.pop();
+        }
+        if buf.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let (dir, bytes): (Direction, Vec<u8>) = match direction {
+            Some(d) => (d, buf.clone()),
+            None => match serde_json::from_slice::<frameproof_schema::transcript::Record>(&buf)
+                .map_err(|e| e.to_string())
+                .and_then(|r| match r.payload()? {
+                    Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
+                    _ => Err("only message records can be piped".to_owned()),
+                }) {
+                Ok(x) => x,
+                Err(e) => {
+                    let mut v = Violation::error(
+                        "capture.record",
+                        "",
+                        format!("not a transcript record ({e}); pass --direction to pipe raw frames"),
+                    );
+                    v.location.file = origin.to_owned();
+                    v.location.line = Some(line_no);
+                    sink(v);
+                    continue;
+                }
+            },
+        };
+        stats.frames += 1;
+        stats.bytes += bytes.len() as u64;
+        for mut v in session.observe(dir, &bytes) {
+            v.location.line = Some(line_no);
+            sink(v);
+        }
+    }
+    stats.connections = 1;
+    for v in session.finish() {
+        sink(v);
+    }
+    Ok(stats)
+}

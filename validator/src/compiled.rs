@@ -1,0 +1,237 @@
+//! Compile a contract once, validate many frames: every schema becomes a `jsonschema`
+//! validator (offline, formats checked, a linear-time regex engine), every envelope pointer is
+//! parsed, every topic pattern is a template.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use frameproof_naming::Template;
+use frameproof_schema::{pointer, Contract, ControlKind, Direction, ErrorCodeType, Scope};
+
+use crate::parse::Limits;
+use crate::session::Session;
+
+/// A contract the validator cannot use; names the schema and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct CompileError {
+    pub at: String,
+    pub message: String,
+}
+
+pub(crate) struct CompiledAction {
+    pub payload: jsonschema::Validator,
+    pub response: jsonschema::Validator,
+    pub errors: Vec<String>,
+    pub since: Option<semver::Version>,
+    pub deprecated: Option<String>,
+    pub websocket: bool,
+}
+
+pub(crate) struct CompiledEvent {
+    pub data: jsonschema::Validator,
+    pub scope: Scope,
+    pub topic: Option<Template>,
+    pub since: Option<semver::Version>,
+    pub deprecated: Option<String>,
+}
+
+pub(crate) struct CompiledControl {
+    pub kind: ControlKind,
+    pub direction: Direction,
+    pub when: Vec<(Vec<String>, Value)>,
+    pub schema: jsonschema::Validator,
+    pub topics: Option<Vec<String>>,
+}
+
+/// Pointers of the envelope, parsed.
+pub(crate) struct Layout {
+    pub req_id: Vec<String>,
+    pub req_action: Vec<String>,
+    pub req_payload: Vec<String>,
+    pub req_payload_ptr: String,
+    pub req_constants: Vec<(Vec<String>, Value)>,
+    pub res_id: Vec<String>,
+    pub res_status: Option<(Vec<String>, Value, Value)>,
+    pub res_data: Vec<String>,
+    pub res_data_ptr: String,
+    pub res_error: Vec<String>,
+    pub res_error_ptr: String,
+    pub err_code: Vec<String>,
+    pub err_message: Vec<String>,
+    pub code_type: ErrorCodeType,
+    pub res_constants: Vec<(Vec<String>, Value)>,
+    pub ev_name: Vec<String>,
+    pub ev_data: Vec<String>,
+    pub ev_data_ptr: String,
+    pub ev_tenant: Option<Vec<String>>,
+    pub ev_topic: Option<Vec<String>>,
+    pub ev_constants: Vec<(Vec<String>, Value)>,
+    pub ev_optional: Vec<(Vec<String>, String, jsonschema::Validator)>,
+}
+
+pub(crate) struct Inner {
+    pub contract: Contract,
+    pub limits: Limits,
+    pub layout: Layout,
+    pub id_schema: jsonschema::Validator,
+    pub actions: HashMap<String, CompiledAction>,
+    pub events: HashMap<String, CompiledEvent>,
+    pub controls: Vec<CompiledControl>,
+    /// rpc code → error name, for numeric profiles.
+    pub rpc_codes: HashMap<i64, String>,
+}
+
+/// A compiled contract. Cheap to clone and share between threads and connections.
+#[derive(Clone)]
+pub struct Validator {
+    pub(crate) inner: Arc<Inner>,
+}
+
+fn compile(contract: &Contract, at: &str, schema: &Value) -> Result<jsonschema::Validator, CompileError> {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(&contract.standalone(schema))
+        .map_err(|e| CompileError {
+            at: at.to_owned(),
+            message: format!("the schema cannot be used: {e}"),
+        })
+}
+
+fn segs(at: &str, ptr: &str) -> Result<Vec<String>, CompileError> {
+    pointer::segments(ptr).map_err(|message| CompileError {
+        at: at.to_owned(),
+        message,
+    })
+}
+
+fn constants(at: &str, map: &std::collections::BTreeMap<String, Value>) -> Result<Vec<(Vec<String>, Value)>, CompileError> {
+    map.iter().map(|(p, v)| Ok((segs(at, p)?, v.clone()))).collect()
+}
+
+fn version(v: &str) -> Option<semver::Version> {
+    semver::Version::parse(v).ok()
+}
+
+impl Validator {
+    /// Compiles with the default [`Limits`].
+    pub fn new(contract: &Contract) -> Result<Validator, CompileError> {
+        Validator::with_limits(contract, Limits::default())
+    }
+
+    pub fn with_limits(contract: &Contract, limits: Limits) -> Result<Validator, CompileError> {
+        let e = &contract.envelope;
+        let layout = Layout {
+            req_id: segs("/envelope/request/id", &e.request.id)?,
+            req_action: segs("/envelope/request/action", &e.request.action)?,
+            req_payload: segs("/envelope/request/payload", &e.request.payload)?,
+            req_payload_ptr: e.request.payload.clone(),
+            req_constants: constants("/envelope/request/constants", &e.request.constants)?,
+            res_id: segs("/envelope/response/id", &e.response.id)?,
+            res_status: match &e.response.status {
+                Some(s) => Some((segs("/envelope/response/status", &s.pointer)?, s.ok.clone(), s.error.clone())),
+                None => None,
+            },
+            res_data: segs("/envelope/response/data", &e.response.data)?,
+            res_data_ptr: e.response.data.clone(),
+            res_error: segs("/envelope/response/error", &e.response.error)?,
+            res_error_ptr: e.response.error.clone(),
+            err_code: segs("/envelope/response/error_code", &e.response.error_code)?,
+            err_message: segs("/envelope/response/error_message", &e.response.error_message)?,
+            code_type: e.response.error_code_type,
+            res_constants: constants("/envelope/response/constants", &e.response.constants)?,
+            ev_name: segs("/envelope/event/name", &e.event.name)?,
+            ev_data: segs("/envelope/event/data", &e.event.data)?,
+            ev_data_ptr: e.event.data.clone(),
+            ev_tenant: e.event.tenant.as_deref().map(|p| segs("/envelope/event/tenant", p)).transpose()?,
+            ev_topic: e.event.topic.as_deref().map(|p| segs("/envelope/event/topic", p)).transpose()?,
+            ev_constants: constants("/envelope/event/constants", &e.event.constants)?,
+            ev_optional: e
+                .event
+                .optional
+                .iter()
+                .map(|(p, s)| Ok((segs("/envelope/event/optional", p)?, p.clone(), compile(contract, "/envelope/event/optional", s)?)))
+                .collect::<Result<_, CompileError>>()?,
+        };
+        let mut actions = HashMap::new();
+        for (name, a) in &contract.actions {
+            let at = pointer::push("/actions", name);
+            actions.insert(
+                name.clone(),
+                CompiledAction {
+                    payload: compile(contract, &format!("{at}/payload"), &a.payload)?,
+                    response: compile(contract, &format!("{at}/response"), &a.response)?,
+                    errors: a.errors.clone(),
+                    since: version(&a.since),
+                    deprecated: a.deprecated.as_ref().map(|d| d.note.clone()),
+                    websocket: a.websocket,
+                },
+            );
+        }
+        let mut events = HashMap::new();
+        for (name, ev) in &contract.events {
+            let at = pointer::push("/events", name);
+            let topic = match &ev.scope {
+                Scope::Topic { pattern } => Some(Template::parse(pattern).map_err(|e| CompileError {
+                    at: format!("{at}/scope"),
+                    message: e.to_string(),
+                })?),
+                _ => None,
+            };
+            events.insert(
+                name.clone(),
+                CompiledEvent {
+                    data: compile(contract, &format!("{at}/data"), &ev.data)?,
+                    scope: ev.scope.clone(),
+                    topic,
+                    since: version(&ev.since),
+                    deprecated: ev.deprecated.as_ref().map(|d| d.note.clone()),
+                },
+            );
+        }
+        let mut controls = Vec::new();
+        for (i, c) in e.control.iter().enumerate() {
+            let at = format!("/envelope/control/{i}");
+            controls.push(CompiledControl {
+                kind: c.kind,
+                direction: c.direction,
+                when: constants(&at, &c.when)?,
+                schema: compile(contract, &format!("{at}/schema"), &c.schema)?,
+                topics: c.topics.as_deref().map(|p| segs(&at, p)).transpose()?,
+            });
+        }
+        let rpc_codes = contract
+            .errors
+            .iter()
+            .filter_map(|(name, spec)| spec.rpc_code.map(|c| (c, name.clone())))
+            .collect();
+        Ok(Validator {
+            inner: Arc::new(Inner {
+                id_schema: compile(contract, "/envelope/request/id_schema", &e.request.id_schema)?,
+                contract: contract.clone(),
+                limits,
+                layout,
+                actions,
+                events,
+                controls,
+                rpc_codes,
+            }),
+        })
+    }
+
+    pub fn contract(&self) -> &Contract {
+        &self.inner.contract
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
+    }
+
+    /// A new stateful session for one connection.
+    pub fn session(&self) -> Session {
+        Session::new(self.clone())
+    }
+}

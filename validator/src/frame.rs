@@ -1,0 +1,401 @@
+//! One frame on its own: which kind of frame it is under the envelope, and whether its parts
+//! match their schemas. Dispatch happens first (on the action or event name), so a schema error
+//! names the right action instead of "not valid under any of anyOf".
+
+use serde_json::Value;
+
+use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
+
+use crate::compiled::{CompiledControl, Validator};
+use crate::parse::parse_frame;
+use crate::violation::{excerpt, Violation};
+
+/// At most this many schema errors are reported per frame part.
+const MAX_ERRORS_PER_PART: usize = 20;
+
+/// What a frame turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameKind {
+    Request { id: Value, action: String },
+    Ok { id: Value },
+    Error { id: Value, code: Option<String> },
+    Event { name: String, tenant: Option<String>, topic: Option<String> },
+    Control { kind: ControlKind, topics: Vec<String> },
+    /// Not JSON, not an envelope, or binary.
+    Unreadable,
+}
+
+/// The verdict on one frame.
+#[derive(Debug, Clone)]
+pub struct FrameCheck {
+    pub kind: FrameKind,
+    pub value: Option<Value>,
+    pub violations: Vec<Violation>,
+}
+
+fn get<'v>(value: &'v Value, segs: &[String]) -> Option<&'v Value> {
+    pointer::get(value, segs)
+}
+
+fn join(segs: &[String]) -> String {
+    segs.iter().fold(String::new(), |acc, s| pointer::push(&acc, s))
+}
+
+fn matches_constants(value: &Value, constants: &[(Vec<String>, Value)]) -> bool {
+    constants.iter().all(|(p, v)| get(value, p) == Some(v))
+}
+
+/// Runs a schema and turns its errors into violations located in the frame.
+pub(crate) fn schema_violations(
+    schema: &jsonschema::Validator,
+    instance: &Value,
+    prefix: &str,
+    rule: &'static str,
+    item: Option<&str>,
+) -> Vec<Violation> {
+    if schema.is_valid(instance) {
+        return Vec::new();
+    }
+    schema
+        .iter_errors(instance)
+        .take(MAX_ERRORS_PER_PART)
+        .map(|e| {
+            let inner = e.instance_path().to_string();
+            let schema_path = e.schema_path().to_string();
+            let keyword = schema_path.rsplit('/').next().unwrap_or("").to_owned();
+            let at = format!("{prefix}{inner}");
+            let offending = instance.pointer(&inner);
+            let mut v = Violation::error(rule, at, e.to_string());
+            v.keyword = Some(keyword);
+            v.item = item.map(str::to_owned);
+            v.excerpt = offending.map(excerpt);
+            v
+        })
+        .collect()
+}
+
+impl Validator {
+    /// Checks one text frame travelling in `direction`.
+    pub fn check_frame(&self, direction: Direction, bytes: &[u8]) -> FrameCheck {
+        let value = match parse_frame(bytes, &self.inner.limits) {
+            Ok(v) => v,
+            Err(v) => {
+                return FrameCheck {
+                    kind: FrameKind::Unreadable,
+                    value: None,
+                    violations: vec![with_direction(v, direction)],
+                }
+            }
+        };
+        let (kind, mut violations) = match direction {
+            Direction::Client => self.check_client(&value),
+            Direction::Server => self.check_server(&value),
+        };
+        for v in &mut violations {
+            v.direction = Some(direction);
+        }
+        FrameCheck {
+            kind,
+            value: Some(value),
+            violations,
+        }
+    }
+
+    /// A binary frame where the contract expects JSON text.
+    pub fn check_binary(&self, direction: Direction, bytes: &[u8]) -> FrameCheck {
+        let v = Violation::error(
+            "frame.binary",
+            "",
+            format!("a binary frame of {} bytes; the contract's frames are JSON text", bytes.len()),
+        );
+        FrameCheck {
+            kind: FrameKind::Unreadable,
+            value: None,
+            violations: vec![with_direction(v, direction)],
+        }
+    }
+
+    fn control_for(&self, direction: Direction, value: &Value) -> Option<&CompiledControl> {
+        self.inner
+            .controls
+            .iter()
+            .find(|c| c.direction == direction && matches_constants(value, &c.when))
+    }
+
+    fn check_control(&self, c: &CompiledControl, value: &Value) -> (FrameKind, Vec<Violation>) {
+        let topics = c
+            .topics
+            .as_ref()
+            .and_then(|p| get(value, p))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let name = format!("{:?}", c.kind).to_lowercase();
+        let violations = schema_violations(&c.schema, value, "", "control.schema", Some(&name));
+        (FrameKind::Control { kind: c.kind, topics }, violations)
+    }
+
+    fn check_client(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+        if let Some(c) = self.control_for(Direction::Client, value) {
+            return self.check_control(c, value);
+        }
+        let l = &self.inner.layout;
+        let Some(action) = get(value, &l.req_action).and_then(Value::as_str) else {
+            return (
+                FrameKind::Unreadable,
+                vec![Violation::error(
+                    "frame.envelope",
+                    join(&l.req_action),
+                    "neither a request (no action name here) nor a control frame",
+                )
+                .with_excerpt(value)],
+            );
+        };
+        let mut violations = Vec::new();
+        if !matches_constants(value, &l.req_constants) {
+            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong").with_excerpt(value));
+        }
+        let id = get(value, &l.req_id).cloned().unwrap_or(Value::Null);
+        if get(value, &l.req_id).is_none() {
+            violations.push(Violation::error("frame.envelope", join(&l.req_id), "the request has no correlation id").with_item(action));
+        } else {
+            for mut v in schema_violations(&self.inner.id_schema, &id, &join(&l.req_id), "frame.envelope", Some(action)) {
+                v.message = format!("bad correlation id: {}", v.message);
+                violations.push(v);
+            }
+        }
+        let kind = FrameKind::Request {
+            id,
+            action: action.to_owned(),
+        };
+        let Some(spec) = self.inner.actions.get(action) else {
+            violations.push(
+                Violation::error("frame.unknown_action", join(&l.req_action), format!("no action is named `{action}`"))
+                    .with_item(action),
+            );
+            return (kind, violations);
+        };
+        if !spec.websocket {
+            violations.push(
+                Violation::error(
+                    "frame.rest_only",
+                    join(&l.req_action),
+                    format!("`{action}` is served over REST only, not over the WebSocket"),
+                )
+                .with_item(action),
+            );
+        }
+        match get(value, &l.req_payload) {
+            None => violations.push(
+                Violation::error("frame.envelope", l.req_payload_ptr.clone(), "the request has no payload").with_item(action),
+            ),
+            Some(payload) => violations.extend(schema_violations(
+                &spec.payload,
+                payload,
+                &l.req_payload_ptr,
+                "payload.schema",
+                Some(action),
+            )),
+        }
+        (kind, violations)
+    }
+
+    fn check_server(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+        if let Some(c) = self.control_for(Direction::Server, value) {
+            return self.check_control(c, value);
+        }
+        let l = &self.inner.layout;
+        if let Some((status_ptr, ok, err)) = &l.res_status {
+            if let Some(status) = get(value, status_ptr) {
+                return if status == ok {
+                    self.check_ok(value)
+                } else if status == err {
+                    self.check_error(value)
+                } else {
+                    (
+                        FrameKind::Unreadable,
+                        vec![Violation::error(
+                            "frame.envelope",
+                            join(status_ptr),
+                            format!("status must be {ok} or {err}"),
+                        )
+                        .with_excerpt(status)],
+                    )
+                };
+            }
+        }
+        let event_name = get(value, &l.ev_name).and_then(Value::as_str);
+        let is_response = l.res_status.is_none() && get(value, &l.res_id).is_some();
+        if let Some(name) = event_name {
+            if !is_response || self.inner.events.contains_key(name) {
+                return self.check_event(name, value);
+            }
+        }
+        if is_response {
+            if get(value, &l.res_error).is_some() {
+                return self.check_error(value);
+            }
+            if get(value, &l.res_data).is_some() {
+                return self.check_ok(value);
+            }
+        }
+        (
+            FrameKind::Unreadable,
+            vec![Violation::error(
+                "frame.envelope",
+                "",
+                "not a response, an event or a control frame of this contract's envelope",
+            )
+            .with_excerpt(value)],
+        )
+    }
+
+    fn check_ok(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+        let l = &self.inner.layout;
+        let mut violations = Vec::new();
+        if !matches_constants(value, &l.res_constants) {
+            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong"));
+        }
+        let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
+        if get(value, &l.res_id).is_none() {
+            violations.push(Violation::error("frame.envelope", join(&l.res_id), "the response has no correlation id"));
+        }
+        if get(value, &l.res_data).is_none() {
+            violations.push(Violation::error("frame.envelope", l.res_data_ptr.clone(), "the ok response has no data"));
+        }
+        (FrameKind::Ok { id }, violations)
+    }
+
+    /// The error code of an error response as the contract names it.
+    fn error_code(&self, error: &Value) -> Result<String, Violation> {
+        let l = &self.inner.layout;
+        let at = format!("{}{}", l.res_error_ptr, join(&l.err_code));
+        let raw = get(error, &l.err_code).ok_or_else(|| Violation::error("error.shape", at.clone(), "the error has no code"))?;
+        match l.code_type {
+            ErrorCodeType::Name => {
+                let code = raw
+                    .as_str()
+                    .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error code must be a string").with_excerpt(raw))?;
+                if self.inner.contract.errors.contains_key(code) {
+                    Ok(code.to_owned())
+                } else {
+                    Err(Violation::error("error.unknown_code", at, format!("`{code}` is not in the contract's error table")).with_excerpt(raw))
+                }
+            }
+            ErrorCodeType::Number => {
+                let n = raw
+                    .as_i64()
+                    .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error code must be an integer").with_excerpt(raw))?;
+                self.inner
+                    .rpc_codes
+                    .get(&n)
+                    .cloned()
+                    .ok_or_else(|| Violation::error("error.unknown_code", at, format!("{n} is not an rpc_code of the contract's error table")))
+            }
+        }
+    }
+
+    fn check_error(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+        let l = &self.inner.layout;
+        let mut violations = Vec::new();
+        if !matches_constants(value, &l.res_constants) {
+            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong"));
+        }
+        let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
+        if get(value, &l.res_id).is_none() {
+            violations.push(Violation::error(
+                "frame.envelope",
+                join(&l.res_id),
+                "the error response has no correlation id (use null when the request could not be read)",
+            ));
+        }
+        let mut code = None;
+        match get(value, &l.res_error) {
+            None => violations.push(Violation::error("error.shape", l.res_error_ptr.clone(), "the error response has no error object")),
+            Some(error) => {
+                match self.error_code(error) {
+                    Ok(c) => code = Some(c),
+                    Err(v) => violations.push(v),
+                }
+                let msg_at = format!("{}{}", l.res_error_ptr, join(&l.err_message));
+                if !get(error, &l.err_message).is_some_and(Value::is_string) {
+                    violations.push(Violation::error("error.shape", msg_at, "the error needs a message string"));
+                }
+            }
+        }
+        (FrameKind::Error { id, code }, violations)
+    }
+
+    fn check_event(&self, name: &str, value: &Value) -> (FrameKind, Vec<Violation>) {
+        let l = &self.inner.layout;
+        let mut violations = Vec::new();
+        let tenant = l.ev_tenant.as_ref().and_then(|p| get(value, p)).and_then(Value::as_str).map(str::to_owned);
+        let topic = l.ev_topic.as_ref().and_then(|p| get(value, p)).and_then(Value::as_str).map(str::to_owned);
+        let kind = FrameKind::Event {
+            name: name.to_owned(),
+            tenant: tenant.clone(),
+            topic: topic.clone(),
+        };
+        if !matches_constants(value, &l.ev_constants) {
+            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong").with_item(name));
+        }
+        let Some(spec) = self.inner.events.get(name) else {
+            violations.push(
+                Violation::error("frame.unknown_event", join(&l.ev_name), format!("no event is named `{name}`")).with_item(name),
+            );
+            return (kind, violations);
+        };
+        for (segs, ptr, schema) in &l.ev_optional {
+            if let Some(v) = get(value, segs) {
+                violations.extend(schema_violations(schema, v, ptr, "frame.envelope", Some(name)));
+            }
+        }
+        match get(value, &l.ev_data) {
+            None => violations.push(Violation::error("frame.envelope", l.ev_data_ptr.clone(), "the event has no data").with_item(name)),
+            Some(data) => violations.extend(schema_violations(&spec.data, data, &l.ev_data_ptr, "event.schema", Some(name))),
+        }
+        match &spec.scope {
+            Scope::Tenant => {
+                if let Some(p) = &l.ev_tenant {
+                    if tenant.is_none() {
+                        violations.push(
+                            Violation::error("event.scope", join(p), format!("`{name}` is a tenant event and must say its tenant here"))
+                                .with_item(name),
+                        );
+                    }
+                }
+            }
+            Scope::Topic { pattern } => {
+                if let Some(p) = &l.ev_topic {
+                    match (&topic, &spec.topic) {
+                        (None, _) => violations.push(
+                            Violation::error("event.scope", join(p), format!("`{name}` is a topic event and must say its topic here"))
+                                .with_item(name),
+                        ),
+                        (Some(t), Some(template)) if template.matches(t).is_none() => violations.push(
+                            Violation::error("event.scope", join(p), format!("topic `{t}` does not match `{name}`'s pattern `{pattern}`"))
+                                .with_item(name),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            Scope::Connection => {}
+        }
+        (kind, violations)
+    }
+
+    /// Checks an ok response's data against the schema of the action it answers.
+    pub(crate) fn check_response_data(&self, action: &str, frame: &Value) -> Vec<Violation> {
+        let l = &self.inner.layout;
+        match (self.inner.actions.get(action), get(frame, &l.res_data)) {
+            (Some(spec), Some(data)) => schema_violations(&spec.response, data, &l.res_data_ptr, "response.schema", Some(action)),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn with_direction(mut v: Violation, direction: Direction) -> Violation {
+    v.direction = Some(direction);
+    v
+}

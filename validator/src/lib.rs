@@ -1,0 +1,35 @@
+//! Checks frames against a frameproof contract: one at a time, as stateful sessions, and from
+//! captures (transcripts, HAR files).
+//!
+//! A frame's way through this crate reads like the protocol: bytes → `parse` (limits, strict
+//! JSON) → `frame` (envelope, dispatch on the action or event, schema) → `session` (request /
+//! response correlation, subscriptions, versions) → [`Violation`] → `report`.
+//!
+//! ```
+//! use frameproof_validator::{Validator, Direction};
+//! let contract = timetracker::contract();
+//! let validator = Validator::new(&contract).unwrap();
+//! let mut session = validator.session();
+//! let v = session.observe(Direction::Client, br#"{"id":"1","action":"projects.get","payload":{"id":7}}"#);
+//! assert_eq!(v[0].rule, "payload.schema");
+//! assert_eq!(v[0].pointer, "/payload/id");
+//! ```
+
+mod compiled;
+mod frame;
+mod parse;
+mod rest;
+mod session;
+mod violation;
+
+pub mod capture;
+pub mod har;
+pub mod report;
+
+pub use compiled::{CompileError, Validator};
+pub use frame::{FrameCheck, FrameKind};
+pub use frameproof_schema::Direction;
+pub use parse::Limits;
+pub use rest::RestCheck;
+pub use session::Session;
+pub use violation::{Location, Severity, Violation};

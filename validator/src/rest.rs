@@ -1,0 +1,125 @@
+//! A REST exchange: the route resolves to an action through the mapping, the request carries a
+//! valid payload, the status fits the ok/error mapping, and the body is the response or a
+//! declared error with the status its code has.
+//!
+//! The REST error body is `{"error": <the envelope's error object>}`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use frameproof_naming::HttpMethod;
+
+use crate::compiled::Validator;
+use crate::frame::schema_violations;
+use crate::violation::Violation;
+
+/// The verdict on one REST exchange.
+#[derive(Debug, Clone)]
+pub struct RestCheck {
+    /// The action the route resolved to.
+    pub action: Option<String>,
+    pub violations: Vec<Violation>,
+}
+
+impl Validator {
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_rest(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        status: u16,
+        response: Option<&Value>,
+    ) -> RestCheck {
+        let mut violations = Vec::new();
+        let contract = &self.inner.contract;
+        let route = method
+            .parse::<HttpMethod>()
+            .ok()
+            .and_then(|m| contract.action_for_route(m, path));
+        let Some((action, _, params)) = route else {
+            return RestCheck {
+                action: None,
+                violations: vec![Violation::error(
+                    "rest.unknown_route",
+                    "",
+                    format!("{method} {path} is not a route of the contract's REST mapping"),
+                )],
+            };
+        };
+        let action = action.to_owned();
+        let params: BTreeMap<String, String> = params;
+        let spec = self.inner.actions.get(&action);
+        match contract.rest_payload(&action, &params, query, body) {
+            Err(e) => violations.push(Violation::error("rest.payload", "", e).with_item(&action)),
+            Ok(payload) => {
+                if let Some(spec) = spec {
+                    violations.extend(schema_violations(&spec.payload, &payload, "", "rest.payload", Some(&action)));
+                }
+            }
+        }
+        if (200..300).contains(&status) {
+            match (spec, response) {
+                (Some(spec), Some(body)) => {
+                    violations.extend(schema_violations(&spec.response, body, "", "rest.response", Some(&action)))
+                }
+                (Some(_), None) => violations.push(Violation::error("rest.response", "", "the ok response has no JSON body").with_item(&action)),
+                _ => {}
+            }
+        } else {
+            violations.extend(self.check_rest_error(&action, status, response));
+        }
+        RestCheck {
+            action: Some(action),
+            violations,
+        }
+    }
+
+    fn check_rest_error(&self, action: &str, status: u16, response: Option<&Value>) -> Vec<Violation> {
+        let contract = &self.inner.contract;
+        let Some(error) = response.and_then(|r| r.get("error")) else {
+            return vec![Violation::error(
+                "rest.error",
+                "/error",
+                format!("status {status} without a `{{\"error\": {{\"code\", \"message\"}}}}` body"),
+            )
+            .with_item(action)];
+        };
+        let code = match error.get("code").and_then(Value::as_str) {
+            Some(c) => c,
+            None => return vec![Violation::error("rest.error", "/error/code", "the error has no code").with_item(action)],
+        };
+        let mut out = Vec::new();
+        match contract.errors.get(code) {
+            None => out.push(
+                Violation::error("error.unknown_code", "/error/code", format!("`{code}` is not in the contract's error table"))
+                    .with_item(action),
+            ),
+            Some(spec) => {
+                if spec.status != status {
+                    out.push(
+                        Violation::error(
+                            "rest.status",
+                            "",
+                            format!("error `{code}` must come with HTTP status {}, not {status}", spec.status),
+                        )
+                        .with_item(action),
+                    );
+                }
+                let declared = self.inner.actions.get(action).is_some_and(|a| a.errors.iter().any(|e| e == code));
+                if !declared && !spec.any_action {
+                    out.push(
+                        Violation::error("error.undeclared", "/error/code", format!("`{action}` answered with error `{code}`, which it does not declare"))
+                            .with_item(action),
+                    );
+                }
+            }
+        }
+        if !error.get("message").is_some_and(Value::is_string) {
+            out.push(Violation::error("rest.error", "/error/message", "the error needs a message string").with_item(action));
+        }
+        out
+    }
+}

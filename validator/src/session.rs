@@ -1,0 +1,292 @@
+//! One connection, both directions: responses answer outstanding requests and match *that*
+//! action's response schema and error list; events arrive only on subscribed topics and the
+//! connection's own tenant; nothing newer than the negotiated version is used; requests left
+//! unanswered are reported when the session finishes.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use frameproof_schema::{ControlKind, Direction, Scope};
+
+use crate::compiled::Validator;
+use crate::frame::{FrameCheck, FrameKind};
+use crate::violation::{Location, Violation};
+
+/// Outstanding requests tracked per connection; past this a capture is not a conversation.
+const MAX_OUTSTANDING: usize = 65_536;
+
+struct Outstanding {
+    action: String,
+    frame: u64,
+}
+
+pub struct Session {
+    validator: Validator,
+    outstanding: HashMap<String, Outstanding>,
+    subscriptions: HashSet<String>,
+    tenant: Option<String>,
+    version: Option<semver::Version>,
+    frames: u64,
+    location: Location,
+    overflow_reported: bool,
+}
+
+fn id_key(id: &Value) -> String {
+    id.to_string()
+}
+
+impl Session {
+    pub(crate) fn new(validator: Validator) -> Session {
+        Session {
+            validator,
+            outstanding: HashMap::new(),
+            subscriptions: HashSet::new(),
+            tenant: None,
+            version: None,
+            frames: 0,
+            location: Location::default(),
+            overflow_reported: false,
+        }
+    }
+
+    /// The tenant (org) the connection belongs to: tenant events for another are violations.
+    pub fn with_tenant(mut self, tenant: impl Into<String>) -> Session {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// The contract version the client negotiated: newer actions and events are violations.
+    pub fn with_version(mut self, version: &str) -> Session {
+        self.version = semver::Version::parse(version).ok();
+        self
+    }
+
+    /// The file and connection every violation of this session names.
+    pub fn with_location(mut self, file: impl Into<String>, connection: impl Into<String>) -> Session {
+        self.location.file = file.into();
+        self.location.connection = connection.into();
+        self
+    }
+
+    /// Observes one text frame and returns what is wrong with it, alone and in context.
+    pub fn observe(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
+        let check = self.validator.check_frame(direction, bytes);
+        self.after_check(direction, check)
+    }
+
+    /// Observes one binary frame (always a violation for JSON contracts).
+    pub fn observe_binary(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
+        let check = self.validator.check_binary(direction, bytes);
+        self.after_check(direction, check)
+    }
+
+    /// Like [`Session::observe`], also returning the frame's classification.
+    pub fn observe_detailed(&mut self, direction: Direction, bytes: &[u8]) -> FrameCheck {
+        let check = self.validator.check_frame(direction, bytes);
+        let kind = check.kind.clone();
+        let value = check.value.clone();
+        let violations = self.after_check(direction, check);
+        FrameCheck { kind, value, violations }
+    }
+
+    fn after_check(&mut self, direction: Direction, check: FrameCheck) -> Vec<Violation> {
+        let index = self.frames;
+        self.frames += 1;
+        let mut out = check.violations;
+        match (&check.kind, &check.value) {
+            (FrameKind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
+            (FrameKind::Ok { id }, Some(frame)) => self.on_response(id, None, Some(frame), &mut out),
+            (FrameKind::Error { id, code }, _) => self.on_response(id, code.as_deref(), None, &mut out),
+            (FrameKind::Event { name, tenant, topic }, _) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
+            (FrameKind::Control { kind, topics }, _) => match kind {
+                ControlKind::Subscribe => self.subscriptions.extend(topics.iter().cloned()),
+                ControlKind::Unsubscribe => {
+                    for t in topics {
+                        self.subscriptions.remove(t);
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        for v in &mut out {
+            v.location.file.clone_from(&self.location.file);
+            v.location.connection.clone_from(&self.location.connection);
+            v.location.frame = Some(index);
+            v.direction.get_or_insert(direction);
+        }
+        out
+    }
+
+    fn on_request(&mut self, id: &Value, action: &str, index: u64, out: &mut Vec<Violation>) {
+        let inner = &self.validator.inner;
+        if let Some(spec) = inner.actions.get(action) {
+            if let Some(note) = &spec.deprecated {
+                let why = if note.is_empty() { String::new() } else { format!(": {note}") };
+                out.push(Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}")).with_item(action));
+            }
+            if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
+                if since > negotiated {
+                    out.push(
+                        Violation::error(
+                            "session.version",
+                            "",
+                            format!("`{action}` arrived in {since}, newer than the connection's version {negotiated}"),
+                        )
+                        .with_item(action),
+                    );
+                }
+            }
+        }
+        if id.is_null() {
+            return;
+        }
+        let key = id_key(id);
+        if let Some(first) = self.outstanding.get(&key) {
+            out.push(
+                Violation::error(
+                    "session.duplicate_id",
+                    "",
+                    format!(
+                        "request id {key} is already in flight (frame {}, `{}`); ids must be unique until answered",
+                        first.frame, first.action
+                    ),
+                )
+                .with_item(action),
+            );
+            return;
+        }
+        if self.outstanding.len() >= MAX_OUTSTANDING {
+            if !self.overflow_reported {
+                self.overflow_reported = true;
+                out.push(Violation::error(
+                    "session.too_many_outstanding",
+                    "",
+                    format!("more than {MAX_OUTSTANDING} requests are unanswered; later ones are not tracked"),
+                ));
+            }
+            return;
+        }
+        self.outstanding.insert(
+            key,
+            Outstanding {
+                action: action.to_owned(),
+                frame: index,
+            },
+        );
+    }
+
+    fn on_response(&mut self, id: &Value, error_code: Option<&str>, ok_frame: Option<&Value>, out: &mut Vec<Violation>) {
+        if id.is_null() && ok_frame.is_none() {
+            // an error about a frame that could not be read carries no id
+            return;
+        }
+        let key = id_key(id);
+        let Some(request) = self.outstanding.remove(&key) else {
+            out.push(Violation::error(
+                "session.unknown_response_id",
+                "",
+                format!("response to id {key}, which no outstanding request has"),
+            ));
+            return;
+        };
+        let action = request.action;
+        if let Some(frame) = ok_frame {
+            out.extend(self.validator.check_response_data(&action, frame));
+        }
+        if let Some(code) = error_code {
+            let inner = &self.validator.inner;
+            let declared = inner.actions.get(&action).is_some_and(|a| a.errors.iter().any(|e| e == code));
+            let any = inner.contract.errors.get(code).is_some_and(|e| e.any_action);
+            if !declared && !any {
+                out.push(
+                    Violation::error(
+                        "error.undeclared",
+                        "",
+                        format!("`{action}` answered with error `{code}`, which it does not declare"),
+                    )
+                    .with_item(&action),
+                );
+            }
+        }
+        for v in out.iter_mut() {
+            v.item.get_or_insert_with(|| action.clone());
+        }
+    }
+
+    fn on_event(&mut self, name: &str, tenant: Option<&str>, topic: Option<&str>, out: &mut Vec<Violation>) {
+        let inner = &self.validator.inner;
+        let Some(spec) = inner.events.get(name) else { return };
+        if let Some(note) = &spec.deprecated {
+            out.push(Violation::warning("deprecated", "", format!("`{name}` is deprecated: {note}")).with_item(name));
+        }
+        if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
+            if since > negotiated {
+                out.push(
+                    Violation::error(
+                        "session.version",
+                        "",
+                        format!("`{name}` arrived in {since}, newer than the connection's version {negotiated}"),
+                    )
+                    .with_item(name),
+                );
+            }
+        }
+        match &spec.scope {
+            Scope::Tenant => {
+                if let (Some(mine), Some(theirs)) = (&self.tenant, tenant) {
+                    if mine != theirs {
+                        out.push(
+                            Violation::error(
+                                "session.cross_tenant",
+                                "",
+                                format!("`{name}` of tenant `{theirs}` reached a connection of tenant `{mine}`"),
+                            )
+                            .with_item(name),
+                        );
+                    }
+                }
+            }
+            Scope::Topic { .. } => {
+                if let Some(t) = topic {
+                    if !self.subscriptions.contains(t) {
+                        out.push(
+                            Violation::error(
+                                "session.unsubscribed_topic",
+                                "",
+                                format!("`{name}` on topic `{t}`, which this connection has not subscribed to"),
+                            )
+                            .with_item(name),
+                        );
+                    }
+                }
+            }
+            Scope::Connection => {}
+        }
+    }
+
+    /// Ends the session: every request still unanswered is a violation.
+    pub fn finish(self) -> Vec<Violation> {
+        let mut left: Vec<(String, Outstanding)> = self.outstanding.into_iter().collect();
+        left.sort_by_key(|(_, o)| o.frame);
+        left.into_iter()
+            .map(|(id, o)| {
+                let mut v = Violation::error(
+                    "session.unanswered",
+                    "",
+                    format!("request {id} (`{}`) was never answered", o.action),
+                )
+                .with_item(o.action);
+                v.location = Location {
+                    file: self.location.file.clone(),
+                    connection: self.location.connection.clone(),
+                    frame: Some(o.frame),
+                    ..Location::default()
+                };
+                v.direction = Some(Direction::Client);
+                v
+            })
+            .collect()
+    }
+}
