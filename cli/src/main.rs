@@ -3,6 +3,7 @@
 
 mod contract_cmd;
 mod locate;
+mod validate_cmd;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ enum Command {
     /// Work with contract documents.
     #[command(subcommand)]
     Contract(contract_cmd::ContractCommand),
+    /// Validate captures (transcripts, HAR files, piped frames) against a contract.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 /// The exit codes every command uses.
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Contract(cmd) => contract_cmd::run(cmd),
+        Command::Validate(args) => validate_cmd::run(args),
     };
     ExitCode::from(outcome as u8)
 }

@@ -25,6 +25,7 @@ mod frames;
 mod load;
 pub mod pointer;
 mod rest;
+pub mod sample;
 mod schema_walk;
 mod snapshot;
 mod traits;

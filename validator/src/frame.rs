@@ -45,7 +45,93 @@ fn matches_constants(value: &Value, constants: &[(Vec<String>, Value)]) -> bool 
     constants.iter().all(|(p, v)| get(value, p) == Some(v))
 }
 
-/// Runs a schema and turns its errors into violations located in the frame.
+/// One schema error, after union refinement.
+struct Found {
+    pointer: String,
+    keyword: String,
+    message: String,
+}
+
+fn depth(pointer: &str) -> usize {
+    pointer.matches('/').count()
+}
+
+fn keyword_of(e: &jsonschema::ValidationError<'_>) -> String {
+    let path = e.schema_path().to_string();
+    path.rsplit('/').next().unwrap_or("").to_owned()
+}
+
+/// Turns a schema error into what a person should read. A failed `anyOf`/`oneOf` (an `Option`,
+/// a tagged enum) says little on its own; the branch the value was evidently meant for (the one
+/// whose type and discriminator match) says what is wrong. When no branch matches its
+/// discriminator, the allowed discriminator values are listed.
+fn refine(e: &jsonschema::ValidationError<'_>, out: &mut Vec<Found>) {
+    use jsonschema::error::ValidationErrorKind as K;
+    let at = e.instance_path().to_string();
+    let context = match e.kind() {
+        K::AnyOf { context } | K::OneOfNotValid { context } => context,
+        _ => {
+            out.push(Found {
+                pointer: at,
+                keyword: keyword_of(e),
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    let base = depth(&at);
+    // a branch is ruled out by a type mismatch of the value itself, or by a wrong tag (a
+    // `const` member one level down); errors deeper in a branch say the branch was meant
+    let discriminating = |err: &jsonschema::ValidationError<'_>| {
+        let d = depth(&err.instance_path().to_string());
+        match err.kind() {
+            K::Type { .. } => d == base,
+            K::Constant { .. } => d <= base + 1,
+            _ => false,
+        }
+    };
+    let mut candidates: Vec<&Vec<jsonschema::ValidationError<'static>>> =
+        context.iter().filter(|branch| !branch.iter().any(discriminating)).collect();
+    candidates.sort_by_key(|b| b.len());
+    if let Some(best) = candidates.first() {
+        for inner in best.iter() {
+            refine(inner, out);
+        }
+        return;
+    }
+    // every branch failed on its discriminator: say which values would have been accepted
+    let mut allowed = Vec::new();
+    let mut member = None;
+    for branch in context {
+        for err in branch {
+            if let K::Constant { expected_value } = err.kind() {
+                let p = err.instance_path().to_string();
+                if depth(&p) == base + 1 {
+                    member.get_or_insert(p);
+                    allowed.push(expected_value.to_string());
+                }
+            }
+        }
+    }
+    match member {
+        Some(p) if !allowed.is_empty() => {
+            let name = p.rsplit('/').next().unwrap_or("").to_owned();
+            out.push(Found {
+                pointer: p,
+                keyword: "const".into(),
+                message: format!("`{name}` must be one of {}", allowed.join(", ")),
+            });
+        }
+        _ => out.push(Found {
+            pointer: at,
+            keyword: keyword_of(e),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Runs a schema and turns its errors into violations located in the frame. The cheap
+/// `is_valid` runs first; errors are collected only for frames that fail.
 pub(crate) fn schema_violations(
     schema: &jsonschema::Validator,
     instance: &Value,
@@ -56,17 +142,17 @@ pub(crate) fn schema_violations(
     if schema.is_valid(instance) {
         return Vec::new();
     }
-    schema
-        .iter_errors(instance)
-        .take(MAX_ERRORS_PER_PART)
-        .map(|e| {
-            let inner = e.instance_path().to_string();
-            let schema_path = e.schema_path().to_string();
-            let keyword = schema_path.rsplit('/').next().unwrap_or("").to_owned();
-            let at = format!("{prefix}{inner}");
-            let offending = instance.pointer(&inner);
-            let mut v = Violation::error(rule, at, e.to_string());
-            v.keyword = Some(keyword);
+    let mut found = Vec::new();
+    for e in schema.iter_errors(instance).take(MAX_ERRORS_PER_PART) {
+        refine(&e, &mut found);
+    }
+    found.truncate(MAX_ERRORS_PER_PART);
+    found
+        .into_iter()
+        .map(|f| {
+            let offending = instance.pointer(&f.pointer);
+            let mut v = Violation::error(rule, format!("{prefix}{}", f.pointer), f.message);
+            v.keyword = Some(f.keyword);
             v.item = item.map(str::to_owned);
             v.excerpt = offending.map(excerpt);
             v

@@ -1,0 +1,170 @@
+//! `frameproof validate --contract contract.json FILE...`
+
+use std::io::{BufReader, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use frameproof::{Contract, Direction};
+use frameproof_validator::capture::{self, CaptureError, Stats};
+use frameproof_validator::report::{self, Summary};
+use frameproof_validator::{Limits, Validator, Violation};
+
+use crate::Outcome;
+
+/// Violations kept for the grouped formats (human, junit, sarif); the rest are counted.
+const KEEP: usize = 10_000;
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// The contract document.
+    #[arg(long)]
+    contract: PathBuf,
+    /// Captures: `.jsonl` transcripts, `.har` files, or `-` for frames on standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Warnings fail the run too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// For raw frames on standard input: which way they travel (otherwise each line is a transcript record).
+    #[arg(long, value_enum)]
+    direction: Option<DirectionArg>,
+    /// Largest frame accepted, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_frame_bytes)]
+    max_frame_bytes: usize,
+    /// Deepest nesting accepted.
+    #[arg(long, default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
+    Github,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DirectionArg {
+    Client,
+    Server,
+}
+
+pub fn run(args: ValidateArgs) -> Outcome {
+    let contract = match Contract::load(&args.contract) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    let limits = Limits {
+        max_frame_bytes: args.max_frame_bytes,
+        max_depth: args.max_depth.min(128),
+    };
+    let validator = match Validator::with_limits(&contract, limits) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {}: the contract cannot be used: {e}", args.contract.display());
+            return Outcome::Unusable;
+        }
+    };
+    let mut summary = Summary::default();
+    let mut kept: Vec<Violation> = Vec::new();
+    let mut unusable = false;
+    let stdout = std::io::stdout();
+    let streaming = matches!(args.format, Format::Json | Format::Github);
+    for file in &args.files {
+        let mut sink = |v: Violation| {
+            summary.count(&v);
+            if streaming {
+                let line = match args.format {
+                    Format::Json => report::json_line(&v),
+                    _ => report::github(&v),
+                };
+                let _ = writeln!(stdout.lock(), "{line}");
+            } else if kept.len() < KEEP {
+                kept.push(v);
+            } else {
+                summary.not_shown += 1;
+            }
+        };
+        match validate_file(&validator, file, args.direction, &mut sink) {
+            Ok(stats) => {
+                summary.stats.frames += stats.frames;
+                summary.stats.connections += stats.connections;
+                summary.stats.rest_exchanges += stats.rest_exchanges;
+                summary.stats.bytes += stats.bytes;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                unusable = true;
+            }
+        }
+    }
+    match args.format {
+        Format::Human => print!("{}", report::human(&kept, &summary)),
+        Format::Junit => print!("{}", report::junit(&kept, &args.files)),
+        Format::Sarif => println!("{}", report::sarif(&kept)),
+        Format::Json | Format::Github => {
+            eprintln!(
+                "{} error(s), {} warning(s) in {} frame(s)",
+                summary.errors, summary.warnings, summary.stats.frames
+            );
+        }
+    }
+    if unusable {
+        Outcome::Unusable
+    } else if summary.errors > 0 || (args.deny_warnings && summary.warnings > 0) {
+        Outcome::Problems
+    } else {
+        Outcome::Fine
+    }
+}
+
+/// Wraps a reader with a progress bar when stderr is a terminal.
+fn progress<R: Read + 'static>(input: R, len: Option<u64>) -> Box<dyn Read> {
+    if !std::io::stderr().is_terminal() {
+        return Box::new(input);
+    }
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::no_length(),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
+        bar.set_style(style);
+    }
+    Box::new(bar.wrap_read(input))
+}
+
+fn validate_file(
+    validator: &Validator,
+    file: &str,
+    direction: Option<DirectionArg>,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
+    let direction = direction.map(|d| match d {
+        DirectionArg::Client => Direction::Client,
+        DirectionArg::Server => Direction::Server,
+    });
+    if file == "-" {
+        let stdin = BufReader::new(std::io::stdin());
+        return capture::validate_lines(validator, stdin, "<stdin>", direction, sink);
+    }
+    let opened = std::fs::File::open(file).map_err(|e| CaptureError::Unreadable {
+        origin: file.to_owned(),
+        message: format!("cannot open: {e}"),
+    })?;
+    let len = opened.metadata().ok().map(|m| m.len());
+    let input = progress(opened, len);
+    if file.ends_with(".har") {
+        capture::validate_har(validator, input, file, sink)
+    } else {
+        capture::validate_transcript(validator, BufReader::with_capacity(1 << 16, input), file, sink)
+    }
+}
+

@@ -1,0 +1,130 @@
+//! `frameproof validate`: exit codes, and every output format snapshotted on the broken fixture.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frameproof"))
+        .current_dir(root())
+        .arg("validate")
+        .args(["--contract", "examples/timetracker/contract.json"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run frameproof");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const BROKEN: &str = "validator/tests/fixtures/broken.jsonl";
+
+#[test]
+fn clean_captures_exit_zero() {
+    let (code, out, err) = run(&["validator/tests/fixtures/clean.jsonl"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("0 error(s), 0 warning(s) in 13 frame(s)"), "{out}");
+}
+
+#[test]
+fn violations_exit_one_in_every_format() {
+    for format in ["human", "json", "junit", "github", "sarif"] {
+        let (code, out, err) = run(&[BROKEN, "--format", format], None);
+        assert_eq!(code, 1, "{format}: {out}{err}");
+        insta::assert_snapshot!(format!("broken_{format}"), out);
+    }
+}
+
+#[test]
+fn json_lines_are_one_violation_each() {
+    let (_, out, _) = run(&[BROKEN, "--format", "json"], None);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 15);
+    for l in &lines {
+        for key in ["rule", "severity", "pointer", "message"] {
+            assert!(l.get(key).is_some(), "{l}");
+        }
+    }
+}
+
+#[test]
+fn sarif_is_well_formed() {
+    let (_, out, _) = run(&[BROKEN, "--format", "sarif"], None);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["version"], "2.1.0");
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(15));
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    // a copy of the reference contract in which projects.list is deprecated
+    let mut contract: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/timetracker/contract.json")).expect("read"))
+            .expect("json");
+    contract["actions"]["projects.list"]["deprecated"] = serde_json::json!({"note": "use projects.search"});
+    contract["fingerprint"] = serde_json::json!("");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("validate_cli");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("deprecated.json");
+    std::fs::write(&path, contract.to_string()).expect("write");
+    // a request and its answer, piped as transcript records
+    let records = concat!(
+        "{\"conn\":\"c\",\"dir\":\"client\",\"frame\":{\"id\":\"1\",\"action\":\"projects.list\",\"payload\":{}}}\n",
+        "{\"conn\":\"c\",\"dir\":\"server\",\"frame\":{\"id\":\"1\",\"status\":\"ok\",\"data\":[]}}\n",
+    );
+    for (deny, expected) in [(false, 0), (true, 1)] {
+        let mut args = vec!["validate".to_owned(), "--contract".into(), path.display().to_string(), "-".into()];
+        if deny {
+            args.push("--deny-warnings".into());
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_frameproof"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run");
+        child.stdin.take().expect("stdin").write_all(records.as_bytes()).expect("write");
+        let out = child.wait_with_output().expect("wait");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("[deprecated]") && text.contains("0 error(s), 1 warning(s)"), "{text}");
+        assert_eq!(out.status.code(), Some(expected), "deny={deny}: {text}");
+    }
+}
+
+#[test]
+fn piped_transcript_records_and_raw_frames() {
+    let (code, out, _) = run(&["-", "--direction", "client"], Some("{\"type\":\"ping\"}\n"));
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run(&["-"], Some("{\"type\":\"ping\"}\n"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("pass --direction to pipe raw frames"), "{out}");
+}
+
+#[test]
+fn unusable_inputs_exit_two() {
+    let (code, _, err) = run(&["no/such/file.jsonl"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot open"), "{err}");
+    let (code, _, err) = run(&["README.md"], None);
+    assert_eq!(code, 2, "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_frameproof"))
+        .current_dir(root())
+        .args(["validate", "--contract", "README.md", BROKEN])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,136 @@
+//! Captures on disk: a clean transcript, a transcript broken in every way a session can be,
+//! and the same HAR written the way Chrome and Playwright write it.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+
+use frameproof_validator::capture::{validate_har, validate_lines, validate_transcript};
+use frameproof_validator::{Direction, Validator, Violation};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn validator() -> Validator {
+    Validator::new(&timetracker::contract()).expect("compiles")
+}
+
+fn transcript(name: &str) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let file = File::open(fixture(name)).expect("fixture");
+    validate_transcript(&validator(), BufReader::new(file), name, &mut |v| found.push(v)).expect("readable");
+    found
+}
+
+#[test]
+fn a_clean_transcript_has_no_violations() {
+    let found = transcript("clean.jsonl");
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn every_session_rule_fires_on_the_broken_transcript() {
+    let found = transcript("broken.jsonl");
+    let at = |rule: &str| -> Vec<(Option<u64>, String)> {
+        found
+            .iter()
+            .filter(|v| v.rule == rule)
+            .map(|v| (v.location.line, v.location.connection.clone()))
+            .collect()
+    };
+    let alice = |line: u64| vec![(Some(line), "alice".to_owned())];
+    assert_eq!(at("payload.schema"), alice(2));
+    assert_eq!(at("response.schema"), alice(3));
+    assert_eq!(at("frame.unknown_action"), alice(4));
+    assert_eq!(at("session.duplicate_id"), alice(7));
+    assert_eq!(at("error.undeclared"), alice(8));
+    assert_eq!(at("session.unknown_response_id"), alice(9));
+    assert_eq!(at("session.unsubscribed_topic"), alice(10));
+    assert_eq!(at("session.cross_tenant"), vec![(Some(11), "carol".to_owned())]);
+    assert_eq!(at("session.version"), alice(12));
+    assert_eq!(at("frame.duplicate_key"), alice(13));
+    assert_eq!(at("frame.binary"), alice(14));
+    assert_eq!(at("rest.unknown_route"), alice(15));
+    assert_eq!(at("rest.status"), alice(16));
+    assert_eq!(at("capture.record").len(), 1);
+    assert_eq!(at("session.unanswered").len(), 1);
+    let payload = found.iter().find(|v| v.rule == "payload.schema").expect("found");
+    assert_eq!(payload.pointer, "/payload/status");
+    assert_eq!(payload.keyword.as_deref(), Some("enum"));
+    assert_eq!(payload.item.as_deref(), Some("tasks.update"));
+    assert_eq!(payload.excerpt.as_deref(), Some("\"doing\""));
+    assert_eq!(payload.location.frame, Some(0));
+    assert_eq!(payload.direction, Some(Direction::Client));
+    assert_eq!(found.len(), 15, "{found:#?}");
+}
+
+fn har(name: &str) -> Vec<(String, Option<u64>, Option<u64>, String)> {
+    let mut found = Vec::new();
+    let file = File::open(fixture(name)).expect("fixture");
+    let stats = validate_har(&validator(), file, name, &mut |v| found.push(v)).expect("readable");
+    assert_eq!(stats.connections, 1);
+    assert_eq!(stats.rest_exchanges, 2, "the page itself is not the API's");
+    assert_eq!(stats.frames, 5);
+    found
+        .into_iter()
+        .map(|v| (v.rule.to_owned(), v.location.har_entry, v.location.frame, v.pointer))
+        .collect()
+}
+
+#[test]
+fn chrome_and_playwright_hars_read_the_same() {
+    let chrome = har("chrome.har");
+    let playwright = har("playwright.har");
+    assert_eq!(chrome, playwright);
+    assert_eq!(
+        chrome,
+        vec![
+            ("payload.schema".to_owned(), Some(3), Some(2), "/payload".to_owned()),
+            ("frame.binary".to_owned(), Some(3), Some(4), String::new()),
+        ]
+    );
+}
+
+#[test]
+fn unreadable_captures_are_errors_not_panics() {
+    let v = validator();
+    let mut sink = |_: Violation| {};
+    assert!(validate_transcript(&v, &b""[..], "empty", &mut sink).is_err());
+    assert!(validate_transcript(&v, &b"{\"not\": \"a header\"}\n"[..], "bad", &mut sink).is_err());
+    assert!(validate_har(&v, &b"{\"log\": "[..], "truncated", &mut sink).is_err());
+    assert!(validate_har(&v, &b"\xff\xfe"[..], "binary", &mut sink).is_err());
+}
+
+#[test]
+fn piped_frames_are_checked_line_by_line() {
+    let input = b"{\"type\":\"ping\"}\nnot json\n\n{\"type\":\"subscribe\",\"topics\":[]}\n";
+    let mut found = Vec::new();
+    let stats = validate_lines(&validator(), &input[..], "<stdin>", Some(Direction::Client), &mut |v| found.push(v)).expect("ok");
+    assert_eq!(stats.frames, 3);
+    let rules: Vec<(&str, Option<u64>)> = found.iter().map(|v| (v.rule, v.location.line)).collect();
+    assert_eq!(rules, [("frame.json", Some(2)), ("control.schema", Some(4))]);
+}
+
+#[test]
+fn hostile_frames_never_panic() {
+    let v = validator();
+    let mut s = v.session();
+    let deep = "[".repeat(100_000);
+    let huge = format!("{{\"id\":\"1\",\"action\":\"chat.send\",\"payload\":{{\"room\":\"{}\"}}}}", "x".repeat(20 * 1024 * 1024));
+    let cases: Vec<Vec<u8>> = vec![
+        deep.into_bytes(),
+        huge.into_bytes(),
+        b"\xff\xfe\xfd".to_vec(),
+        b"{\"id\":\"1\",\"action\":\"projects.get\",\"payload\":{\"id\":1e999}}".to_vec(),
+        b"{\"id\":\"1\",\"id\":\"2\"}".to_vec(),
+        b"".to_vec(),
+        b"null".to_vec(),
+        b"\"just a string\"".to_vec(),
+    ];
+    for bytes in cases {
+        let client = s.observe(Direction::Client, &bytes);
+        let server = s.observe(Direction::Server, &bytes);
+        assert!(!client.is_empty() && !server.is_empty(), "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(40)]));
+    }
+}
