@@ -3,6 +3,7 @@
 
 mod contract_cmd;
 mod locate;
+mod proxy_cmd;
 mod validate_cmd;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Contract(contract_cmd::ContractCommand),
     /// Validate captures (transcripts, HAR files, piped frames) against a contract.
     Validate(validate_cmd::ValidateArgs),
+    /// Forward WebSocket and REST traffic to a server, validating (and optionally recording) every frame.
+    Proxy(proxy_cmd::ProxyArgs),
 }
 
 /// The exit codes every command uses.
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Contract(cmd) => contract_cmd::run(cmd),
         Command::Validate(args) => validate_cmd::run(args),
+        Command::Proxy(args) => proxy_cmd::run(args),
     };
     ExitCode::from(outcome as u8)
 }

@@ -30,6 +30,10 @@ pub struct Session {
     frames: u64,
     location: Location,
     overflow_reported: bool,
+    /// Application pings not yet answered by a pong.
+    pings: u64,
+    /// The first tenant seen in a tenant event, when the connection's own is not known.
+    first_tenant: Option<String>,
 }
 
 fn id_key(id: &Value) -> String {
@@ -47,6 +51,8 @@ impl Session {
             frames: 0,
             location: Location::default(),
             overflow_reported: false,
+            pings: 0,
+            first_tenant: None,
         }
     }
 
@@ -105,6 +111,13 @@ impl Session {
                     for t in topics {
                         self.subscriptions.remove(t);
                     }
+                }
+                ControlKind::Ping => self.pings += 1,
+                ControlKind::Pong => {
+                    if self.pings == 0 {
+                        out.push(Violation::error("session.unexpected_pong", "", "a pong without a ping to answer"));
+                    }
+                    self.pings = self.pings.saturating_sub(1);
                 }
                 _ => {}
             },
@@ -235,6 +248,23 @@ impl Session {
         }
         match &spec.scope {
             Scope::Tenant => {
+                // without the connection's tenant, the first one seen stands for it: events of
+                // two tenants on one connection are a leak either way
+                if self.tenant.is_none() {
+                    if let Some(t) = tenant {
+                        let first = self.first_tenant.get_or_insert_with(|| t.to_owned());
+                        if first != t {
+                            out.push(
+                                Violation::error(
+                                    "session.cross_tenant",
+                                    "",
+                                    format!("`{name}` of tenant `{t}` reached a connection that received tenant `{first}`'s events"),
+                                )
+                                .with_item(name),
+                            );
+                        }
+                    }
+                }
                 if let (Some(mine), Some(theirs)) = (&self.tenant, tenant) {
                     if mine != theirs {
                         out.push(
@@ -270,7 +300,19 @@ impl Session {
     pub fn finish(self) -> Vec<Violation> {
         let mut left: Vec<(String, Outstanding)> = self.outstanding.into_iter().collect();
         left.sort_by_key(|(_, o)| o.frame);
-        left.into_iter()
+        let mut out: Vec<Violation> = Vec::new();
+        if self.pings > 0 {
+            let mut v = Violation::error(
+                "session.unanswered_ping",
+                "",
+                format!("{} application ping(s) never answered with a pong", self.pings),
+            );
+            v.location.file.clone_from(&self.location.file);
+            v.location.connection.clone_from(&self.location.connection);
+            v.direction = Some(Direction::Server);
+            out.push(v);
+        }
+        out.extend(left.into_iter()
             .map(|(id, o)| {
                 let mut v = Violation::error(
                     "session.unanswered",
@@ -286,7 +328,7 @@ impl Session {
                 };
                 v.direction = Some(Direction::Client);
                 v
-            })
-            .collect()
+            }));
+        out
     }
 }
