@@ -258,14 +258,22 @@ fn payloads_map_to_rest_requests_and_back() {
     let cases = [
         ("tasks.update", json!({"id": "task 1/2", "status": "done"})),
         ("projects.list", json!({"include_archived": true})),
-        ("time_entries.list", json!({"project_id": "p1", "limit": 20})),
+        (
+            "time_entries.list",
+            json!({"project_id": "p1", "limit": 20}),
+        ),
         ("chat.history", json!({"room": "general", "limit": 5})),
         ("tasks.delete", json!({"id": "task_1"})),
-        ("time_entries.start", json!({"project_id": "p", "description": "d", "billable": false})),
+        (
+            "time_entries.start",
+            json!({"project_id": "p", "description": "d", "billable": false}),
+        ),
     ];
     for (action, payload) in cases {
         let req = c.rest_request(action, &payload).expect("maps");
-        let (found, _, params) = c.action_for_route(req.method, &req.path).expect("route resolves");
+        let (found, _, params) = c
+            .action_for_route(req.method, &req.path)
+            .expect("route resolves");
         assert_eq!(found, action, "{req:?}");
         let back = c
             .rest_payload(action, &params, &req.query, req.body.as_ref())
@@ -275,10 +283,17 @@ fn payloads_map_to_rest_requests_and_back() {
     // a value of the wrong type stays a string, so the schema check reports it
     let params = Default::default();
     let p = c
-        .rest_payload("time_entries.list", &params, &[("limit".into(), "many".into())], None)
+        .rest_payload(
+            "time_entries.list",
+            &params,
+            &[("limit".into(), "many".into())],
+            None,
+        )
         .expect("builds");
     assert_eq!(p, json!({"limit": "many"}));
     // the path and the body must agree
     let params = [("id".to_owned(), "a".to_owned())].into_iter().collect();
-    assert!(c.rest_payload("tasks.update", &params, &[], Some(&json!({"id": "b"}))).is_err());
+    assert!(c
+        .rest_payload("tasks.update", &params, &[], Some(&json!({"id": "b"})))
+        .is_err());
 }

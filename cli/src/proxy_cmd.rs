@@ -59,9 +59,26 @@ pub fn run(args: ProxyArgs) -> Outcome {
     config.enforce = args.enforce;
     config.on_violation = Arc::new(move |v| {
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let at = if v.pointer.is_empty() { "/" } else { &v.pointer };
-        let item = v.item.as_deref().map(|i| format!(" `{i}`")).unwrap_or_default();
-        eprintln!("× [{}] {}{item} frame {} at {at}: {}", v.rule, v.location.connection, v.location.frame.map(|f| f.to_string()).unwrap_or_else(|| "-".into()), v.message);
+        let at = if v.pointer.is_empty() {
+            "/"
+        } else {
+            &v.pointer
+        };
+        let item = v
+            .item
+            .as_deref()
+            .map(|i| format!(" `{i}`"))
+            .unwrap_or_default();
+        eprintln!(
+            "× [{}] {}{item} frame {} at {at}: {}",
+            v.rule,
+            v.location.connection,
+            v.location
+                .frame
+                .map(|f| f.to_string())
+                .unwrap_or_else(|| "-".into()),
+            v.message
+        );
         if let Some(f) = &file {
             if let Ok(mut f) = f.lock() {
                 let _ = writeln!(f, "{}", report::json_line(v));

@@ -69,7 +69,10 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let validator = match Validator::with_limits(&contract, limits) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {}: the contract cannot be used: {e}", args.contract.display());
+            eprintln!(
+                "error: {}: the contract cannot be used: {e}",
+                args.contract.display()
+            );
             return Outcome::Unusable;
         }
     };
@@ -135,7 +138,9 @@ fn progress<R: Read + 'static>(input: R, len: Option<u64>) -> Box<dyn Read> {
         Some(n) => indicatif::ProgressBar::new(n),
         None => indicatif::ProgressBar::no_length(),
     };
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    ) {
         bar.set_style(style);
     }
     Box::new(bar.wrap_read(input))
@@ -164,7 +169,11 @@ fn validate_file(
     if file.ends_with(".har") {
         capture::validate_har(validator, input, file, sink)
     } else {
-        capture::validate_transcript(validator, BufReader::with_capacity(1 << 16, input), file, sink)
+        capture::validate_transcript(
+            validator,
+            BufReader::with_capacity(1 << 16, input),
+            file,
+            sink,
+        )
     }
 }
-

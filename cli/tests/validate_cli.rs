@@ -20,7 +20,12 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .spawn()
         .expect("run frameproof");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("wait");
@@ -37,7 +42,10 @@ const BROKEN: &str = "validator/tests/fixtures/broken.jsonl";
 fn clean_captures_exit_zero() {
     let (code, out, err) = run(&["validator/tests/fixtures/clean.jsonl"], None);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("0 error(s), 0 warning(s) in 13 frame(s)"), "{out}");
+    assert!(
+        out.contains("0 error(s), 0 warning(s) in 13 frame(s)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -52,7 +60,10 @@ fn violations_exit_one_in_every_format() {
 #[test]
 fn json_lines_are_one_violation_each() {
     let (_, out, _) = run(&[BROKEN, "--format", "json"], None);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
     assert_eq!(lines.len(), 15);
     for l in &lines {
         for key in ["rule", "severity", "pointer", "message"] {
@@ -72,10 +83,12 @@ fn sarif_is_well_formed() {
 #[test]
 fn warnings_fail_only_when_denied() {
     // a copy of the reference contract in which projects.list is deprecated
-    let mut contract: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/timetracker/contract.json")).expect("read"))
-            .expect("json");
-    contract["actions"]["projects.list"]["deprecated"] = serde_json::json!({"note": "use projects.search"});
+    let mut contract: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/timetracker/contract.json")).expect("read"),
+    )
+    .expect("json");
+    contract["actions"]["projects.list"]["deprecated"] =
+        serde_json::json!({"note": "use projects.search"});
     contract["fingerprint"] = serde_json::json!("");
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("validate_cli");
     std::fs::create_dir_all(&dir).expect("dir");
@@ -87,7 +100,12 @@ fn warnings_fail_only_when_denied() {
         "{\"conn\":\"c\",\"dir\":\"server\",\"frame\":{\"id\":\"1\",\"status\":\"ok\",\"data\":[]}}\n",
     );
     for (deny, expected) in [(false, 0), (true, 1)] {
-        let mut args = vec!["validate".to_owned(), "--contract".into(), path.display().to_string(), "-".into()];
+        let mut args = vec![
+            "validate".to_owned(),
+            "--contract".into(),
+            path.display().to_string(),
+            "-".into(),
+        ];
         if deny {
             args.push("--deny-warnings".into());
         }
@@ -97,17 +115,28 @@ fn warnings_fail_only_when_denied() {
             .stdout(Stdio::piped())
             .spawn()
             .expect("run");
-        child.stdin.take().expect("stdin").write_all(records.as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(records.as_bytes())
+            .expect("write");
         let out = child.wait_with_output().expect("wait");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("[deprecated]") && text.contains("0 error(s), 1 warning(s)"), "{text}");
+        assert!(
+            text.contains("[deprecated]") && text.contains("0 error(s), 1 warning(s)"),
+            "{text}"
+        );
         assert_eq!(out.status.code(), Some(expected), "deny={deny}: {text}");
     }
 }
 
 #[test]
 fn piped_transcript_records_and_raw_frames() {
-    let (code, out, _) = run(&["-", "--direction", "client"], Some("{\"type\":\"ping\"}\n"));
+    let (code, out, _) = run(
+        &["-", "--direction", "client"],
+        Some("{\"type\":\"ping\"}\n"),
+    );
     assert_eq!(code, 0, "{out}");
     let (code, out, _) = run(&["-"], Some("{\"type\":\"ping\"}\n"));
     assert_eq!(code, 1, "{out}");

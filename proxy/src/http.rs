@@ -28,7 +28,9 @@ const HOP_BY_HOP: &[&str] = &[
     "content-length",
 ];
 
-pub(crate) fn forwardable(headers: &HeaderMap) -> impl Iterator<Item = (&header::HeaderName, &HeaderValue)> {
+pub(crate) fn forwardable(
+    headers: &HeaderMap,
+) -> impl Iterator<Item = (&header::HeaderName, &HeaderValue)> {
     headers
         .iter()
         .filter(|(name, _)| !HOP_BY_HOP.contains(&name.as_str()))
@@ -46,7 +48,11 @@ pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response
 }
 
 fn error_body(status: StatusCode, code: &str, message: String) -> Response {
-    (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
 }
 
 async fn forward(shared: Arc<Shared>, req: Request) -> Response {
@@ -57,11 +63,18 @@ async fn forward(shared: Arc<Shared>, req: Request) -> Response {
             return error_body(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "bad_request",
-                format!("the body is over the proxy's {} byte limit", shared.config.max_body_bytes),
+                format!(
+                    "the body is over the proxy's {} byte limit",
+                    shared.config.max_body_bytes
+                ),
             )
         }
     };
-    let path_and_query = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
     let url = format!("{}{}", shared.config.upstream, path_and_query);
     let mut request = shared.http.request(parts.method.clone(), &url);
     for (name, value) in forwardable(&parts.headers) {
@@ -73,7 +86,10 @@ async fn forward(shared: Arc<Shared>, req: Request) -> Response {
             return error_body(
                 StatusCode::BAD_GATEWAY,
                 "unavailable",
-                format!("the upstream server at {} did not answer: {e}", shared.config.upstream),
+                format!(
+                    "the upstream server at {} did not answer: {e}",
+                    shared.config.upstream
+                ),
             )
         }
     };
@@ -89,7 +105,15 @@ async fn forward(shared: Arc<Shared>, req: Request) -> Response {
             )
         }
     };
-    observe(&shared, parts.method.as_str(), parts.uri.path(), parts.uri.query().unwrap_or(""), &body, status.as_u16(), &response_body);
+    observe(
+        &shared,
+        parts.method.as_str(),
+        parts.uri.path(),
+        parts.uri.query().unwrap_or(""),
+        &body,
+        status.as_u16(),
+        &response_body,
+    );
     let mut out = Response::builder().status(status);
     for (name, value) in forwardable(&headers) {
         out = out.header(name, value);
@@ -103,18 +127,33 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
 }
 
 /// Validates and records one REST exchange under the contract's base path.
-fn observe(shared: &Shared, method: &str, path: &str, query: &str, body: &Bytes, status: u16, response: &Bytes) {
+fn observe(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &Bytes,
+    status: u16,
+    response: &Bytes,
+) {
     let contract = shared.validator.contract();
     let base = contract.transport.rest.base_path.trim_end_matches('/');
     if !(path.starts_with(&format!("{base}/")) || path == base) {
         return;
     }
-    let request_json: Option<Value> = (!body.is_empty()).then(|| serde_json::from_slice(body).ok()).flatten();
+    let request_json: Option<Value> = (!body.is_empty())
+        .then(|| serde_json::from_slice(body).ok())
+        .flatten();
     let response_json: Option<Value> = serde_json::from_slice(response).ok();
     let pairs = parse_query(query);
-    let check = shared
-        .validator
-        .check_rest(method, path, &pairs, request_json.as_ref(), status, response_json.as_ref());
+    let check = shared.validator.check_rest(
+        method,
+        path,
+        &pairs,
+        request_json.as_ref(),
+        status,
+        response_json.as_ref(),
+    );
     for mut v in check.violations {
         v.location.file = "live".into();
         v.location.connection = "rest".into();

@@ -89,13 +89,17 @@ pub struct RunningProxy {
 pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningProxy, ProxyError> {
     let validator = Validator::new(contract).map_err(|e| ProxyError::Contract(e.to_string()))?;
     let recorder = match &config.record {
-        Some(dir) => Some(Mutex::new(recorder::Recorder::create(dir, contract).map_err(ProxyError::Record)?)),
+        Some(dir) => Some(Mutex::new(
+            recorder::Recorder::create(dir, contract).map_err(ProxyError::Record)?,
+        )),
         None => None,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| ProxyError::Listen(config.listen, e))?;
-    let addr = listener.local_addr().map_err(|e| ProxyError::Listen(config.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ProxyError::Listen(config.listen, e))?;
     let shared = Arc::new(Shared {
         config,
         validator,
@@ -106,7 +110,9 @@ pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningPr
         recorder,
         next_connection: AtomicU64::new(1),
     });
-    let app = Router::new().fallback(http::handle).with_state(shared.clone());
+    let app = Router::new()
+        .fallback(http::handle)
+        .with_state(shared.clone());
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -131,7 +137,9 @@ impl RunningProxy {
         match &self.shared.recorder {
             None => Ok(None),
             Some(r) => {
-                let mut r = r.lock().map_err(|_| ProxyError::Record(std::io::Error::other("recorder poisoned")))?;
+                let mut r = r
+                    .lock()
+                    .map_err(|_| ProxyError::Record(std::io::Error::other("recorder poisoned")))?;
                 r.finish().map(Some).map_err(ProxyError::Record)
             }
         }

@@ -71,7 +71,10 @@ impl Recorder {
     pub fn connection(&mut self, id: &str, redacted: bool) {
         let mut credentials = serde_json::Map::new();
         if redacted {
-            credentials.insert("token".into(), Value::String(crate::redact::placeholder(id)));
+            credentials.insert(
+                "token".into(),
+                Value::String(crate::redact::placeholder(id)),
+            );
         }
         self.connections.push(ConnectionInfo {
             id: id.to_owned(),
@@ -149,7 +152,11 @@ impl Recorder {
             matchers: Vec::new(),
         };
         let mut out = BufWriter::new(File::create(&path)?);
-        writeln!(out, "{}", serde_json::to_string(&header).map_err(std::io::Error::other)?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&header).map_err(std::io::Error::other)?
+        )?;
         let body = BufReader::new(File::open(&self.body_path)?);
         for line in body.lines() {
             writeln!(out, "{}", line?)?;

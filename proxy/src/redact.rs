@@ -19,9 +19,8 @@ pub fn credential_params(contract: &Contract) -> Vec<String> {
         .methods
         .iter()
         .filter_map(|m| match m {
-            frameproof_schema::AuthMethod::Query { param } | frameproof_schema::AuthMethod::Ticket { param, .. } => {
-                Some(param.clone())
-            }
+            frameproof_schema::AuthMethod::Query { param }
+            | frameproof_schema::AuthMethod::Ticket { param, .. } => Some(param.clone()),
             _ => None,
         })
         .collect();
@@ -58,10 +57,13 @@ pub fn redact_frame(contract: &Contract, frame: &mut Value, connection: &str) ->
         if control.kind != ControlKind::Auth {
             continue;
         }
-        let matches = control
-            .when
-            .iter()
-            .all(|(p, v)| pointer::segments(p).ok().and_then(|s| pointer::get(frame, &s).cloned()).as_ref() == Some(v));
+        let matches = control.when.iter().all(|(p, v)| {
+            pointer::segments(p)
+                .ok()
+                .and_then(|s| pointer::get(frame, &s).cloned())
+                .as_ref()
+                == Some(v)
+        });
         if !matches {
             continue;
         }
@@ -88,7 +90,9 @@ mod tests {
 
     #[test]
     fn auth_frames_are_redacted() {
-        let contract = frameproof_schema::Contract::builder("x", "1.0.0").build().expect("sound");
+        let contract = frameproof_schema::Contract::builder("x", "1.0.0")
+            .build()
+            .expect("sound");
         let mut frame = serde_json::json!({"type": "auth", "token": "secret"});
         assert!(redact_frame(&contract, &mut frame, "c2"));
         assert_eq!(frame["token"], "$credential:c2");

@@ -6,7 +6,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::ws::{CloseFrame as AxumClose, Message as AxumMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{
+    CloseFrame as AxumClose, Message as AxumMessage, WebSocket, WebSocketUpgrade,
+};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -47,7 +49,10 @@ pub async fn upgrade(shared: Arc<Shared>, req: Request) -> Response {
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
-    let conn = format!("c{}", shared.next_connection.fetch_add(1, Ordering::Relaxed));
+    let conn = format!(
+        "c{}",
+        shared.next_connection.fetch_add(1, Ordering::Relaxed)
+    );
     let query = parts.uri.query().unwrap_or("");
     let ws_base = shared
         .config
@@ -61,9 +66,16 @@ pub async fn upgrade(shared: Arc<Shared>, req: Request) -> Response {
     };
     let mut request = match url.as_str().into_client_request() {
         Ok(r) => r,
-        Err(e) => return (StatusCode::BAD_GATEWAY, format!("bad upstream URL: {e}")).into_response(),
+        Err(e) => {
+            return (StatusCode::BAD_GATEWAY, format!("bad upstream URL: {e}")).into_response()
+        }
     };
-    for name in [header::SEC_WEBSOCKET_PROTOCOL, header::AUTHORIZATION, header::COOKIE, header::ORIGIN] {
+    for name in [
+        header::SEC_WEBSOCKET_PROTOCOL,
+        header::AUTHORIZATION,
+        header::COOKIE,
+        header::ORIGIN,
+    ] {
         if let Some(v) = parts.headers.get(&name) {
             request.headers_mut().insert(name, v.clone());
         }
@@ -72,7 +84,8 @@ pub async fn upgrade(shared: Arc<Shared>, req: Request) -> Response {
         Ok(x) => x,
         Err(tokio_tungstenite::tungstenite::Error::Http(refused)) => {
             // the server refused the handshake: the client sees the same answer
-            let status = StatusCode::from_u16(refused.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+            let status =
+                StatusCode::from_u16(refused.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
             let body = refused.body().clone().unwrap_or_default();
             return (status, body).into_response();
         }
@@ -99,7 +112,8 @@ pub async fn upgrade(shared: Arc<Shared>, req: Request) -> Response {
     ws.on_upgrade(move |client| bridge(shared, client, upstream, conn))
 }
 
-type Upstream = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Upstream =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 fn to_upstream(m: AxumMessage) -> TungMessage {
     match m {
@@ -144,7 +158,9 @@ impl Bridge {
     }
 
     fn record_text(&self, dir: Direction, text: &str, parsed: Option<Value>) {
-        let Some(r) = &self.shared.recorder else { return };
+        let Some(r) = &self.shared.recorder else {
+            return;
+        };
         let contract = self.shared.validator.contract();
         let parsed = parsed.map(|mut v| {
             if dir == Direction::Client {
@@ -194,17 +210,31 @@ impl Bridge {
         };
         let first = check.violations.iter().find(|v| ENFORCED.contains(&v.rule));
         let message = first
-            .map(|v| format!("rejected by frameproof proxy: {} at {}", v.message, if v.pointer.is_empty() { "/" } else { &v.pointer }))
+            .map(|v| {
+                format!(
+                    "rejected by frameproof proxy: {} at {}",
+                    v.message,
+                    if v.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &v.pointer
+                    }
+                )
+            })
             .unwrap_or_else(|| "rejected by frameproof proxy".into());
         let details: Vec<Value> = check
             .violations
             .iter()
-            .map(|v| serde_json::json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}))
+            .map(
+                |v| serde_json::json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}),
+            )
             .collect();
-        let frame = self
-            .shared
-            .validator
-            .error_frame(id, "validation_failed", &message, Some(serde_json::json!({"errors": details})));
+        let frame = self.shared.validator.error_frame(
+            id,
+            "validation_failed",
+            &message,
+            Some(serde_json::json!({"errors": details})),
+        );
         // the session sees the proxy's answer as the server's
         let text = frame.to_string();
         let found = self.session.observe(Direction::Server, text.as_bytes());
@@ -215,8 +245,15 @@ impl Bridge {
 }
 
 async fn bridge(shared: Arc<Shared>, client: WebSocket, upstream: Upstream, conn: String) {
-    let session = shared.validator.session().with_location("live", conn.clone());
-    let mut b = Bridge { shared, conn, session };
+    let session = shared
+        .validator
+        .session()
+        .with_location("live", conn.clone());
+    let mut b = Bridge {
+        shared,
+        conn,
+        session,
+    };
     let (mut up_tx, mut up_rx) = upstream.split();
     let (mut cl_tx, mut cl_rx) = client.split();
     loop {
@@ -294,7 +331,9 @@ async fn bridge(shared: Arc<Shared>, client: WebSocket, upstream: Upstream, conn
             }
         }
     }
-    let Bridge { shared, session, .. } = b;
+    let Bridge {
+        shared, session, ..
+    } = b;
     for mut v in session.finish() {
         v.location.file = "live".into();
         shared.report(&v);

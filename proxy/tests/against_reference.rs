@@ -15,7 +15,8 @@ use frameproof_proxy::{start, ProxyConfig, RunningProxy};
 use frameproof_validator::{capture, Validator, Violation};
 use timetracker::server::{Fault, RunningServer, ServerConfig};
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Setup {
     server: RunningServer,
@@ -34,13 +35,22 @@ async fn setup(name: &str, faults: Vec<Fault>) -> Setup {
     .expect("server");
     let live = Arc::new(Mutex::new(Vec::new()));
     let sink = live.clone();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("proxy").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("proxy")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let mut config = ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), server.http_url());
     config.record = Some(dir.clone());
     config.on_violation = Arc::new(move |v| sink.lock().expect("lock").push(v.clone()));
-    let proxy = start(&timetracker::contract(), config).await.expect("proxy");
-    Setup { server, proxy, live, dir }
+    let proxy = start(&timetracker::contract(), config)
+        .await
+        .expect("proxy");
+    Setup {
+        server,
+        proxy,
+        live,
+        dir,
+    }
 }
 
 fn token(s: &Setup, user: &str) -> String {
@@ -49,18 +59,26 @@ fn token(s: &Setup, user: &str) -> String {
 
 async fn connect(s: &Setup, user: &str) -> Ws {
     let url = format!("ws://{}/ws?token={}", s.proxy.addr, token(s, user));
-    tokio_tungstenite::connect_async(url).await.expect("connect through the proxy").0
+    tokio_tungstenite::connect_async(url)
+        .await
+        .expect("connect through the proxy")
+        .0
 }
 
 async fn send(ws: &mut Ws, frame: Value) {
-    ws.send(Message::text(frame.to_string())).await.expect("send");
+    ws.send(Message::text(frame.to_string()))
+        .await
+        .expect("send");
 }
 
 /// Reads frames until one satisfies `want` (or the wait runs out).
 async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
     loop {
-        let next = tokio::time::timeout_at(deadline, ws.next()).await.ok()??.ok()?;
+        let next = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .ok()??
+            .ok()?;
         if let Message::Text(t) = next {
             let v: Value = serde_json::from_str(t.as_str()).ok()?;
             if want(&v) {
@@ -72,7 +90,9 @@ async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
 
 async fn request(ws: &mut Ws, id: &str, action: &str, payload: Value) -> Value {
     send(ws, json!({"id": id, "action": action, "payload": payload})).await;
-    until(ws, |v| v["id"].as_str().is_some_and(|x| x.starts_with(id))).await.expect("an answer")
+    until(ws, |v| v["id"].as_str().is_some_and(|x| x.starts_with(id)))
+        .await
+        .expect("an answer")
 }
 
 /// A session exercising requests, events, topics, errors, pings and REST.
@@ -81,29 +101,86 @@ async fn traffic(s: &Setup) {
     let mut bob = connect(s, "usr_bob").await;
     let mut carol = connect(s, "usr_carol").await;
     let projects = request(&mut alice, "r1", "projects.list", json!({})).await;
-    let project = projects["data"][0]["id"].as_str().unwrap_or("proj_1").to_owned();
-    let tasks = request(&mut alice, "r2", "tasks.list", json!({"project_id": project})).await;
-    let task = tasks["data"][0]["id"].as_str().unwrap_or("task_1").to_owned();
-    send(&mut bob, json!({"type": "subscribe", "topics": [format!("task:{task}")]})).await;
-    until(&mut bob, |v| v["type"] == "subscribed").await.expect("subscribed");
-    request(&mut alice, "r3", "time_entries.start", json!({"project_id": project, "description": "proxy test", "billable": true})).await;
-    request(&mut alice, "r4", "tasks.update", json!({"id": task, "status": "done"})).await;
-    until(&mut bob, |v| v["event"] == "TaskUpdated").await.expect("topic event through the proxy");
+    let project = projects["data"][0]["id"]
+        .as_str()
+        .unwrap_or("proj_1")
+        .to_owned();
+    let tasks = request(
+        &mut alice,
+        "r2",
+        "tasks.list",
+        json!({"project_id": project}),
+    )
+    .await;
+    let task = tasks["data"][0]["id"]
+        .as_str()
+        .unwrap_or("task_1")
+        .to_owned();
+    send(
+        &mut bob,
+        json!({"type": "subscribe", "topics": [format!("task:{task}")]}),
+    )
+    .await;
+    until(&mut bob, |v| v["type"] == "subscribed")
+        .await
+        .expect("subscribed");
+    request(
+        &mut alice,
+        "r3",
+        "time_entries.start",
+        json!({"project_id": project, "description": "proxy test", "billable": true}),
+    )
+    .await;
+    request(
+        &mut alice,
+        "r4",
+        "tasks.update",
+        json!({"id": task, "status": "done"}),
+    )
+    .await;
+    until(&mut bob, |v| v["event"] == "TaskUpdated")
+        .await
+        .expect("topic event through the proxy");
     request(&mut alice, "r5", "time_entries.stop", json!({})).await;
-    request(&mut alice, "r6", "tasks.delete", json!({"id": "task_missing"})).await;
+    request(
+        &mut alice,
+        "r6",
+        "tasks.delete",
+        json!({"id": "task_missing"}),
+    )
+    .await;
     send(&mut alice, json!({"type": "ping"})).await;
     until(&mut alice, |v| v["type"] == "pong").await;
     // carol acts in her own org, so her connection sees a tenant of its own
     let hers = request(&mut carol, "c1", "projects.list", json!({})).await;
-    let her_project = hers["data"][0]["id"].as_str().unwrap_or("proj_4").to_owned();
-    request(&mut carol, "c2", "time_entries.start", json!({"project_id": her_project, "description": "globex", "billable": false})).await;
+    let her_project = hers["data"][0]["id"]
+        .as_str()
+        .unwrap_or("proj_4")
+        .to_owned();
+    request(
+        &mut carol,
+        "c2",
+        "time_entries.start",
+        json!({"project_id": her_project, "description": "globex", "billable": false}),
+    )
+    .await;
     until(&mut carol, |v| v["event"] == "TimeEntryStarted").await;
     // REST through the proxy
     let http = reqwest::Client::new();
     let base = format!("http://{}/api", s.proxy.addr);
-    let r = http.get(format!("{base}/projects")).bearer_auth(token(s, "usr_alice")).send().await.expect("rest");
+    let r = http
+        .get(format!("{base}/projects"))
+        .bearer_auth(token(s, "usr_alice"))
+        .send()
+        .await
+        .expect("rest");
     assert_eq!(r.status(), 200);
-    let r = http.get(format!("{base}/projects/proj_nope")).bearer_auth(token(s, "usr_alice")).send().await.expect("rest");
+    let r = http
+        .get(format!("{base}/projects/proj_nope"))
+        .bearer_auth(token(s, "usr_alice"))
+        .send()
+        .await
+        .expect("rest");
     assert!(r.status().is_client_error());
     tokio::time::sleep(Duration::from_millis(200)).await;
     for ws in [&mut alice, &mut bob, &mut carol] {
@@ -120,13 +197,21 @@ fn rules(vs: &[Violation]) -> Vec<&'static str> {
 }
 
 async fn finish(s: Setup) -> (Vec<Violation>, Vec<Violation>, String) {
-    let recording = s.proxy.shutdown().await.expect("shutdown").expect("a recording");
+    let recording = s
+        .proxy
+        .shutdown()
+        .await
+        .expect("shutdown")
+        .expect("a recording");
     s.server.shutdown().await;
     let live = s.live.lock().expect("lock").clone();
     let text = std::fs::read_to_string(&recording.path).expect("read recording");
     let validator = Validator::new(&timetracker::contract()).expect("compiles");
     let mut offline = Vec::new();
-    capture::validate_transcript(&validator, text.as_bytes(), "recording", &mut |v| offline.push(v)).expect("readable");
+    capture::validate_transcript(&validator, text.as_bytes(), "recording", &mut |v| {
+        offline.push(v)
+    })
+    .expect("readable");
     let _ = std::fs::remove_dir_all(&s.dir);
     (live, offline, text)
 }
@@ -134,7 +219,10 @@ async fn finish(s: Setup) -> (Vec<Violation>, Vec<Violation>, String) {
 #[tokio::test]
 async fn clean_traffic_validates_clean_and_is_recorded_without_secrets() {
     let s = setup("clean", vec![]).await;
-    let secrets: Vec<String> = ["usr_alice", "usr_bob", "usr_carol"].iter().map(|u| token(&s, u)).collect();
+    let secrets: Vec<String> = ["usr_alice", "usr_bob", "usr_carol"]
+        .iter()
+        .map(|u| token(&s, u))
+        .collect();
     traffic(&s).await;
     let (live, offline, text) = finish(s).await;
     assert!(live.is_empty(), "{live:#?}");
@@ -142,7 +230,11 @@ async fn clean_traffic_validates_clean_and_is_recorded_without_secrets() {
     for secret in secrets {
         assert!(!text.contains(&secret), "a token leaked into the recording");
     }
-    assert!(text.contains("$credential:c1"), "{}", &text[..text.len().min(400)]);
+    assert!(
+        text.contains("$credential:c1"),
+        "{}",
+        &text[..text.len().min(400)]
+    );
     assert!(text.lines().count() > 30, "{text}");
     assert!(text.contains("\"rest\""));
 }
@@ -161,24 +253,51 @@ async fn faults_on_the_wire_are_reported_live_and_in_the_recording() {
         let s = setup(&format!("{fault:?}"), vec![fault]).await;
         traffic(&s).await;
         let (live, offline, _) = finish(s).await;
-        assert!(rules(&live).contains(&rule), "{fault:?}: live {:?}", rules(&live));
-        assert!(rules(&offline).contains(&rule), "{fault:?}: recording {:?}", rules(&offline));
+        assert!(
+            rules(&live).contains(&rule),
+            "{fault:?}: live {:?}",
+            rules(&live)
+        );
+        assert!(
+            rules(&offline).contains(&rule),
+            "{fault:?}: recording {:?}",
+            rules(&offline)
+        );
     }
 }
 
 #[tokio::test]
 async fn enforce_answers_invalid_frames_itself() {
-    let server = timetracker::server::start(ServerConfig { port: 0, ..ServerConfig::default() }).await.expect("server");
+    let server = timetracker::server::start(ServerConfig {
+        port: 0,
+        ..ServerConfig::default()
+    })
+    .await
+    .expect("server");
     let mut config = ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), server.http_url());
     config.enforce = true;
-    let proxy = start(&timetracker::contract(), config).await.expect("proxy");
-    let url = format!("ws://{}/ws?token={}", proxy.addr, server.user("usr_alice").expect("alice").access_token);
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
+    let proxy = start(&timetracker::contract(), config)
+        .await
+        .expect("proxy");
+    let url = format!(
+        "ws://{}/ws?token={}",
+        proxy.addr,
+        server.user("usr_alice").expect("alice").access_token
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("connect");
     send(&mut ws, json!({"id": "bad1", "action": "tasks.update", "payload": {"id": "task_1", "status": "doing"}})).await;
     let answer = until(&mut ws, |v| v["id"] == "bad1").await.expect("answer");
     assert_eq!(answer["status"], "error");
     assert_eq!(answer["error"]["code"], "validation_failed");
-    assert!(answer["error"]["message"].as_str().unwrap_or("").contains("rejected by frameproof proxy"), "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("rejected by frameproof proxy"),
+        "{answer}"
+    );
     // a valid frame still reaches the server
     let ok = request(&mut ws, "good1", "projects.list", json!({})).await;
     assert_eq!(ok["status"], "ok");
@@ -188,10 +307,18 @@ async fn enforce_answers_invalid_frames_itself() {
 
 #[tokio::test]
 async fn handshake_refusals_and_a_dead_upstream_reach_the_client() {
-    let server = timetracker::server::start(ServerConfig { port: 0, ..ServerConfig::default() }).await.expect("server");
-    let proxy = start(&timetracker::contract(), ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), server.http_url()))
-        .await
-        .expect("proxy");
+    let server = timetracker::server::start(ServerConfig {
+        port: 0,
+        ..ServerConfig::default()
+    })
+    .await
+    .expect("server");
+    let proxy = start(
+        &timetracker::contract(),
+        ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), server.http_url()),
+    )
+    .await
+    .expect("proxy");
     let bad = format!("ws://{}/ws?token=not-a-token", proxy.addr);
     match tokio_tungstenite::connect_async(bad).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
@@ -199,7 +326,9 @@ async fn handshake_refusals_and_a_dead_upstream_reach_the_client() {
     }
     let addr = proxy.addr;
     server.shutdown().await;
-    let r = reqwest::get(format!("http://{addr}/api/projects")).await.expect("the proxy answers");
+    let r = reqwest::get(format!("http://{addr}/api/projects"))
+        .await
+        .expect("the proxy answers");
     assert_eq!(r.status(), 502);
     let _ = proxy.shutdown().await;
 }

@@ -76,7 +76,6 @@ pub struct RestRequest {
     pub body: Option<serde_json::Value>,
 }
 
-
 impl Contract {
     /// Maps an action's payload to its REST request: path parameters into the path, the other
     /// fields into the query string (GET, DELETE: arrays as repeated keys, `null`s left out) or
@@ -90,7 +89,8 @@ impl Contract {
             .rest
             .as_ref()
             .ok_or_else(|| format!("`{action}` is not served over REST"))?;
-        let template = frameproof_naming::Template::parse(&route.path).map_err(|e| e.to_string())?;
+        let template =
+            frameproof_naming::Template::parse(&route.path).map_err(|e| e.to_string())?;
         let empty = Map::new();
         let fields = match payload {
             Value::Object(m) => m,
@@ -103,16 +103,25 @@ impl Contract {
                     body: Some(payload.clone()),
                 })
             }
-            _ => return Err(format!("`{action}`'s payload must be an object to travel over REST")),
+            _ => {
+                return Err(format!(
+                    "`{action}`'s payload must be an object to travel over REST"
+                ))
+            }
         };
         let mut values = BTreeMap::new();
         for p in &route.path_params {
             let v = fields
                 .get(p)
                 .ok_or_else(|| format!("the payload has no `{p}` for the path `{}`", route.path))?;
-            values.insert(p.clone(), scalar_text(v).ok_or_else(|| format!("`{p}` must be a scalar to fill the path"))?);
+            values.insert(
+                p.clone(),
+                scalar_text(v).ok_or_else(|| format!("`{p}` must be a scalar to fill the path"))?,
+            );
         }
-        let path = template.render(&values).map_err(|p| format!("no value for `{{{p}}}`"))?;
+        let path = template
+            .render(&values)
+            .map_err(|p| format!("no value for `{{{p}}}`"))?;
         let rest: Map<String, Value> = fields
             .iter()
             .filter(|(k, _)| !route.path_params.contains(k))
@@ -132,10 +141,20 @@ impl Contract {
                 Value::Null => {}
                 Value::Array(items) => {
                     for item in items {
-                        query.push((k.clone(), scalar_text(&item).ok_or_else(|| format!("`{k}` must hold scalars to travel in the query"))?));
+                        query.push((
+                            k.clone(),
+                            scalar_text(&item).ok_or_else(|| {
+                                format!("`{k}` must hold scalars to travel in the query")
+                            })?,
+                        ));
                     }
                 }
-                other => query.push((k.clone(), scalar_text(&other).ok_or_else(|| format!("`{k}` is an object; it cannot travel in the query string"))?)),
+                other => query.push((
+                    k.clone(),
+                    scalar_text(&other).ok_or_else(|| {
+                        format!("`{k}` is an object; it cannot travel in the query string")
+                    })?,
+                )),
             }
         }
         Ok(RestRequest {
@@ -174,7 +193,12 @@ impl Contract {
             Some(Value::Null) | None => Map::new(),
             Some(other) if route.body && path_params.is_empty() => return Ok(other.clone()),
             Some(_) if route.body => return Err("the JSON body must be an object".into()),
-            Some(_) => return Err(format!("{} carries the payload in the query string, not a body", route.method)),
+            Some(_) => {
+                return Err(format!(
+                    "{} carries the payload in the query string, not a body",
+                    route.method
+                ))
+            }
         };
         if !route.body {
             for (k, raw) in query {
@@ -189,7 +213,10 @@ impl Contract {
                         .and_then(|f| f.get(k.as_str()))
                         .and_then(|f| resolve(f.schema, &self.defs).get("items"));
                     let item = coerce(raw, item_schema, &self.defs);
-                    match out.entry(k.clone()).or_insert_with(|| Value::Array(Vec::new())) {
+                    match out
+                        .entry(k.clone())
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                    {
                         Value::Array(items) => items.push(item),
                         _ => return Err(format!("`{k}` given twice")),
                     }
@@ -207,7 +234,9 @@ impl Contract {
             let v = typed(k, raw);
             if let Some(existing) = out.get(k) {
                 if existing != &v {
-                    return Err(format!("the path says {k} = {v}, the body says {k} = {existing}"));
+                    return Err(format!(
+                        "the path says {k} = {v}, the body says {k} = {existing}"
+                    ));
                 }
             }
             out.insert(k.clone(), v);
@@ -239,7 +268,11 @@ fn coerce(raw: &str, schema: Option<&Value>, defs: &BTreeMap<String, Value>) -> 
         }
     }
     if has("number") {
-        if let Some(n) = raw.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        if let Some(n) = raw
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+        {
             return Value::Number(n);
         }
     }

@@ -45,7 +45,11 @@ const MAX_DEPTH: usize = 12;
 fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usize) -> Value {
     let schema = resolve(schema, defs);
     let Some(obj) = schema.as_object() else {
-        return if schema == &Value::Bool(false) { Value::Null } else { json!({}) };
+        return if schema == &Value::Bool(false) {
+            Value::Null
+        } else {
+            json!({})
+        };
     };
     if let Some(c) = obj.get("const") {
         return c.clone();
@@ -60,14 +64,19 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
             if !branches.is_empty() {
                 // deep down, prefer a null branch to end recursion
                 let pick = if depth > MAX_DEPTH {
-                    branches.iter().position(|b| b.get("type") == Some(&json!("null"))).unwrap_or(0)
+                    branches
+                        .iter()
+                        .position(|b| b.get("type") == Some(&json!("null")))
+                        .unwrap_or(0)
                 } else {
                     rng.below(branches.len() as u64) as usize
                 };
                 let mut base = gen(&branches[pick], defs, rng, depth + 1);
                 // members beside the union (schemars puts shared properties there)
                 if obj.contains_key("properties") {
-                    if let (Value::Object(extra), Value::Object(b)) = (object(obj, defs, rng, depth), &mut base) {
+                    if let (Value::Object(extra), Value::Object(b)) =
+                        (object(obj, defs, rng, depth), &mut base)
+                    {
                         for (k, v) in extra {
                             b.entry(k).or_insert(v);
                         }
@@ -96,7 +105,9 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
         _ => vec!["string"],
     };
     let non_null: Vec<&str> = types.iter().copied().filter(|t| *t != "null").collect();
-    let t = if non_null.is_empty() || (types.contains(&"null") && (depth > MAX_DEPTH || rng.below(4) == 0)) {
+    let t = if non_null.is_empty()
+        || (types.contains(&"null") && (depth > MAX_DEPTH || rng.below(4) == 0))
+    {
         "null"
     } else {
         non_null[rng.below(non_null.len() as u64) as usize]
@@ -106,7 +117,10 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
         "boolean" => Value::Bool(rng.coin()),
         "integer" => {
             let min = obj.get("minimum").and_then(Value::as_i64).unwrap_or(0);
-            let max = obj.get("maximum").and_then(Value::as_i64).unwrap_or(min.saturating_add(1000));
+            let max = obj
+                .get("maximum")
+                .and_then(Value::as_i64)
+                .unwrap_or(min.saturating_add(1000));
             let span = (max - min).max(0) as u64 + 1;
             Value::from(min + rng.below(span) as i64)
         }
@@ -116,8 +130,16 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
         }
         "array" => {
             let min = obj.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-            let max = obj.get("maxItems").and_then(Value::as_u64).unwrap_or(min + 3).min(min + 3);
-            let n = if depth > MAX_DEPTH { min } else { min + rng.below(max - min + 1) };
+            let max = obj
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(min + 3)
+                .min(min + 3);
+            let n = if depth > MAX_DEPTH {
+                min
+            } else {
+                min + rng.below(max - min + 1)
+            };
             let items = obj.get("items").cloned().unwrap_or(json!({}));
             Value::Array((0..n).map(|_| gen(&items, defs, rng, depth + 1)).collect())
         }
@@ -126,7 +148,12 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
     }
 }
 
-fn object(obj: &Map<String, Value>, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usize) -> Value {
+fn object(
+    obj: &Map<String, Value>,
+    defs: &BTreeMap<String, Value>,
+    rng: &mut Rng,
+    depth: usize,
+) -> Value {
     let required: Vec<&str> = obj
         .get("required")
         .and_then(Value::as_array)
@@ -142,7 +169,10 @@ fn object(obj: &Map<String, Value>, defs: &BTreeMap<String, Value>, rng: &mut Rn
     }
     if let Some(extra @ Value::Object(_)) = obj.get("additionalProperties") {
         if depth < MAX_DEPTH && out.is_empty() && rng.coin() {
-            out.insert(format!("key{}", rng.below(100)), gen(extra, defs, rng, depth + 1));
+            out.insert(
+                format!("key{}", rng.below(100)),
+                gen(extra, defs, rng, depth + 1),
+            );
         }
     }
     Value::Object(out)
@@ -159,7 +189,10 @@ fn string(obj: &Map<String, Value>, rng: &mut Rng) -> Value {
         _ => format!("s{n}"),
     };
     let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = obj.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = obj
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     let mut s = s;
     while s.chars().count() < min {
         s.push('x');

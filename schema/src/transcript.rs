@@ -156,9 +156,15 @@ impl Record {
         .filter(|p| **p)
         .count();
         if present != 1 {
-            return Err("a record holds exactly one of frame, text, binary, close, rest, expect_none".into());
+            return Err(
+                "a record holds exactly one of frame, text, binary, close, rest, expect_none"
+                    .into(),
+            );
         }
-        let dir = || self.dir.ok_or_else(|| "a message record needs `dir` (client or server)".to_owned());
+        let dir = || {
+            self.dir
+                .ok_or_else(|| "a message record needs `dir` (client or server)".to_owned())
+        };
         if let Some(f) = &self.frame {
             return Ok(Payload::Message {
                 dir: dir()?,
@@ -216,27 +222,35 @@ pub type RecordResult = Result<(u64, Record), TranscriptError>;
 impl<R: BufRead> TranscriptReader<R> {
     /// Reads the header line. `max_line` bounds the bytes of one line (longer lines are skipped
     /// and reported).
-    pub fn open(mut input: R, max_line: usize) -> Result<(TranscriptHeader, Self), TranscriptError> {
+    pub fn open(
+        mut input: R,
+        max_line: usize,
+    ) -> Result<(TranscriptHeader, Self), TranscriptError> {
         let mut buf = Vec::new();
-        let outcome = read_bounded_line(&mut input, &mut buf, max_line).map_err(|e| TranscriptError {
-            line: 1,
-            message: e.to_string(),
-        })?;
+        let outcome =
+            read_bounded_line(&mut input, &mut buf, max_line).map_err(|e| TranscriptError {
+                line: 1,
+                message: e.to_string(),
+            })?;
         if outcome == LineOutcome::Eof {
             return Err(TranscriptError {
                 line: 1,
                 message: "the file is empty; a transcript starts with a header line".into(),
             });
         }
-        let header: TranscriptHeader = serde_json::from_slice(&buf).map_err(|e| TranscriptError {
-            line: 1,
-            message: format!("not a transcript header: {e}"),
-        })?;
+        let header: TranscriptHeader =
+            serde_json::from_slice(&buf).map_err(|e| TranscriptError {
+                line: 1,
+                message: format!("not a transcript header: {e}"),
+            })?;
         let major = header.frameproof_transcript.split('.').next().unwrap_or("");
         if major != "1" {
             return Err(TranscriptError {
                 line: 1,
-                message: format!("transcript format {} is not supported (this reads 1.x)", header.frameproof_transcript),
+                message: format!(
+                    "transcript format {} is not supported (this reads 1.x)",
+                    header.frameproof_transcript
+                ),
             });
         }
         Ok((
@@ -266,7 +280,10 @@ impl<R: BufRead> TranscriptReader<R> {
                 Ok(LineOutcome::TooLong(n)) => {
                     return Some(Err(TranscriptError {
                         line,
-                        message: format!("the line is {n} bytes, over the {} byte limit; skipped", self.max_line),
+                        message: format!(
+                            "the line is {n} bytes, over the {} byte limit; skipped",
+                            self.max_line
+                        ),
                     }))
                 }
                 Ok(LineOutcome::Line) => {
@@ -296,7 +313,11 @@ enum LineOutcome {
 }
 
 /// Reads one line into `buf` (without the newline) holding at most `max` bytes in memory.
-fn read_bounded_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineOutcome> {
+fn read_bounded_line<R: BufRead>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineOutcome> {
     buf.clear();
     let mut total = 0usize;
     let mut saw_any = false;
@@ -356,21 +377,34 @@ mod tests {
         assert_eq!(header.connections[0].org.as_deref(), Some("org_acme"));
         let (line, r) = reader.next_record().unwrap().unwrap();
         assert_eq!(line, 2);
-        assert!(matches!(r.payload().unwrap(), Payload::Message { dir: Direction::Client, .. }));
+        assert!(matches!(
+            r.payload().unwrap(),
+            Payload::Message {
+                dir: Direction::Client,
+                ..
+            }
+        ));
         let (line, r) = reader.next_record().unwrap().unwrap();
         assert_eq!(line, 4);
-        assert!(matches!(r.payload().unwrap(), Payload::Message { bytes, .. } if &*bytes == b"not json"));
+        assert!(
+            matches!(r.payload().unwrap(), Payload::Message { bytes, .. } if &*bytes == b"not json")
+        );
         let err = reader.next_record().unwrap().unwrap_err();
         assert_eq!(err.line, 5);
         let err = reader.next_record().unwrap().unwrap_err();
         assert_eq!(err.line, 6);
-        assert!(err.message.contains("over the 200 byte limit"), "{}", err.message);
+        assert!(
+            err.message.contains("over the 200 byte limit"),
+            "{}",
+            err.message
+        );
         assert!(reader.next_record().is_none());
     }
 
     #[test]
     fn a_record_must_hold_one_thing() {
-        let r: Record = serde_json::from_str(r#"{"conn":"c1","dir":"client","frame":{},"text":"{}"}"#).unwrap();
+        let r: Record =
+            serde_json::from_str(r#"{"conn":"c1","dir":"client","frame":{},"text":"{}"}"#).unwrap();
         assert!(r.payload().is_err());
         let r: Record = serde_json::from_str(r#"{"conn":"c1","frame":{}}"#).unwrap();
         assert!(r.payload().unwrap_err().contains("dir"));

@@ -47,7 +47,11 @@ pub fn validate_transcript<R: BufRead>(
     origin: &str,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
-    let max_line = validator.limits().max_frame_bytes.saturating_mul(2).saturating_add(64 * 1024);
+    let max_line = validator
+        .limits()
+        .max_frame_bytes
+        .saturating_mul(2)
+        .saturating_add(64 * 1024);
     let (header, mut reader) =
         TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
     let contract = validator.contract();
@@ -99,7 +103,9 @@ pub fn validate_transcript<R: BufRead>(
             Payload::Message { dir, bytes, binary } => {
                 let session = sessions.entry(record.conn.clone()).or_insert_with(|| {
                     stats.connections += 1;
-                    let mut s = validator.session().with_location(origin, record.conn.clone());
+                    let mut s = validator
+                        .session()
+                        .with_location(origin, record.conn.clone());
                     if let Some((org, version)) = info.get(&record.conn) {
                         if let Some(org) = org {
                             s = s.with_tenant(org.clone());
@@ -123,7 +129,14 @@ pub fn validate_transcript<R: BufRead>(
             }
             Payload::Rest(ex) => {
                 stats.rest_exchanges += 1;
-                let check = validator.check_rest(&ex.method, &ex.path, &ex.query, ex.body.as_ref(), ex.status, ex.response.as_ref());
+                let check = validator.check_rest(
+                    &ex.method,
+                    &ex.path,
+                    &ex.query,
+                    ex.body.as_ref(),
+                    ex.status,
+                    ex.response.as_ref(),
+                );
                 for mut v in check.violations {
                     v.direction = Some(Direction::Server);
                     sink(locate(v));
@@ -158,7 +171,12 @@ pub fn validate_har<R: Read>(
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
-    let base = contract.transport.rest.base_path.trim_end_matches('/').to_owned();
+    let base = contract
+        .transport
+        .rest
+        .base_path
+        .trim_end_matches('/')
+        .to_owned();
     let ws_path = contract.transport.websocket.path.clone();
     let mut stats = Stats::default();
     read_entries(input, |index, entry| {
@@ -173,7 +191,9 @@ pub fn validate_har<R: Read>(
                 return;
             }
             stats.connections += 1;
-            har_websocket(validator, &entry, index, origin, &mut stats, &mut |v| sink(locate(v)));
+            har_websocket(validator, &entry, index, origin, &mut stats, &mut |v| {
+                sink(locate(v))
+            });
         } else if path.starts_with(&format!("{base}/")) || path == base {
             stats.rest_exchanges += 1;
             let body: Option<Value> = entry
@@ -182,7 +202,9 @@ pub fn validate_har<R: Read>(
                 .as_ref()
                 .filter(|p| !p.text.is_empty())
                 .and_then(|p| serde_json::from_str(&p.text).ok());
-            let response: Option<Value> = entry.response_text().and_then(|t| serde_json::from_str(&t).ok());
+            let response: Option<Value> = entry
+                .response_text()
+                .and_then(|t| serde_json::from_str(&t).ok());
             let check = validator.check_rest(
                 &entry.request.method,
                 &path,
@@ -211,14 +233,19 @@ fn har_websocket(
 ) {
     let connection = format!("ws#{index}");
     let mut session = validator.session().with_location(origin, connection);
-    let mut messages: Vec<&crate::har::HarMessage> = entry.web_socket_messages.iter().flatten().collect();
+    let mut messages: Vec<&crate::har::HarMessage> =
+        entry.web_socket_messages.iter().flatten().collect();
     messages.sort_by(|a, b| a.time_ms().total_cmp(&b.time_ms()));
     for m in messages {
         let dir = match m.kind.as_str() {
             "send" => Direction::Client,
             "receive" => Direction::Server,
             other => {
-                sink(Violation::error("capture.record", "", format!("unknown WebSocket message type `{other}`")));
+                sink(Violation::error(
+                    "capture.record",
+                    "",
+                    format!("unknown WebSocket message type `{other}`"),
+                ));
                 continue;
             }
         };
@@ -270,7 +297,11 @@ pub fn validate_lines<R: BufRead>(
             // over the limit: report and skip the rest of the line
             let mut rest = Vec::new();
             let _ = input.read_until(b'\n', &mut rest);
-            let mut v = Violation::error("frame.too_large", "", format!("the line is over the {} byte limit", limit - 1));
+            let mut v = Violation::error(
+                "frame.too_large",
+                "",
+                format!("the line is over the {} byte limit", limit - 1),
+            );
             v.location.file = origin.to_owned();
             v.location.line = Some(line_no);
             sink(v);
@@ -284,25 +315,27 @@ pub fn validate_lines<R: BufRead>(
         }
         let (dir, bytes): (Direction, Vec<u8>) = match direction {
             Some(d) => (d, buf.clone()),
-            None => match serde_json::from_slice::<frameproof_schema::transcript::Record>(&buf)
-                .map_err(|e| e.to_string())
-                .and_then(|r| match r.payload()? {
-                    Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
-                    _ => Err("only message records can be piped".to_owned()),
-                }) {
-                Ok(x) => x,
-                Err(e) => {
-                    let mut v = Violation::error(
+            None => {
+                match serde_json::from_slice::<frameproof_schema::transcript::Record>(&buf)
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| match r.payload()? {
+                        Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
+                        _ => Err("only message records can be piped".to_owned()),
+                    }) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let mut v = Violation::error(
                         "capture.record",
                         "",
                         format!("not a transcript record ({e}); pass --direction to pipe raw frames"),
                     );
-                    v.location.file = origin.to_owned();
-                    v.location.line = Some(line_no);
-                    sink(v);
-                    continue;
+                        v.location.file = origin.to_owned();
+                        v.location.line = Some(line_no);
+                        sink(v);
+                        continue;
+                    }
                 }
-            },
+            }
         };
         stats.frames += 1;
         stats.bytes += bytes.len() as u64;

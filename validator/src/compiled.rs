@@ -90,7 +90,11 @@ pub struct Validator {
     pub(crate) inner: Arc<Inner>,
 }
 
-fn compile(contract: &Contract, at: &str, schema: &Value) -> Result<jsonschema::Validator, CompileError> {
+fn compile(
+    contract: &Contract,
+    at: &str,
+    schema: &Value,
+) -> Result<jsonschema::Validator, CompileError> {
     jsonschema::draft202012::options()
         .should_validate_formats(true)
         .with_pattern_options(jsonschema::PatternOptions::regex())
@@ -108,8 +112,13 @@ fn segs(at: &str, ptr: &str) -> Result<Vec<String>, CompileError> {
     })
 }
 
-fn constants(at: &str, map: &std::collections::BTreeMap<String, Value>) -> Result<Vec<(Vec<String>, Value)>, CompileError> {
-    map.iter().map(|(p, v)| Ok((segs(at, p)?, v.clone()))).collect()
+fn constants(
+    at: &str,
+    map: &std::collections::BTreeMap<String, Value>,
+) -> Result<Vec<(Vec<String>, Value)>, CompileError> {
+    map.iter()
+        .map(|(p, v)| Ok((segs(at, p)?, v.clone())))
+        .collect()
 }
 
 fn version(v: &str) -> Option<semver::Version> {
@@ -132,7 +141,11 @@ impl Validator {
             req_constants: constants("/envelope/request/constants", &e.request.constants)?,
             res_id: segs("/envelope/response/id", &e.response.id)?,
             res_status: match &e.response.status {
-                Some(s) => Some((segs("/envelope/response/status", &s.pointer)?, s.ok.clone(), s.error.clone())),
+                Some(s) => Some((
+                    segs("/envelope/response/status", &s.pointer)?,
+                    s.ok.clone(),
+                    s.error.clone(),
+                )),
                 None => None,
             },
             res_data: segs("/envelope/response/data", &e.response.data)?,
@@ -140,20 +153,39 @@ impl Validator {
             res_error: segs("/envelope/response/error", &e.response.error)?,
             res_error_ptr: e.response.error.clone(),
             err_code: segs("/envelope/response/error_code", &e.response.error_code)?,
-            err_message: segs("/envelope/response/error_message", &e.response.error_message)?,
+            err_message: segs(
+                "/envelope/response/error_message",
+                &e.response.error_message,
+            )?,
             code_type: e.response.error_code_type,
             res_constants: constants("/envelope/response/constants", &e.response.constants)?,
             ev_name: segs("/envelope/event/name", &e.event.name)?,
             ev_data: segs("/envelope/event/data", &e.event.data)?,
             ev_data_ptr: e.event.data.clone(),
-            ev_tenant: e.event.tenant.as_deref().map(|p| segs("/envelope/event/tenant", p)).transpose()?,
-            ev_topic: e.event.topic.as_deref().map(|p| segs("/envelope/event/topic", p)).transpose()?,
+            ev_tenant: e
+                .event
+                .tenant
+                .as_deref()
+                .map(|p| segs("/envelope/event/tenant", p))
+                .transpose()?,
+            ev_topic: e
+                .event
+                .topic
+                .as_deref()
+                .map(|p| segs("/envelope/event/topic", p))
+                .transpose()?,
             ev_constants: constants("/envelope/event/constants", &e.event.constants)?,
             ev_optional: e
                 .event
                 .optional
                 .iter()
-                .map(|(p, s)| Ok((segs("/envelope/event/optional", p)?, p.clone(), compile(contract, "/envelope/event/optional", s)?)))
+                .map(|(p, s)| {
+                    Ok((
+                        segs("/envelope/event/optional", p)?,
+                        p.clone(),
+                        compile(contract, "/envelope/event/optional", s)?,
+                    ))
+                })
                 .collect::<Result<_, CompileError>>()?,
         };
         let mut actions = HashMap::new();
@@ -175,10 +207,12 @@ impl Validator {
         for (name, ev) in &contract.events {
             let at = pointer::push("/events", name);
             let topic = match &ev.scope {
-                Scope::Topic { pattern } => Some(Template::parse(pattern).map_err(|e| CompileError {
-                    at: format!("{at}/scope"),
-                    message: e.to_string(),
-                })?),
+                Scope::Topic { pattern } => {
+                    Some(Template::parse(pattern).map_err(|e| CompileError {
+                        at: format!("{at}/scope"),
+                        message: e.to_string(),
+                    })?)
+                }
                 _ => None,
             };
             events.insert(
@@ -210,7 +244,11 @@ impl Validator {
             .collect();
         Ok(Validator {
             inner: Arc::new(Inner {
-                id_schema: compile(contract, "/envelope/request/id_schema", &e.request.id_schema)?,
+                id_schema: compile(
+                    contract,
+                    "/envelope/request/id_schema",
+                    &e.request.id_schema,
+                )?,
                 contract: contract.clone(),
                 limits,
                 layout,

@@ -16,11 +16,26 @@ const MAX_ERRORS_PER_PART: usize = 20;
 /// What a frame turned out to be.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FrameKind {
-    Request { id: Value, action: String },
-    Ok { id: Value },
-    Error { id: Value, code: Option<String> },
-    Event { name: String, tenant: Option<String>, topic: Option<String> },
-    Control { kind: ControlKind, topics: Vec<String> },
+    Request {
+        id: Value,
+        action: String,
+    },
+    Ok {
+        id: Value,
+    },
+    Error {
+        id: Value,
+        code: Option<String>,
+    },
+    Event {
+        name: String,
+        tenant: Option<String>,
+        topic: Option<String>,
+    },
+    Control {
+        kind: ControlKind,
+        topics: Vec<String>,
+    },
     /// Not JSON, not an envelope, or binary.
     Unreadable,
 }
@@ -38,7 +53,8 @@ fn get<'v>(value: &'v Value, segs: &[String]) -> Option<&'v Value> {
 }
 
 fn join(segs: &[String]) -> String {
-    segs.iter().fold(String::new(), |acc, s| pointer::push(&acc, s))
+    segs.iter()
+        .fold(String::new(), |acc, s| pointer::push(&acc, s))
 }
 
 fn matches_constants(value: &Value, constants: &[(Vec<String>, Value)]) -> bool {
@@ -90,8 +106,10 @@ fn refine(e: &jsonschema::ValidationError<'_>, out: &mut Vec<Found>) {
             _ => false,
         }
     };
-    let mut candidates: Vec<&Vec<jsonschema::ValidationError<'static>>> =
-        context.iter().filter(|branch| !branch.iter().any(discriminating)).collect();
+    let mut candidates: Vec<&Vec<jsonschema::ValidationError<'static>>> = context
+        .iter()
+        .filter(|branch| !branch.iter().any(discriminating))
+        .collect();
     candidates.sort_by_key(|b| b.len());
     if let Some(best) = candidates.first() {
         for inner in best.iter() {
@@ -192,7 +210,10 @@ impl Validator {
         let v = Violation::error(
             "frame.binary",
             "",
-            format!("a binary frame of {} bytes; the contract's frames are JSON text", bytes.len()),
+            format!(
+                "a binary frame of {} bytes; the contract's frames are JSON text",
+                bytes.len()
+            ),
         );
         FrameCheck {
             kind: FrameKind::Unreadable,
@@ -214,11 +235,22 @@ impl Validator {
             .as_ref()
             .and_then(|p| get(value, p))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let name = format!("{:?}", c.kind).to_lowercase();
         let violations = schema_violations(&c.schema, value, "", "control.schema", Some(&name));
-        (FrameKind::Control { kind: c.kind, topics }, violations)
+        (
+            FrameKind::Control {
+                kind: c.kind,
+                topics,
+            },
+            violations,
+        )
     }
 
     fn check_client(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
@@ -239,13 +271,33 @@ impl Validator {
         };
         let mut violations = Vec::new();
         if !matches_constants(value, &l.req_constants) {
-            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong").with_excerpt(value));
+            violations.push(
+                Violation::error(
+                    "frame.envelope",
+                    "",
+                    "a fixed envelope member is missing or wrong",
+                )
+                .with_excerpt(value),
+            );
         }
         let id = get(value, &l.req_id).cloned().unwrap_or(Value::Null);
         if get(value, &l.req_id).is_none() {
-            violations.push(Violation::error("frame.envelope", join(&l.req_id), "the request has no correlation id").with_item(action));
+            violations.push(
+                Violation::error(
+                    "frame.envelope",
+                    join(&l.req_id),
+                    "the request has no correlation id",
+                )
+                .with_item(action),
+            );
         } else {
-            for mut v in schema_violations(&self.inner.id_schema, &id, &join(&l.req_id), "frame.envelope", Some(action)) {
+            for mut v in schema_violations(
+                &self.inner.id_schema,
+                &id,
+                &join(&l.req_id),
+                "frame.envelope",
+                Some(action),
+            ) {
                 v.message = format!("bad correlation id: {}", v.message);
                 violations.push(v);
             }
@@ -256,8 +308,12 @@ impl Validator {
         };
         let Some(spec) = self.inner.actions.get(action) else {
             violations.push(
-                Violation::error("frame.unknown_action", join(&l.req_action), format!("no action is named `{action}`"))
-                    .with_item(action),
+                Violation::error(
+                    "frame.unknown_action",
+                    join(&l.req_action),
+                    format!("no action is named `{action}`"),
+                )
+                .with_item(action),
             );
             return (kind, violations);
         };
@@ -273,7 +329,12 @@ impl Validator {
         }
         match get(value, &l.req_payload) {
             None => violations.push(
-                Violation::error("frame.envelope", l.req_payload_ptr.clone(), "the request has no payload").with_item(action),
+                Violation::error(
+                    "frame.envelope",
+                    l.req_payload_ptr.clone(),
+                    "the request has no payload",
+                )
+                .with_item(action),
             ),
             Some(payload) => violations.extend(schema_violations(
                 &spec.payload,
@@ -340,14 +401,26 @@ impl Validator {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         if !matches_constants(value, &l.res_constants) {
-            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong"));
+            violations.push(Violation::error(
+                "frame.envelope",
+                "",
+                "a fixed envelope member is missing or wrong",
+            ));
         }
         let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
         if get(value, &l.res_id).is_none() {
-            violations.push(Violation::error("frame.envelope", join(&l.res_id), "the response has no correlation id"));
+            violations.push(Violation::error(
+                "frame.envelope",
+                join(&l.res_id),
+                "the response has no correlation id",
+            ));
         }
         if get(value, &l.res_data).is_none() {
-            violations.push(Violation::error("frame.envelope", l.res_data_ptr.clone(), "the ok response has no data"));
+            violations.push(Violation::error(
+                "frame.envelope",
+                l.res_data_ptr.clone(),
+                "the ok response has no data",
+            ));
         }
         (FrameKind::Ok { id }, violations)
     }
@@ -356,27 +429,41 @@ impl Validator {
     fn error_code(&self, error: &Value) -> Result<String, Violation> {
         let l = &self.inner.layout;
         let at = format!("{}{}", l.res_error_ptr, join(&l.err_code));
-        let raw = get(error, &l.err_code).ok_or_else(|| Violation::error("error.shape", at.clone(), "the error has no code"))?;
+        let raw = get(error, &l.err_code)
+            .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error has no code"))?;
         match l.code_type {
             ErrorCodeType::Name => {
-                let code = raw
-                    .as_str()
-                    .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error code must be a string").with_excerpt(raw))?;
+                let code = raw.as_str().ok_or_else(|| {
+                    Violation::error("error.shape", at.clone(), "the error code must be a string")
+                        .with_excerpt(raw)
+                })?;
                 if self.inner.contract.errors.contains_key(code) {
                     Ok(code.to_owned())
                 } else {
-                    Err(Violation::error("error.unknown_code", at, format!("`{code}` is not in the contract's error table")).with_excerpt(raw))
+                    Err(Violation::error(
+                        "error.unknown_code",
+                        at,
+                        format!("`{code}` is not in the contract's error table"),
+                    )
+                    .with_excerpt(raw))
                 }
             }
             ErrorCodeType::Number => {
-                let n = raw
-                    .as_i64()
-                    .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error code must be an integer").with_excerpt(raw))?;
-                self.inner
-                    .rpc_codes
-                    .get(&n)
-                    .cloned()
-                    .ok_or_else(|| Violation::error("error.unknown_code", at, format!("{n} is not an rpc_code of the contract's error table")))
+                let n = raw.as_i64().ok_or_else(|| {
+                    Violation::error(
+                        "error.shape",
+                        at.clone(),
+                        "the error code must be an integer",
+                    )
+                    .with_excerpt(raw)
+                })?;
+                self.inner.rpc_codes.get(&n).cloned().ok_or_else(|| {
+                    Violation::error(
+                        "error.unknown_code",
+                        at,
+                        format!("{n} is not an rpc_code of the contract's error table"),
+                    )
+                })
             }
         }
     }
@@ -385,7 +472,11 @@ impl Validator {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         if !matches_constants(value, &l.res_constants) {
-            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong"));
+            violations.push(Violation::error(
+                "frame.envelope",
+                "",
+                "a fixed envelope member is missing or wrong",
+            ));
         }
         let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
         if get(value, &l.res_id).is_none() {
@@ -397,7 +488,11 @@ impl Validator {
         }
         let mut code = None;
         match get(value, &l.res_error) {
-            None => violations.push(Violation::error("error.shape", l.res_error_ptr.clone(), "the error response has no error object")),
+            None => violations.push(Violation::error(
+                "error.shape",
+                l.res_error_ptr.clone(),
+                "the error response has no error object",
+            )),
             Some(error) => {
                 match self.error_code(error) {
                     Ok(c) => code = Some(c),
@@ -405,7 +500,11 @@ impl Validator {
                 }
                 let msg_at = format!("{}{}", l.res_error_ptr, join(&l.err_message));
                 if !get(error, &l.err_message).is_some_and(Value::is_string) {
-                    violations.push(Violation::error("error.shape", msg_at, "the error needs a message string"));
+                    violations.push(Violation::error(
+                        "error.shape",
+                        msg_at,
+                        "the error needs a message string",
+                    ));
                 }
             }
         }
@@ -415,38 +514,83 @@ impl Validator {
     fn check_event(&self, name: &str, value: &Value) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
-        let tenant = l.ev_tenant.as_ref().and_then(|p| get(value, p)).and_then(Value::as_str).map(str::to_owned);
-        let topic = l.ev_topic.as_ref().and_then(|p| get(value, p)).and_then(Value::as_str).map(str::to_owned);
+        let tenant = l
+            .ev_tenant
+            .as_ref()
+            .and_then(|p| get(value, p))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let topic = l
+            .ev_topic
+            .as_ref()
+            .and_then(|p| get(value, p))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let kind = FrameKind::Event {
             name: name.to_owned(),
             tenant: tenant.clone(),
             topic: topic.clone(),
         };
         if !matches_constants(value, &l.ev_constants) {
-            violations.push(Violation::error("frame.envelope", "", "a fixed envelope member is missing or wrong").with_item(name));
+            violations.push(
+                Violation::error(
+                    "frame.envelope",
+                    "",
+                    "a fixed envelope member is missing or wrong",
+                )
+                .with_item(name),
+            );
         }
         let Some(spec) = self.inner.events.get(name) else {
             violations.push(
-                Violation::error("frame.unknown_event", join(&l.ev_name), format!("no event is named `{name}`")).with_item(name),
+                Violation::error(
+                    "frame.unknown_event",
+                    join(&l.ev_name),
+                    format!("no event is named `{name}`"),
+                )
+                .with_item(name),
             );
             return (kind, violations);
         };
         for (segs, ptr, schema) in &l.ev_optional {
             if let Some(v) = get(value, segs) {
-                violations.extend(schema_violations(schema, v, ptr, "frame.envelope", Some(name)));
+                violations.extend(schema_violations(
+                    schema,
+                    v,
+                    ptr,
+                    "frame.envelope",
+                    Some(name),
+                ));
             }
         }
         match get(value, &l.ev_data) {
-            None => violations.push(Violation::error("frame.envelope", l.ev_data_ptr.clone(), "the event has no data").with_item(name)),
-            Some(data) => violations.extend(schema_violations(&spec.data, data, &l.ev_data_ptr, "event.schema", Some(name))),
+            None => violations.push(
+                Violation::error(
+                    "frame.envelope",
+                    l.ev_data_ptr.clone(),
+                    "the event has no data",
+                )
+                .with_item(name),
+            ),
+            Some(data) => violations.extend(schema_violations(
+                &spec.data,
+                data,
+                &l.ev_data_ptr,
+                "event.schema",
+                Some(name),
+            )),
         }
         match &spec.scope {
             Scope::Tenant => {
                 if let Some(p) = &l.ev_tenant {
                     if tenant.is_none() {
                         violations.push(
-                            Violation::error("event.scope", join(p), format!("`{name}` is a tenant event and must say its tenant here"))
-                                .with_item(name),
+                            Violation::error(
+                                "event.scope",
+                                join(p),
+                                format!("`{name}` is a tenant event and must say its tenant here"),
+                            )
+                            .with_item(name),
                         );
                     }
                 }
@@ -455,13 +599,24 @@ impl Validator {
                 if let Some(p) = &l.ev_topic {
                     match (&topic, &spec.topic) {
                         (None, _) => violations.push(
-                            Violation::error("event.scope", join(p), format!("`{name}` is a topic event and must say its topic here"))
-                                .with_item(name),
+                            Violation::error(
+                                "event.scope",
+                                join(p),
+                                format!("`{name}` is a topic event and must say its topic here"),
+                            )
+                            .with_item(name),
                         ),
-                        (Some(t), Some(template)) if template.matches(t).is_none() => violations.push(
-                            Violation::error("event.scope", join(p), format!("topic `{t}` does not match `{name}`'s pattern `{pattern}`"))
+                        (Some(t), Some(template)) if template.matches(t).is_none() => violations
+                            .push(
+                                Violation::error(
+                                    "event.scope",
+                                    join(p),
+                                    format!(
+                                        "topic `{t}` does not match `{name}`'s pattern `{pattern}`"
+                                    ),
+                                )
                                 .with_item(name),
-                        ),
+                            ),
                         _ => {}
                     }
                 }
@@ -475,7 +630,13 @@ impl Validator {
     pub(crate) fn check_response_data(&self, action: &str, frame: &Value) -> Vec<Violation> {
         let l = &self.inner.layout;
         match (self.inner.actions.get(action), get(frame, &l.res_data)) {
-            (Some(spec), Some(data)) => schema_violations(&spec.response, data, &l.res_data_ptr, "response.schema", Some(action)),
+            (Some(spec), Some(data)) => schema_violations(
+                &spec.response,
+                data,
+                &l.res_data_ptr,
+                "response.schema",
+                Some(action),
+            ),
             _ => Vec::new(),
         }
     }
@@ -504,10 +665,20 @@ fn set_at(root: &mut Value, segs: &[String], value: Value) {
 impl Validator {
     /// An error response in the contract's envelope (for proxies and servers that answer on
     /// the contract's behalf). A code the table does not know is sent as `internal`.
-    pub fn error_frame(&self, id: Value, code: &str, message: &str, details: Option<Value>) -> Value {
+    pub fn error_frame(
+        &self,
+        id: Value,
+        code: &str,
+        message: &str,
+        details: Option<Value>,
+    ) -> Value {
         let l = &self.inner.layout;
         let contract = &self.inner.contract;
-        let code = if contract.errors.contains_key(code) { code } else { "internal" };
+        let code = if contract.errors.contains_key(code) {
+            code
+        } else {
+            "internal"
+        };
         let mut frame = Value::Object(serde_json::Map::new());
         for (p, v) in &l.res_constants {
             set_at(&mut frame, p, v.clone());
@@ -519,10 +690,19 @@ impl Validator {
         let mut error = Value::Object(serde_json::Map::new());
         let code_value = match l.code_type {
             ErrorCodeType::Name => Value::String(code.to_owned()),
-            ErrorCodeType::Number => contract.errors.get(code).and_then(|e| e.rpc_code).map(Value::from).unwrap_or(Value::Null),
+            ErrorCodeType::Number => contract
+                .errors
+                .get(code)
+                .and_then(|e| e.rpc_code)
+                .map(Value::from)
+                .unwrap_or(Value::Null),
         };
         set_at(&mut error, &l.err_code, code_value);
-        set_at(&mut error, &l.err_message, Value::String(message.to_owned()));
+        set_at(
+            &mut error,
+            &l.err_message,
+            Value::String(message.to_owned()),
+        );
         if let Some(d) = details {
             if let Ok(p) = pointer::segments(&contract.envelope.response.error_details) {
                 if !p.is_empty() {

@@ -120,7 +120,9 @@ pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
         None => "/",
     };
     let without_fragment = path_and_query.split('#').next().unwrap_or("");
-    let (path, query) = without_fragment.split_once('?').unwrap_or((without_fragment, ""));
+    let (path, query) = without_fragment
+        .split_once('?')
+        .unwrap_or((without_fragment, ""));
     let pairs = query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -140,7 +142,10 @@ fn form_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                if let Some(b) = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
                     out.push(b);
                     i += 2;
                 } else {
@@ -160,7 +165,10 @@ fn form_decode(s: &str) -> String {
 pub struct HarError(pub String);
 
 /// Streams the entries of a HAR file to `on_entry` (with each entry's index).
-pub fn read_entries<R: Read>(input: R, mut on_entry: impl FnMut(u64, HarEntry)) -> Result<u64, HarError> {
+pub fn read_entries<R: Read>(
+    input: R,
+    mut on_entry: impl FnMut(u64, HarEntry),
+) -> Result<u64, HarError> {
     let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(input));
     let mut count = 0u64;
     Root {
@@ -277,14 +285,26 @@ mod tests {
     fn urls_split_into_path_and_query() {
         let (p, q) = split_url("http://127.0.0.1:8080/api/tasks?project_id=p%201&limit=5#x");
         assert_eq!(p, "/api/tasks");
-        assert_eq!(q, [("project_id".into(), "p 1".into()), ("limit".into(), "5".into())]);
+        assert_eq!(
+            q,
+            [
+                ("project_id".into(), "p 1".into()),
+                ("limit".into(), "5".into())
+            ]
+        );
         assert_eq!(split_url("ws://h/ws").0, "/ws");
     }
 
     #[test]
     fn times_in_seconds_and_milliseconds_agree() {
-        let chrome = HarMessage { time: 1_763_913_600.25, ..HarMessage::default() };
-        let playwright = HarMessage { time: 1_763_913_600_250.0, ..HarMessage::default() };
+        let chrome = HarMessage {
+            time: 1_763_913_600.25,
+            ..HarMessage::default()
+        };
+        let playwright = HarMessage {
+            time: 1_763_913_600_250.0,
+            ..HarMessage::default()
+        };
         assert!((chrome.time_ms() - playwright.time_ms()).abs() < 1e-3);
     }
 

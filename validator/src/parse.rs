@@ -32,14 +32,21 @@ pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Violat
         return Err(Violation::error(
             "frame.too_large",
             "",
-            format!("the frame is {} bytes, over the {} byte limit", bytes.len(), limits.max_frame_bytes),
+            format!(
+                "the frame is {} bytes, over the {} byte limit",
+                bytes.len(),
+                limits.max_frame_bytes
+            ),
         ));
     }
     if let Some(depth) = too_deep(bytes, limits.max_depth) {
         return Err(Violation::error(
             "frame.too_deep",
             "",
-            format!("the frame nests deeper than {} levels (at byte {depth})", limits.max_depth),
+            format!(
+                "the frame nests deeper than {} levels (at byte {depth})",
+                limits.max_depth
+            ),
         ));
     }
     if let Err(e) = std::str::from_utf8(bytes) {
@@ -50,7 +57,9 @@ pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Violat
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let value = StrictValue
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let message = e.to_string();
         let (rule, message) = if message.starts_with("duplicate key") {
@@ -148,7 +157,10 @@ impl<'de> Visitor<'de> for StrictValue {
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(StrictValue)?;
             if out.insert(key.clone(), value).is_some() {
-                return Err(de::Error::custom(format!("duplicate key `{}`", shorten(&key, 40))));
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    shorten(&key, 40)
+                )));
             }
         }
         Ok(Value::Object(out))
@@ -170,7 +182,10 @@ mod tests {
     fn hostile_frames_are_violations() {
         assert_eq!(rule(br#"{"a": 1}"#), "ok");
         assert_eq!(rule(br#"{"a": 1, "a": 2}"#), "frame.duplicate_key");
-        assert_eq!(rule(br#"{"a": [1, {"b": 1, "b": 2}]}"#), "frame.duplicate_key");
+        assert_eq!(
+            rule(br#"{"a": [1, {"b": 1, "b": 2}]}"#),
+            "frame.duplicate_key"
+        );
         assert_eq!(rule(b"{\"a\": \"\xff\"}"), "frame.utf8");
         assert_eq!(rule(b"{\"a\": 1"), "frame.json");
         assert_eq!(rule(b"1e400"), "frame.json");
@@ -180,7 +195,13 @@ mod tests {
         // brackets inside strings do not count
         let s = format!("{{\"a\": \"{}\"}}", "[".repeat(500));
         assert_eq!(rule(s.as_bytes()), "ok");
-        let limits = Limits { max_frame_bytes: 10, max_depth: 64 };
-        assert_eq!(parse_frame(b"[1,2,3,4,5,6,7]", &limits).map_err(|v| v.rule), Err("frame.too_large"));
+        let limits = Limits {
+            max_frame_bytes: 10,
+            max_depth: 64,
+        };
+        assert_eq!(
+            parse_frame(b"[1,2,3,4,5,6,7]", &limits).map_err(|v| v.rule),
+            Err("frame.too_large")
+        );
     }
 }

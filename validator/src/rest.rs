@@ -56,16 +56,29 @@ impl Validator {
             Err(e) => violations.push(Violation::error("rest.payload", "", e).with_item(&action)),
             Ok(payload) => {
                 if let Some(spec) = spec {
-                    violations.extend(schema_violations(&spec.payload, &payload, "", "rest.payload", Some(&action)));
+                    violations.extend(schema_violations(
+                        &spec.payload,
+                        &payload,
+                        "",
+                        "rest.payload",
+                        Some(&action),
+                    ));
                 }
             }
         }
         if (200..300).contains(&status) {
             match (spec, response) {
-                (Some(spec), Some(body)) => {
-                    violations.extend(schema_violations(&spec.response, body, "", "rest.response", Some(&action)))
-                }
-                (Some(_), None) => violations.push(Violation::error("rest.response", "", "the ok response has no JSON body").with_item(&action)),
+                (Some(spec), Some(body)) => violations.extend(schema_violations(
+                    &spec.response,
+                    body,
+                    "",
+                    "rest.response",
+                    Some(&action),
+                )),
+                (Some(_), None) => violations.push(
+                    Violation::error("rest.response", "", "the ok response has no JSON body")
+                        .with_item(&action),
+                ),
                 _ => {}
             }
         } else {
@@ -77,25 +90,41 @@ impl Validator {
         }
     }
 
-    fn check_rest_error(&self, action: &str, status: u16, response: Option<&Value>) -> Vec<Violation> {
+    fn check_rest_error(
+        &self,
+        action: &str,
+        status: u16,
+        response: Option<&Value>,
+    ) -> Vec<Violation> {
         let contract = &self.inner.contract;
         let Some(error) = response.and_then(|r| r.get("error")) else {
             return vec![Violation::error(
                 "rest.error",
                 "/error",
-                format!("status {status} without a `{{\"error\": {{\"code\", \"message\"}}}}` body"),
+                format!(
+                    "status {status} without a `{{\"error\": {{\"code\", \"message\"}}}}` body"
+                ),
             )
             .with_item(action)];
         };
         let code = match error.get("code").and_then(Value::as_str) {
             Some(c) => c,
-            None => return vec![Violation::error("rest.error", "/error/code", "the error has no code").with_item(action)],
+            None => {
+                return vec![
+                    Violation::error("rest.error", "/error/code", "the error has no code")
+                        .with_item(action),
+                ]
+            }
         };
         let mut out = Vec::new();
         match contract.errors.get(code) {
             None => out.push(
-                Violation::error("error.unknown_code", "/error/code", format!("`{code}` is not in the contract's error table"))
-                    .with_item(action),
+                Violation::error(
+                    "error.unknown_code",
+                    "/error/code",
+                    format!("`{code}` is not in the contract's error table"),
+                )
+                .with_item(action),
             ),
             Some(spec) => {
                 if spec.status != status {
@@ -103,12 +132,19 @@ impl Validator {
                         Violation::error(
                             "rest.status",
                             "",
-                            format!("error `{code}` must come with HTTP status {}, not {status}", spec.status),
+                            format!(
+                                "error `{code}` must come with HTTP status {}, not {status}",
+                                spec.status
+                            ),
                         )
                         .with_item(action),
                     );
                 }
-                let declared = self.inner.actions.get(action).is_some_and(|a| a.errors.iter().any(|e| e == code));
+                let declared = self
+                    .inner
+                    .actions
+                    .get(action)
+                    .is_some_and(|a| a.errors.iter().any(|e| e == code));
                 if !declared && !spec.any_action {
                     out.push(
                         Violation::error("error.undeclared", "/error/code", format!("`{action}` answered with error `{code}`, which it does not declare"))
@@ -118,7 +154,14 @@ impl Validator {
             }
         }
         if !error.get("message").is_some_and(Value::is_string) {
-            out.push(Violation::error("rest.error", "/error/message", "the error needs a message string").with_item(action));
+            out.push(
+                Violation::error(
+                    "rest.error",
+                    "/error/message",
+                    "the error needs a message string",
+                )
+                .with_item(action),
+            );
         }
         out
     }

@@ -69,7 +69,11 @@ impl Session {
     }
 
     /// The file and connection every violation of this session names.
-    pub fn with_location(mut self, file: impl Into<String>, connection: impl Into<String>) -> Session {
+    pub fn with_location(
+        mut self,
+        file: impl Into<String>,
+        connection: impl Into<String>,
+    ) -> Session {
         self.location.file = file.into();
         self.location.connection = connection.into();
         self
@@ -93,7 +97,11 @@ impl Session {
         let kind = check.kind.clone();
         let value = check.value.clone();
         let violations = self.after_check(direction, check);
-        FrameCheck { kind, value, violations }
+        FrameCheck {
+            kind,
+            value,
+            violations,
+        }
     }
 
     fn after_check(&mut self, direction: Direction, check: FrameCheck) -> Vec<Violation> {
@@ -102,9 +110,20 @@ impl Session {
         let mut out = check.violations;
         match (&check.kind, &check.value) {
             (FrameKind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
-            (FrameKind::Ok { id }, Some(frame)) => self.on_response(id, None, Some(frame), &mut out),
-            (FrameKind::Error { id, code }, _) => self.on_response(id, code.as_deref(), None, &mut out),
-            (FrameKind::Event { name, tenant, topic }, _) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
+            (FrameKind::Ok { id }, Some(frame)) => {
+                self.on_response(id, None, Some(frame), &mut out)
+            }
+            (FrameKind::Error { id, code }, _) => {
+                self.on_response(id, code.as_deref(), None, &mut out)
+            }
+            (
+                FrameKind::Event {
+                    name,
+                    tenant,
+                    topic,
+                },
+                _,
+            ) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
             (FrameKind::Control { kind, topics }, _) => match kind {
                 ControlKind::Subscribe => self.subscriptions.extend(topics.iter().cloned()),
                 ControlKind::Unsubscribe => {
@@ -115,7 +134,11 @@ impl Session {
                 ControlKind::Ping => self.pings += 1,
                 ControlKind::Pong => {
                     if self.pings == 0 {
-                        out.push(Violation::error("session.unexpected_pong", "", "a pong without a ping to answer"));
+                        out.push(Violation::error(
+                            "session.unexpected_pong",
+                            "",
+                            "a pong without a ping to answer",
+                        ));
                     }
                     self.pings = self.pings.saturating_sub(1);
                 }
@@ -136,8 +159,15 @@ impl Session {
         let inner = &self.validator.inner;
         if let Some(spec) = inner.actions.get(action) {
             if let Some(note) = &spec.deprecated {
-                let why = if note.is_empty() { String::new() } else { format!(": {note}") };
-                out.push(Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}")).with_item(action));
+                let why = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {note}")
+                };
+                out.push(
+                    Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}"))
+                        .with_item(action),
+                );
             }
             if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
                 if since > negotiated {
@@ -190,7 +220,13 @@ impl Session {
         );
     }
 
-    fn on_response(&mut self, id: &Value, error_code: Option<&str>, ok_frame: Option<&Value>, out: &mut Vec<Violation>) {
+    fn on_response(
+        &mut self,
+        id: &Value,
+        error_code: Option<&str>,
+        ok_frame: Option<&Value>,
+        out: &mut Vec<Violation>,
+    ) {
         if id.is_null() && ok_frame.is_none() {
             // an error about a frame that could not be read carries no id
             return;
@@ -210,14 +246,23 @@ impl Session {
         }
         if let Some(code) = error_code {
             let inner = &self.validator.inner;
-            let declared = inner.actions.get(&action).is_some_and(|a| a.errors.iter().any(|e| e == code));
-            let any = inner.contract.errors.get(code).is_some_and(|e| e.any_action);
+            let declared = inner
+                .actions
+                .get(&action)
+                .is_some_and(|a| a.errors.iter().any(|e| e == code));
+            let any = inner
+                .contract
+                .errors
+                .get(code)
+                .is_some_and(|e| e.any_action);
             if !declared && !any {
                 out.push(
                     Violation::error(
                         "error.undeclared",
                         "",
-                        format!("`{action}` answered with error `{code}`, which it does not declare"),
+                        format!(
+                            "`{action}` answered with error `{code}`, which it does not declare"
+                        ),
                     )
                     .with_item(&action),
                 );
@@ -228,11 +273,22 @@ impl Session {
         }
     }
 
-    fn on_event(&mut self, name: &str, tenant: Option<&str>, topic: Option<&str>, out: &mut Vec<Violation>) {
+    fn on_event(
+        &mut self,
+        name: &str,
+        tenant: Option<&str>,
+        topic: Option<&str>,
+        out: &mut Vec<Violation>,
+    ) {
         let inner = &self.validator.inner;
-        let Some(spec) = inner.events.get(name) else { return };
+        let Some(spec) = inner.events.get(name) else {
+            return;
+        };
         if let Some(note) = &spec.deprecated {
-            out.push(Violation::warning("deprecated", "", format!("`{name}` is deprecated: {note}")).with_item(name));
+            out.push(
+                Violation::warning("deprecated", "", format!("`{name}` is deprecated: {note}"))
+                    .with_item(name),
+            );
         }
         if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
             if since > negotiated {
@@ -305,30 +361,32 @@ impl Session {
             let mut v = Violation::error(
                 "session.unanswered_ping",
                 "",
-                format!("{} application ping(s) never answered with a pong", self.pings),
+                format!(
+                    "{} application ping(s) never answered with a pong",
+                    self.pings
+                ),
             );
             v.location.file.clone_from(&self.location.file);
             v.location.connection.clone_from(&self.location.connection);
             v.direction = Some(Direction::Server);
             out.push(v);
         }
-        out.extend(left.into_iter()
-            .map(|(id, o)| {
-                let mut v = Violation::error(
-                    "session.unanswered",
-                    "",
-                    format!("request {id} (`{}`) was never answered", o.action),
-                )
-                .with_item(o.action);
-                v.location = Location {
-                    file: self.location.file.clone(),
-                    connection: self.location.connection.clone(),
-                    frame: Some(o.frame),
-                    ..Location::default()
-                };
-                v.direction = Some(Direction::Client);
-                v
-            }));
+        out.extend(left.into_iter().map(|(id, o)| {
+            let mut v = Violation::error(
+                "session.unanswered",
+                "",
+                format!("request {id} (`{}`) was never answered", o.action),
+            )
+            .with_item(o.action);
+            v.location = Location {
+                file: self.location.file.clone(),
+                connection: self.location.connection.clone(),
+                frame: Some(o.frame),
+                ..Location::default()
+            };
+            v.direction = Some(Direction::Client);
+            v
+        }));
         out
     }
 }

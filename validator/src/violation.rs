@@ -55,7 +55,12 @@ pub struct Violation {
 }
 
 impl Violation {
-    pub fn new(rule: &'static str, severity: Severity, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Violation {
             rule,
             severity,
@@ -69,11 +74,19 @@ impl Violation {
         }
     }
 
-    pub fn error(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Violation::new(rule, Severity::Error, pointer, message)
     }
 
-    pub fn warning(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Violation::new(rule, Severity::Warning, pointer, message)
     }
 

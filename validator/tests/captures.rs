@@ -9,7 +9,9 @@ use frameproof_validator::capture::{validate_har, validate_lines, validate_trans
 use frameproof_validator::{Direction, Validator, Violation};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn validator() -> Validator {
@@ -19,7 +21,10 @@ fn validator() -> Validator {
 fn transcript(name: &str) -> Vec<Violation> {
     let mut found = Vec::new();
     let file = File::open(fixture(name)).expect("fixture");
-    validate_transcript(&validator(), BufReader::new(file), name, &mut |v| found.push(v)).expect("readable");
+    validate_transcript(&validator(), BufReader::new(file), name, &mut |v| {
+        found.push(v)
+    })
+    .expect("readable");
     found
 }
 
@@ -47,7 +52,10 @@ fn every_session_rule_fires_on_the_broken_transcript() {
     assert_eq!(at("error.undeclared"), alice(8));
     assert_eq!(at("session.unknown_response_id"), alice(9));
     assert_eq!(at("session.unsubscribed_topic"), alice(10));
-    assert_eq!(at("session.cross_tenant"), vec![(Some(11), "carol".to_owned())]);
+    assert_eq!(
+        at("session.cross_tenant"),
+        vec![(Some(11), "carol".to_owned())]
+    );
     assert_eq!(at("session.version"), alice(12));
     assert_eq!(at("frame.duplicate_key"), alice(13));
     assert_eq!(at("frame.binary"), alice(14));
@@ -55,7 +63,10 @@ fn every_session_rule_fires_on_the_broken_transcript() {
     assert_eq!(at("rest.status"), alice(16));
     assert_eq!(at("capture.record").len(), 1);
     assert_eq!(at("session.unanswered").len(), 1);
-    let payload = found.iter().find(|v| v.rule == "payload.schema").expect("found");
+    let payload = found
+        .iter()
+        .find(|v| v.rule == "payload.schema")
+        .expect("found");
     assert_eq!(payload.pointer, "/payload/status");
     assert_eq!(payload.keyword.as_deref(), Some("enum"));
     assert_eq!(payload.item.as_deref(), Some("tasks.update"));
@@ -74,7 +85,14 @@ fn har(name: &str) -> Vec<(String, Option<u64>, Option<u64>, String)> {
     assert_eq!(stats.frames, 5);
     found
         .into_iter()
-        .map(|v| (v.rule.to_owned(), v.location.har_entry, v.location.frame, v.pointer))
+        .map(|v| {
+            (
+                v.rule.to_owned(),
+                v.location.har_entry,
+                v.location.frame,
+                v.pointer,
+            )
+        })
         .collect()
 }
 
@@ -86,7 +104,12 @@ fn chrome_and_playwright_hars_read_the_same() {
     assert_eq!(
         chrome,
         vec![
-            ("payload.schema".to_owned(), Some(3), Some(2), "/payload".to_owned()),
+            (
+                "payload.schema".to_owned(),
+                Some(3),
+                Some(2),
+                "/payload".to_owned()
+            ),
             ("frame.binary".to_owned(), Some(3), Some(4), String::new()),
         ]
     );
@@ -106,10 +129,20 @@ fn unreadable_captures_are_errors_not_panics() {
 fn piped_frames_are_checked_line_by_line() {
     let input = b"{\"type\":\"ping\"}\nnot json\n\n{\"type\":\"subscribe\",\"topics\":[]}\n";
     let mut found = Vec::new();
-    let stats = validate_lines(&validator(), &input[..], "<stdin>", Some(Direction::Client), &mut |v| found.push(v)).expect("ok");
+    let stats = validate_lines(
+        &validator(),
+        &input[..],
+        "<stdin>",
+        Some(Direction::Client),
+        &mut |v| found.push(v),
+    )
+    .expect("ok");
     assert_eq!(stats.frames, 3);
     let rules: Vec<(&str, Option<u64>)> = found.iter().map(|v| (v.rule, v.location.line)).collect();
-    assert_eq!(rules, [("frame.json", Some(2)), ("control.schema", Some(4))]);
+    assert_eq!(
+        rules,
+        [("frame.json", Some(2)), ("control.schema", Some(4))]
+    );
 }
 
 #[test]
@@ -117,7 +150,10 @@ fn hostile_frames_never_panic() {
     let v = validator();
     let mut s = v.session();
     let deep = "[".repeat(100_000);
-    let huge = format!("{{\"id\":\"1\",\"action\":\"chat.send\",\"payload\":{{\"room\":\"{}\"}}}}", "x".repeat(20 * 1024 * 1024));
+    let huge = format!(
+        "{{\"id\":\"1\",\"action\":\"chat.send\",\"payload\":{{\"room\":\"{}\"}}}}",
+        "x".repeat(20 * 1024 * 1024)
+    );
     let cases: Vec<Vec<u8>> = vec![
         deep.into_bytes(),
         huge.into_bytes(),
@@ -131,6 +167,10 @@ fn hostile_frames_never_panic() {
     for bytes in cases {
         let client = s.observe(Direction::Client, &bytes);
         let server = s.observe(Direction::Server, &bytes);
-        assert!(!client.is_empty() && !server.is_empty(), "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(40)]));
+        assert!(
+            !client.is_empty() && !server.is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+        );
     }
 }

@@ -20,11 +20,19 @@ fn fixture() -> &'static (Contract, Validator) {
 }
 
 fn ws_actions(c: &Contract) -> Vec<String> {
-    c.actions.iter().filter(|(_, a)| a.websocket).map(|(n, _)| n.clone()).collect()
+    c.actions
+        .iter()
+        .filter(|(_, a)| a.websocket)
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 fn resolve<'a>(c: &'a Contract, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+    match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
         Some(name) => c.defs.get(name).map(|s| resolve(c, s)).unwrap_or(schema),
         None => schema,
     }
@@ -33,8 +41,13 @@ fn resolve<'a>(c: &'a Contract, schema: &'a Value) -> &'a Value {
 /// Every scalar leaf of a value, as (pointer, value).
 fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
-        Value::Object(m) => m.iter().for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| leaves(x, format!("{at}/{i}"), out)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| leaves(x, format!("{at}/{i}"), out)),
         _ => out.push(at),
     }
 }

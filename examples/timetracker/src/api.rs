@@ -85,9 +85,18 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageBody {
-    Text { text: String },
-    Attachment { url: String, name: String, size_bytes: u64 },
-    Mention { user_id: String, text: String },
+    Text {
+        text: String,
+    },
+    Attachment {
+        url: String,
+        name: String,
+        size_bytes: u64,
+    },
+    Mention {
+        user_id: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

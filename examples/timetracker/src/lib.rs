@@ -4,10 +4,12 @@
 //! them into the contract document checked in as `examples/timetracker/contract.json`.
 
 pub mod api;
+pub mod server;
 
 use frameproof::{AuthMethod, Contract};
 
 /// The WebSocket close code for a connection whose credentials are missing or invalid.
+/// The server's other close codes are in [`server`] (4408 heartbeat, 4503 slow consumer).
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
 
 /// The reference system's contract.

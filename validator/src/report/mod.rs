@@ -80,8 +80,16 @@ pub fn human(violations: &[Violation], summary: &Summary) -> String {
                 Severity::Warning => "⚠",
             };
             out.push_str(&format!("  {mark} [{}] {}\n", v.rule, where_(v)));
-            let at = if v.pointer.is_empty() { "/" } else { &v.pointer };
-            let keyword = v.keyword.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
+            let at = if v.pointer.is_empty() {
+                "/"
+            } else {
+                &v.pointer
+            };
+            let keyword = v
+                .keyword
+                .as_deref()
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
             out.push_str(&format!("    at {at}{keyword}: {}\n", v.message));
             if let Some(e) = &v.excerpt {
                 out.push_str(&format!("    value: {e}\n"));
@@ -95,7 +103,10 @@ pub fn human(violations: &[Violation], summary: &Summary) -> String {
         summary.errors, summary.warnings, s.frames, s.connections, s.rest_exchanges
     ));
     if summary.not_shown > 0 {
-        out.push_str(&format!("({} more violations counted but not listed)\n", summary.not_shown));
+        out.push_str(&format!(
+            "({} more violations counted but not listed)\n",
+            summary.not_shown
+        ));
     }
     for (rule, n) in &summary.by_rule {
         out.push_str(&format!("  {rule}: {n}\n"));
@@ -105,7 +116,8 @@ pub fn human(violations: &[Violation], summary: &Summary) -> String {
 
 /// One JSON object per violation, one per line.
 pub fn json_line(v: &Violation) -> String {
-    serde_json::to_string(v).unwrap_or_else(|e| json!({"rule": "internal", "message": e.to_string()}).to_string())
+    serde_json::to_string(v)
+        .unwrap_or_else(|e| json!({"rule": "internal", "message": e.to_string()}).to_string())
 }
 
 fn xml_escape(s: &str) -> String {
@@ -130,9 +142,14 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
             .or_default()
             .push(v);
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof validate\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof validate\">\n",
+    );
     for (file, conns) in by_file {
-        let failures = conns.values().filter(|vs| vs.iter().any(|v| v.severity == Severity::Error)).count();
+        let failures = conns
+            .values()
+            .filter(|vs| vs.iter().any(|v| v.severity == Severity::Error))
+            .count();
         let tests = conns.len().max(1);
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\">\n",
@@ -152,7 +169,15 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                     v.rule,
                     xml_escape(&v.message),
-                    xml_escape(&format!("{} at {}", where_(v), if v.pointer.is_empty() { "/" } else { &v.pointer }))
+                    xml_escape(&format!(
+                        "{} at {}",
+                        where_(v),
+                        if v.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &v.pointer
+                        }
+                    ))
                 ));
             }
             let warnings: Vec<String> = vs
@@ -161,7 +186,10 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
                 .map(|v| format!("warning [{}] {}: {}", v.rule, where_(v), v.message))
                 .collect();
             if !warnings.is_empty() {
-                out.push_str(&format!("      <system-out>{}</system-out>\n", xml_escape(&warnings.join("\n"))));
+                out.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml_escape(&warnings.join("\n"))
+                ));
             }
             out.push_str("    </testcase>\n");
         }
@@ -172,7 +200,9 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
 }
 
 fn gh_escape(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_prop(s: &str) -> String {
@@ -192,9 +222,20 @@ pub fn github(v: &Violation) -> String {
     if let Some(l) = v.location.line {
         props.push(format!("line={l}"));
     }
-    props.push(format!("title={}", gh_prop(&format!("frameproof {}", v.rule))));
-    let at = if v.pointer.is_empty() { "/" } else { &v.pointer };
-    format!("::{level} {}::{}", props.join(","), gh_escape(&format!("{} at {at}: {}", where_(v), v.message)))
+    props.push(format!(
+        "title={}",
+        gh_prop(&format!("frameproof {}", v.rule))
+    ));
+    let at = if v.pointer.is_empty() {
+        "/"
+    } else {
+        &v.pointer
+    };
+    format!(
+        "::{level} {}::{}",
+        props.join(","),
+        gh_escape(&format!("{} at {at}: {}", where_(v), v.message))
+    )
 }
 
 /// SARIF 2.1.0, for code scanning.

@@ -1,0 +1,296 @@
+//! The reference server: a WebSocket-first time tracker with a REST fallback, serving
+//! [`crate::contract`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use timetracker::server::{start, ServerConfig};
+//! let server = start(ServerConfig { port: 0, ..ServerConfig::default() }).await?;
+//! println!("{} {}", server.ws_url(), server.rest_url());
+//! for user in server.users() {
+//!     println!("{} {} {}", user.user_id, user.org_id, user.access_token);
+//! }
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Layout: [`store`] (persistence), `service` (the one service layer both transports call),
+//! `hub` (connections, fan-out, bounded queues), `ws` and `rest` (the transports), `auth`
+//! (users and tokens), [`faults`] (deliberate divergences).
+
+mod auth;
+mod clock;
+mod error;
+pub mod faults;
+mod hub;
+mod rest;
+mod seed;
+mod service;
+pub mod store;
+mod ws;
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use auth::Role;
+pub use error::ApiError;
+pub use faults::{Fault, UnknownFault};
+pub use hub::{CLOSE_GOING_AWAY, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER};
+pub use service::Origin;
+pub use store::{MemoryStore, Store};
+
+pub use crate::CLOSE_UNAUTHORIZED;
+
+/// How to run the server. `Default` follows the contract's transport settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to bind; loopback by default.
+    pub host: IpAddr,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// How often the server pings each connection.
+    pub heartbeat_interval: Duration,
+    /// How long a ping may go unanswered before the connection is closed with 4408.
+    pub heartbeat_timeout: Duration,
+    /// How long access tokens live.
+    pub token_ttl: Duration,
+    /// How long a connection opened without a token has to send its `auth` frame.
+    pub auth_timeout: Duration,
+    /// Frames each connection may have queued before it is closed with 4503.
+    pub outbound_queue: usize,
+    /// Simulated processing time added to every action (0 by default).
+    pub latency: Duration,
+    /// Deliberate divergences from the contract.
+    pub faults: Vec<Fault>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let owned;
+        let contract = match service::compiled() {
+            Ok(c) => &c.contract,
+            Err(_) => {
+                owned = crate::contract();
+                &owned
+            }
+        };
+        let hb = contract.transport.heartbeat;
+        let auth_timeout = contract
+            .transport
+            .auth
+            .methods
+            .iter()
+            .find_map(|m| match m {
+                frameproof::AuthMethod::FirstMessage { timeout_ms } => Some(*timeout_ms),
+                _ => None,
+            })
+            .unwrap_or(5_000);
+        ServerConfig {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            heartbeat_interval: Duration::from_millis(hb.interval_ms),
+            heartbeat_timeout: Duration::from_millis(hb.timeout_ms),
+            token_ttl: Duration::from_secs(15 * 60),
+            auth_timeout: Duration::from_millis(auth_timeout),
+            outbound_queue: 256,
+            latency: Duration::ZERO,
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A seeded user with the tokens issued at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeededUser {
+    pub user_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub role: Role,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// What the transports share.
+pub(crate) struct AppState {
+    pub(crate) config: ServerConfig,
+    pub(crate) service: service::Service,
+    pub(crate) routes: Vec<rest::Route>,
+    pub(crate) max_frame_bytes: usize,
+    pub(crate) open_connections: AtomicUsize,
+    pub(crate) next_connection: AtomicU64,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+/// A started server. Dropping it asks the server to stop; [`RunningServer::shutdown`] also
+/// waits for it.
+pub struct RunningServer {
+    /// The bound address.
+    pub addr: SocketAddr,
+    users: Vec<SeededUser>,
+    state: Arc<AppState>,
+    ws_path: String,
+    rest_base: String,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl RunningServer {
+    /// `ws://host:port/ws`
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}{}", self.addr, self.ws_path)
+    }
+
+    /// `http://host:port/api`
+    pub fn rest_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.rest_base)
+    }
+
+    /// `http://host:port`
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The seeded users and their tokens.
+    pub fn users(&self) -> &[SeededUser] {
+        &self.users
+    }
+
+    /// One seeded user by id (`usr_alice`, `usr_bob`, `usr_carol`).
+    pub fn user(&self, user_id: &str) -> Option<&SeededUser> {
+        self.users.iter().find(|u| u.user_id == user_id)
+    }
+
+    /// The configuration the server runs with.
+    pub fn config(&self) -> &ServerConfig {
+        &self.state.config
+    }
+
+    /// Open WebSocket connections, authenticated or not.
+    pub fn connection_count(&self) -> usize {
+        self.state.open_connections.load(Ordering::SeqCst)
+    }
+
+    /// Authenticated WebSocket connections (those that receive events).
+    pub fn authenticated_count(&self) -> usize {
+        self.state.service.hub().len()
+    }
+
+    /// Closes every connection (1001), stops accepting, and waits (at most a few seconds).
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(Duration::from_secs(5), &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while self.connection_count() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, what.to_owned())
+}
+
+/// Seeds an in-memory store, binds the listener and serves until shut down.
+pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
+    start_with_store(config, Arc::new(MemoryStore::new())).await
+}
+
+/// Like [`start`] with another [`Store`]; the seed data is written into it first.
+pub async fn start_with_store(
+    config: ServerConfig,
+    store: Arc<dyn Store>,
+) -> io::Result<RunningServer> {
+    if config.heartbeat_interval.is_zero() || config.heartbeat_timeout.is_zero() {
+        return Err(invalid(
+            "the heartbeat interval and timeout must be above zero",
+        ));
+    }
+    if config.outbound_queue == 0 {
+        return Err(invalid("the outbound queue must hold at least one frame"));
+    }
+    if config.auth_timeout.is_zero() {
+        return Err(invalid("the auth timeout must be above zero"));
+    }
+    let compiled = service::compiled().map_err(io::Error::other)?;
+    let contract = &compiled.contract;
+    let faults = faults::Faults::new(&config.faults);
+    let directory = Arc::new(auth::Directory::new(seed::users(), config.token_ttl));
+    seed::data(store.as_ref());
+    let users = directory
+        .users()
+        .iter()
+        .map(|u| SeededUser {
+            user_id: u.id.clone(),
+            org_id: u.org_id.clone(),
+            name: u.name.clone(),
+            role: u.role,
+            access_token: directory.issue_access(&u.id).0,
+            refresh_token: directory.issue_refresh(&u.id),
+        })
+        .collect();
+    let hub = Arc::new(hub::Hub::new(faults.has(Fault::CrossOrgLeak)));
+    let routes = rest::routes(contract, &faults).map_err(io::Error::other)?;
+    let ws_path = contract.transport.websocket.path.clone();
+    let rest_base = contract.transport.rest.base_path.clone();
+    let max_frame_bytes = contract
+        .transport
+        .websocket
+        .max_frame_bytes
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(1 << 20);
+    let service = service::Service::new(compiled, store, directory, hub, faults, config.latency);
+    let (stop, shutdown) = watch::channel(false);
+    let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(AppState {
+        config,
+        service,
+        routes,
+        max_frame_bytes,
+        open_connections: AtomicUsize::new(0),
+        next_connection: AtomicU64::new(1),
+        shutdown: shutdown.clone(),
+    });
+    let app = Router::new()
+        .route(&ws_path, get(ws::upgrade))
+        .fallback(rest::handle)
+        .with_state(state.clone());
+    let mut stopping = shutdown;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        users,
+        state,
+        ws_path,
+        rest_base,
+        stop,
+        task: Some(task),
+    })
+}
