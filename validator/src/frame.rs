@@ -187,7 +187,7 @@ impl Validator {
                 return FrameCheck {
                     kind: FrameKind::Unreadable,
                     value: None,
-                    violations: vec![with_direction(v, direction)],
+                    violations: vec![with_direction(*v, direction)],
                 }
             }
         };
@@ -426,11 +426,16 @@ impl Validator {
     }
 
     /// The error code of an error response as the contract names it.
-    fn error_code(&self, error: &Value) -> Result<String, Violation> {
+    fn error_code(&self, error: &Value) -> Result<String, Box<Violation>> {
         let l = &self.inner.layout;
         let at = format!("{}{}", l.res_error_ptr, join(&l.err_code));
-        let raw = get(error, &l.err_code)
-            .ok_or_else(|| Violation::error("error.shape", at.clone(), "the error has no code"))?;
+        let raw = get(error, &l.err_code).ok_or_else(|| {
+            Box::new(Violation::error(
+                "error.shape",
+                at.clone(),
+                "the error has no code",
+            ))
+        })?;
         match l.code_type {
             ErrorCodeType::Name => {
                 let code = raw.as_str().ok_or_else(|| {
@@ -440,12 +445,14 @@ impl Validator {
                 if self.inner.contract.errors.contains_key(code) {
                     Ok(code.to_owned())
                 } else {
-                    Err(Violation::error(
-                        "error.unknown_code",
-                        at,
-                        format!("`{code}` is not in the contract's error table"),
-                    )
-                    .with_excerpt(raw))
+                    Err(Box::new(
+                        Violation::error(
+                            "error.unknown_code",
+                            at,
+                            format!("`{code}` is not in the contract's error table"),
+                        )
+                        .with_excerpt(raw),
+                    ))
                 }
             }
             ErrorCodeType::Number => {
@@ -458,11 +465,11 @@ impl Validator {
                     .with_excerpt(raw)
                 })?;
                 self.inner.rpc_codes.get(&n).cloned().ok_or_else(|| {
-                    Violation::error(
+                    Box::new(Violation::error(
                         "error.unknown_code",
                         at,
                         format!("{n} is not an rpc_code of the contract's error table"),
-                    )
+                    ))
                 })
             }
         }
@@ -496,7 +503,7 @@ impl Validator {
             Some(error) => {
                 match self.error_code(error) {
                     Ok(c) => code = Some(c),
-                    Err(v) => violations.push(v),
+                    Err(v) => violations.push(*v),
                 }
                 let msg_at = format!("{}{}", l.res_error_ptr, join(&l.err_message));
                 if !get(error, &l.err_message).is_some_and(Value::is_string) {

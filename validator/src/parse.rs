@@ -27,9 +27,9 @@ impl Default for Limits {
 }
 
 /// Parses one text frame. The error is the violation to report.
-pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Violation> {
+pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Box<Violation>> {
     if bytes.len() > limits.max_frame_bytes {
-        return Err(Violation::error(
+        return Err(Box::new(Violation::error(
             "frame.too_large",
             "",
             format!(
@@ -37,24 +37,24 @@ pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Violat
                 bytes.len(),
                 limits.max_frame_bytes
             ),
-        ));
+        )));
     }
     if let Some(depth) = too_deep(bytes, limits.max_depth) {
-        return Err(Violation::error(
+        return Err(Box::new(Violation::error(
             "frame.too_deep",
             "",
             format!(
                 "the frame nests deeper than {} levels (at byte {depth})",
                 limits.max_depth
             ),
-        ));
+        )));
     }
     if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(Violation::error(
+        return Err(Box::new(Violation::error(
             "frame.utf8",
             "",
             format!("the frame is not valid UTF-8 (at byte {})", e.valid_up_to()),
-        ));
+        )));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = StrictValue
@@ -69,7 +69,7 @@ pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Violat
         };
         let mut v = Violation::error(rule, "", message);
         v.excerpt = Some(shorten(&String::from_utf8_lossy(bytes), 80));
-        v
+        Box::new(v)
     })
 }
 
