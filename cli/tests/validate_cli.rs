@@ -135,7 +135,7 @@ fn warnings_fail_only_when_denied() {
 fn piped_transcript_records_and_raw_frames() {
     let (code, out, _) = run(
         &["-", "--direction", "client"],
-        Some("{\"type\":\"ping\"}\n"),
+        Some("{\"type\":\"subscribe\",\"topics\":[\"task:1\"]}\n"),
     );
     assert_eq!(code, 0, "{out}");
     let (code, out, _) = run(&["-"], Some("{\"type\":\"ping\"}\n"));

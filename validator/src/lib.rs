@@ -23,6 +23,7 @@ mod session;
 mod violation;
 
 pub mod capture;
+pub mod corpus;
 pub mod har;
 pub mod report;
 

@@ -127,7 +127,7 @@ fn unreadable_captures_are_errors_not_panics() {
 
 #[test]
 fn piped_frames_are_checked_line_by_line() {
-    let input = b"{\"type\":\"ping\"}\nnot json\n\n{\"type\":\"subscribe\",\"topics\":[]}\n";
+    let input = b"{\"type\":\"subscribe\",\"topics\":[\"chat:a\"]}\nnot json\n\n{\"type\":\"subscribe\",\"topics\":[]}\n";
     let mut found = Vec::new();
     let stats = validate_lines(
         &validator(),
