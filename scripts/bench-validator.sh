@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 corpus="$PWD/target/bench-corpus.jsonl"
 mkdir -p target
 FRAMEPROOF_CORPUS_OUT="$corpus" cargo bench -p frameproof-validator --bench frames -- --noplot 2>&1 \
-  | grep -E "corpus:|time:|thrpt:|^corpus/" 
+  | grep -E "corpus:|time:|thrpt:|^corpus/" || true
 (cd benches/ajv && npm install --silent --no-audit --no-fund >/dev/null)
 node benches/ajv/bench.mjs examples/timetracker/contract.json "$corpus" 10

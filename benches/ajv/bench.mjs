@@ -11,6 +11,8 @@ const corpus = readFileSync(corpusPath, "utf8").trim().split("\n").map((l) => JS
 
 const ajv = new Ajv2020({ allErrors: false, strict: false });
 addFormats(ajv);
+// schemars' numeric formats are annotations (the range is in minimum/maximum)
+for (const f of ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "uint", "int", "float", "double"]) ajv.addFormat(f, true);
 ajv.addSchema({ $id: "contract", $defs: contract.$defs });
 const compile = (schema) => {
   const s = JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"contract#/$defs/'));
@@ -22,6 +24,8 @@ for (const [name, a] of Object.entries(contract.actions)) {
   response[name] = compile(a.response);
 }
 for (const [name, e] of Object.entries(contract.events)) data[name] = compile(e.data);
+const control = {};
+for (const c of contract.envelope.control) control[`${c.direction}:${c.when["/type"]}`] = compile(c.schema);
 
 const frames = corpus.map((c) => ({ text: c.frame, kind: c.kind, name: c.name }));
 function pass() {
@@ -29,7 +33,10 @@ function pass() {
   const pending = new Map();
   for (const f of frames) {
     const v = JSON.parse(f.text);
-    if (v.action !== undefined) {
+    if (v.type !== undefined) {
+      const check = control[`${f.kind === "control" ? "client" : "server"}:${v.type}`];
+      if (!check || !check(v)) invalid++;
+    } else if (v.action !== undefined) {
       const check = payload[v.action];
       if (!check || !check(v.payload)) invalid++;
       pending.set(v.id, v.action);

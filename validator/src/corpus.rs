@@ -35,6 +35,7 @@ pub fn generate(
         .collect();
     let events: Vec<&String> = contract.events.keys().collect();
     let mut out = Vec::with_capacity(n);
+    let mut subscribed: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut id = 0u64;
     let mut attempts = 0u64;
     while out.len() < n && attempts < (n as u64) * 50 {
@@ -78,7 +79,19 @@ pub fn generate(
                                 )
                             })
                             .collect();
-                        frame["topic"] = Value::String(t.render(&values).unwrap_or_default());
+                        let topic = t.render(&values).unwrap_or_default();
+                        // a session receives topic events only after subscribing
+                        if subscribed.insert(topic.clone()) {
+                            out.push(CorpusFrame {
+                                direction: Direction::Client,
+                                bytes: json!({"type": "subscribe", "topics": [topic.clone()]})
+                                    .to_string()
+                                    .into_bytes(),
+                                kind: "control",
+                                name: "subscribe".into(),
+                            });
+                        }
+                        frame["topic"] = Value::String(topic);
                     }
                 }
                 Scope::Connection => {}
