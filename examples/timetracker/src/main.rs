@@ -31,6 +31,10 @@ struct Args {
     /// Simulated processing time per action, in milliseconds.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     latency_ms: u64,
+    /// Seed predictable tokens (at_fixed_<user_id>, rt_fixed_<user_id>) for replaying
+    /// recorded transcripts; for tests and demos only.
+    #[arg(long)]
+    fixed_credentials: bool,
     /// Diverge from the contract on purpose (repeatable); see the list below.
     #[arg(long = "fault", value_name = "NAME")]
     faults: Vec<Fault>,
@@ -60,6 +64,7 @@ async fn main() -> ExitCode {
         outbound_queue: args.outbound_queue,
         latency: Duration::from_millis(args.latency_ms),
         faults: args.faults,
+        fixed_credentials: args.fixed_credentials,
         ..ServerConfig::default()
     };
     let running = match server::start(config).await {

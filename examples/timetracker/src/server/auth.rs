@@ -139,7 +139,11 @@ impl Directory {
 
     /// Issues a new access token for `user_id`.
     pub(crate) fn issue_access(&self, user_id: &str) -> (String, SystemTime) {
-        let token = random_token("at_");
+        self.register_access(random_token("at_"), user_id)
+    }
+
+    /// Registers a chosen access token (the fixed seeded credentials of conformance runs).
+    pub(crate) fn register_access(&self, token: String, user_id: &str) -> (String, SystemTime) {
         let expires_at = SystemTime::now() + self.ttl;
         self.tokens().access.insert(
             token.clone(),
@@ -153,7 +157,11 @@ impl Directory {
 
     /// Issues a new refresh token for `user_id`.
     pub(crate) fn issue_refresh(&self, user_id: &str) -> String {
-        let token = random_token("rt_");
+        self.register_refresh(random_token("rt_"), user_id)
+    }
+
+    /// Registers a chosen refresh token.
+    pub(crate) fn register_refresh(&self, token: String, user_id: &str) -> String {
         self.tokens()
             .refresh
             .insert(token.clone(), user_id.to_owned());

@@ -70,6 +70,9 @@ pub struct ServerConfig {
     pub latency: Duration,
     /// Deliberate divergences from the contract.
     pub faults: Vec<Fault>,
+    /// Seed predictable tokens (`at_fixed_<user_id>`, `rt_fixed_<user_id>`) so recorded
+    /// transcripts can be replayed against a fresh server. For tests and demos only.
+    pub fixed_credentials: bool,
 }
 
 impl Default for ServerConfig {
@@ -103,6 +106,7 @@ impl Default for ServerConfig {
             outbound_queue: 256,
             latency: Duration::ZERO,
             faults: Vec::new(),
+            fixed_credentials: false,
         }
     }
 }
@@ -245,8 +249,16 @@ pub async fn start_with_store(
             org_id: u.org_id.clone(),
             name: u.name.clone(),
             role: u.role,
-            access_token: directory.issue_access(&u.id).0,
-            refresh_token: directory.issue_refresh(&u.id),
+            access_token: if config.fixed_credentials {
+                directory.register_access(format!("at_fixed_{}", u.id), &u.id).0
+            } else {
+                directory.issue_access(&u.id).0
+            },
+            refresh_token: if config.fixed_credentials {
+                directory.register_refresh(format!("rt_fixed_{}", u.id), &u.id)
+            } else {
+                directory.issue_refresh(&u.id)
+            },
         })
         .collect();
     let hub = Arc::new(hub::Hub::new(faults.has(Fault::CrossOrgLeak)));
