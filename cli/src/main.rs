@@ -1,6 +1,8 @@
 //! `frameproof`: a thin command-line layer over the library. Every command is a library call
 //! plus formatting; exit codes are 0 (fine), 1 (problems found), 2 (unusable input).
 
+mod codegen_cmd;
+mod conformance_cmd;
 mod contract_cmd;
 mod locate;
 mod proxy_cmd;
@@ -30,6 +32,15 @@ enum Command {
     Validate(validate_cmd::ValidateArgs),
     /// Forward WebSocket and REST traffic to a server, validating (and optionally recording) every frame.
     Proxy(proxy_cmd::ProxyArgs),
+    /// Replay transcripts against a server over WebSocket and REST, and run generated checks.
+    Conformance(conformance_cmd::ConformanceArgs),
+    /// Generate client code from a contract.
+    #[command(subcommand)]
+    Codegen(codegen_cmd::CodegenCommand),
+    /// Export a contract as AsyncAPI 3.0, OpenAPI 3.1 or one JSON Schema bundle.
+    Export(codegen_cmd::ExportArgs),
+    /// Write a self-contained HTML reference of a contract.
+    Docs(codegen_cmd::DocsArgs),
 }
 
 /// The exit codes every command uses.
@@ -46,6 +57,10 @@ fn main() -> ExitCode {
         Command::Contract(cmd) => contract_cmd::run(cmd),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Proxy(args) => proxy_cmd::run(args),
+        Command::Conformance(args) => conformance_cmd::run(args),
+        Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),
+        Command::Export(args) => codegen_cmd::run_export(args),
+        Command::Docs(args) => codegen_cmd::run_docs(args),
     };
     ExitCode::from(outcome as u8)
 }

@@ -1,0 +1,172 @@
+//! `frameproof codegen typescript`, `frameproof export asyncapi|openapi|jsonschema` and
+//! `frameproof docs`: thin layers over `frameproof-codegen`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use frameproof::Contract;
+use frameproof_codegen::{GeneratedFile, Int64Mode, TsOptions};
+
+use crate::Outcome;
+
+#[derive(Subcommand)]
+pub enum CodegenCommand {
+    /// TypeScript types, maps and frame unions (`types.ts`), a typed client (`client.ts`),
+    /// `index.ts`, and with `--zod` validators (`zod.ts`).
+    Typescript(TypescriptArgs),
+}
+
+#[derive(Args)]
+pub struct TypescriptArgs {
+    /// The contract document (contract.json).
+    #[arg(long)]
+    contract: PathBuf,
+    /// The directory to write into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also emit zod validators (`zod.ts`; the project needs the `zod` package, version 4).
+    #[arg(long)]
+    zod: bool,
+    /// Type 64-bit integers as `bigint` (decoded losslessly by the client).
+    #[arg(long, conflicts_with = "int64_as_string")]
+    bigint: bool,
+    /// Type 64-bit integers as decimal strings (decoded losslessly by the client).
+    #[arg(long)]
+    int64_as_string: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// AsyncAPI 3.0 of the WebSocket.
+    Asyncapi,
+    /// OpenAPI 3.1 of the REST mapping.
+    Openapi,
+    /// One JSON Schema 2020-12 bundle of every frame and type.
+    Jsonschema,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    format: ExportFormat,
+    /// The contract document (contract.json).
+    #[arg(long)]
+    contract: PathBuf,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct DocsArgs {
+    /// The contract document (contract.json).
+    #[arg(long)]
+    contract: PathBuf,
+    /// The directory to write `index.html` into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn load(path: &Path) -> Result<Contract, Outcome> {
+    Contract::load(path).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Unusable
+    })
+}
+
+fn write(dir: &Path, files: &[GeneratedFile]) -> Outcome {
+    match frameproof_codegen::write_files(dir, files) {
+        Ok(()) => {
+            for f in files {
+                eprintln!("wrote {}", dir.join(&f.path).display());
+            }
+            Outcome::Fine
+        }
+        Err(e) => {
+            eprintln!("error: cannot write into {}: {e}", dir.display());
+            Outcome::Unusable
+        }
+    }
+}
+
+pub fn run_codegen(cmd: CodegenCommand) -> Outcome {
+    match cmd {
+        CodegenCommand::Typescript(args) => {
+            let contract = match load(&args.contract) {
+                Ok(c) => c,
+                Err(o) => return o,
+            };
+            let int64 = if args.bigint {
+                Int64Mode::BigInt
+            } else if args.int64_as_string {
+                Int64Mode::String
+            } else {
+                Int64Mode::Number
+            };
+            let options = TsOptions {
+                zod: args.zod,
+                int64,
+            };
+            write(
+                &args.out,
+                &frameproof_codegen::typescript(&contract, &options),
+            )
+        }
+    }
+}
+
+pub fn run_export(args: ExportArgs) -> Outcome {
+    let contract = match load(&args.contract) {
+        Ok(c) => c,
+        Err(o) => return o,
+    };
+    let doc = match args.format {
+        ExportFormat::Asyncapi => frameproof_codegen::asyncapi(&contract),
+        ExportFormat::Openapi => frameproof_codegen::openapi(&contract),
+        ExportFormat::Jsonschema => frameproof_codegen::json_schema_bundle(&contract),
+    };
+    let text = match serde_json::to_string_pretty(&doc) {
+        Ok(t) => t + "\n",
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    match args.out {
+        None => {
+            print!("{text}");
+            Outcome::Fine
+        }
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                if let Err(e) = std::fs::create_dir_all(parent) {
+                    eprintln!("error: cannot create {}: {e}", parent.display());
+                    return Outcome::Unusable;
+                }
+            }
+            match std::fs::write(&path, text) {
+                Ok(()) => {
+                    eprintln!("wrote {}", path.display());
+                    Outcome::Fine
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    Outcome::Unusable
+                }
+            }
+        }
+    }
+}
+
+pub fn run_docs(args: DocsArgs) -> Outcome {
+    let contract = match load(&args.contract) {
+        Ok(c) => c,
+        Err(o) => return o,
+    };
+    let file = GeneratedFile {
+        path: "index.html".into(),
+        contents: frameproof_codegen::html_reference(&contract),
+    };
+    write(&args.out, &[file])
+}

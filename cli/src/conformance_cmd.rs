@@ -1,0 +1,247 @@
+//! `frameproof conformance --contract C --ws URL --rest URL TRANSCRIPT...`
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use frameproof::Contract;
+use frameproof_conformance::checks::{self, CheckUsers};
+use frameproof_conformance::server::{address_of, ServerProcess};
+use frameproof_conformance::{report, replay, Credentials, ReplayOptions, Target, TranscriptReport, Transport};
+
+use crate::Outcome;
+
+/// Where `--rerun-failed` remembers the last run's failures.
+const LAST_RUN: &str = "target/frameproof/conformance-failed.json";
+
+#[derive(Args)]
+pub struct ConformanceArgs {
+    #[arg(long)]
+    contract: PathBuf,
+    /// The server's WebSocket URL, path included (ws://127.0.0.1:8080/ws).
+    #[arg(long)]
+    ws: String,
+    /// The server's HTTP origin (http://127.0.0.1:8080); REST paths come from the contract.
+    #[arg(long)]
+    rest: String,
+    /// Transcripts (.jsonl) or directories of them.
+    transcripts: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TransportArg::Both)]
+    transport: TransportArg,
+    /// Start a fresh server with this shell command for each transcript and transport.
+    #[arg(long)]
+    server_cmd: Option<String>,
+    /// NAME=SECRET for a `$credential:NAME` placeholder (repeatable).
+    #[arg(long = "credential")]
+    credential: Vec<String>,
+    /// A JSON file of credential name → secret.
+    #[arg(long)]
+    credentials: Option<PathBuf>,
+    /// Also run the checks generated from the contract (needs --check-user, and for tenant
+    /// isolation --check-peer and --check-other-tenant).
+    #[arg(long)]
+    checks: bool,
+    /// Credential name of a user for the generated checks.
+    #[arg(long)]
+    check_user: Option<String>,
+    /// Credential name of a second user of the same tenant.
+    #[arg(long)]
+    check_peer: Option<String>,
+    /// Credential name of a user of another tenant.
+    #[arg(long)]
+    check_other_tenant: Option<String>,
+    /// Replay only what failed in the last run.
+    #[arg(long)]
+    rerun_failed: bool,
+    /// How long to wait for an expected frame, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    timeout_ms: u64,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TransportArg {
+    Ws,
+    Rest,
+    Both,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+fn transcripts(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn last_failed() -> Vec<(String, String)> {
+    std::fs::read_to_string(LAST_RUN)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+pub fn run(args: ConformanceArgs) -> Outcome {
+    let contract = match Contract::load(&args.contract) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    let mut credentials = match &args.credentials {
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| Credentials::from_json(&t)) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                return Outcome::Unusable;
+            }
+        },
+        None => Credentials::new(),
+    };
+    for pair in &args.credential {
+        if let Err(e) = credentials.parse_pair(pair) {
+            eprintln!("error: --credential {e}");
+            return Outcome::Unusable;
+        }
+    }
+    let files = match transcripts(&args.transcripts) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    let transports: Vec<Transport> = match args.transport {
+        TransportArg::Ws => vec![Transport::WebSocket],
+        TransportArg::Rest => vec![Transport::Rest],
+        TransportArg::Both => vec![Transport::WebSocket, Transport::Rest],
+    };
+    let previous = if args.rerun_failed { Some(last_failed()) } else { None };
+    let target = Target {
+        ws_url: args.ws.clone(),
+        http_url: args.rest.clone(),
+    };
+    let options = ReplayOptions {
+        timeout: Duration::from_millis(args.timeout_ms),
+        credentials: credentials.clone(),
+        ..ReplayOptions::default()
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    let addr = address_of(&args.ws);
+    let mut reports: Vec<TranscriptReport> = Vec::new();
+    let start_server = || -> Result<Option<ServerProcess>, String> {
+        match (&args.server_cmd, addr) {
+            (None, _) => Ok(None),
+            (Some(cmd), Some(addr)) => ServerProcess::start(cmd, addr, Duration::from_secs(30)).map(Some),
+            (Some(_), None) => Err(format!("cannot tell the host and port of {}", args.ws)),
+        }
+    };
+    for file in &files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {name}: {e}");
+                return Outcome::Unusable;
+            }
+        };
+        for transport in &transports {
+            if let Some(prev) = &previous {
+                if !prev.iter().any(|(t, tr)| t == &name && tr == transport.name()) {
+                    continue;
+                }
+            }
+            let mut server = match start_server() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Outcome::Unusable;
+                }
+            };
+            let mut report = runtime.block_on(replay(&contract, &name, &text, &target, *transport, &options));
+            if let Some(s) = server.as_mut() {
+                let stderr = s.stop();
+                if !report.passed() {
+                    report.server_stderr = Some(stderr);
+                }
+            }
+            reports.push(report);
+        }
+    }
+    if args.checks {
+        let resolve = |n: &Option<String>| n.as_ref().and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok());
+        match resolve(&args.check_user) {
+            None => {
+                eprintln!("error: --checks needs --check-user NAME with a credential of that name");
+                return Outcome::Unusable;
+            }
+            Some(a) => {
+                let users = CheckUsers {
+                    a,
+                    a2: resolve(&args.check_peer),
+                    b: resolve(&args.check_other_tenant),
+                };
+                let mut server = match start_server() {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Outcome::Unusable;
+                    }
+                };
+                let mut report = runtime.block_on(checks::run(&contract, &target, &users, options.timeout));
+                if let Some(s) = server.as_mut() {
+                    let stderr = s.stop();
+                    if !report.passed() {
+                        report.server_stderr = Some(stderr);
+                    }
+                }
+                reports.push(report);
+            }
+        }
+    }
+    let failed: Vec<(String, String)> = reports
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| (r.transcript.clone(), r.transport.clone()))
+        .collect();
+    if let Some(dir) = Path::new(LAST_RUN).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(LAST_RUN, serde_json::to_string(&failed).unwrap_or_default());
+    match args.format {
+        Format::Human => print!("{}", report::human(&reports)),
+        Format::Json => print!("{}", report::json(&reports)),
+        Format::Junit => print!("{}", report::junit(&reports)),
+    }
+    if failed.is_empty() {
+        Outcome::Fine
+    } else {
+        Outcome::Problems
+    }
+}

@@ -1,0 +1,84 @@
+//! A live WebSocket connection: a reader task moves every frame into an inbox (answering the
+//! server's pings as it reads), so the replay can wait for frames with timeouts.
+
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Incoming {
+    /// A text frame (JSON, or a JSON string holding text that was not JSON).
+    Frame(Value),
+    /// The connection ended, with the close code if there was one.
+    Closed(Option<u16>),
+}
+
+pub(crate) struct LiveConn {
+    sink: SplitSink<Ws, Message>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl LiveConn {
+    /// Connects; every frame the server sends goes to `inbox` tagged with `name`.
+    pub async fn connect(
+        url: &str,
+        name: String,
+        inbox: mpsc::Sender<(String, Incoming)>,
+    ) -> Result<LiveConn, String> {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(r) => format!("the handshake was refused with HTTP {}", r.status()),
+            other => format!("cannot connect to {url}: {other}"),
+        })?;
+        let (sink, mut stream) = ws.split();
+        let tx = inbox;
+        let reader = tokio::spawn(async move {
+            while let Some(next) = stream.next().await {
+                let item = match next {
+                    Ok(Message::Text(t)) => {
+                        Incoming::Frame(serde_json::from_str(t.as_str()).unwrap_or_else(|_| Value::String(t.to_string())))
+                    }
+                    Ok(Message::Close(c)) => {
+                        let _ = tx.send((name, Incoming::Closed(c.map(|c| u16::from(c.code))))).await;
+                        return;
+                    }
+                    Ok(_) => continue,
+                    Err(_) => break,
+                };
+                if tx.send((name.clone(), item)).await.is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send((name, Incoming::Closed(None))).await;
+        });
+        Ok(LiveConn { sink, reader })
+    }
+
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), String> {
+        self.sink
+            .send(Message::binary(bytes))
+            .await
+            .map_err(|e| format!("cannot send: {e}"))
+    }
+
+    pub async fn send_text(&mut self, text: String) -> Result<(), String> {
+        self.sink
+            .send(Message::text(text))
+            .await
+            .map_err(|e| format!("cannot send: {e}"))
+    }
+
+    pub async fn close(&mut self) {
+        let _ = self.sink.send(Message::Close(None)).await;
+        let _ = self.sink.close().await;
+    }
+}
+
+impl Drop for LiveConn {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}

@@ -1,0 +1,728 @@
+//! The replay engine. Records are taken in order. A client frame is sent once every frame the
+//! recording shows arriving before it has arrived (the barrier), so a frame that depends on an
+//! answer waits for it. Recorded server frames become expectations of their connection:
+//! responses are matched by id (their order among themselves is free), events per connection in
+//! order of their name (an event may arrive before the response to the request that caused
+//! it), control frames in order. A live frame no expectation claims by the end is a failure.
+//!
+//! Over REST, the acting connection's requests are sent as REST calls through the mapping and
+//! the answer is compared with the recorded WebSocket response through the error-code ↔ status
+//! table; every other connection stays on the WebSocket and must still receive the same events.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use frameproof_schema::transcript::{ConnectionInfo, Payload, Record, TranscriptHeader, TranscriptReader};
+use frameproof_schema::{pointer, AuthMethod, Contract, ControlKind, Direction};
+use frameproof_validator::{FrameKind, Validator};
+
+use crate::compare::Bindings;
+use crate::credentials::Credentials;
+use crate::live::{Incoming, LiveConn};
+use crate::report::{StepResult, TranscriptReport};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    WebSocket,
+    Rest,
+}
+
+impl Transport {
+    pub fn name(self) -> &'static str {
+        match self {
+            Transport::WebSocket => "websocket",
+            Transport::Rest => "rest",
+        }
+    }
+}
+
+/// Where the server under test is.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The WebSocket URL, path included (`ws://127.0.0.1:8080/ws`).
+    pub ws_url: String,
+    /// The HTTP origin (`http://127.0.0.1:8080`); REST paths come from the contract.
+    pub http_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    /// How long to wait for a frame the recording says arrives.
+    pub timeout: Duration,
+    /// How long to keep listening at the end for frames nobody expects.
+    pub grace: Duration,
+    /// The connection whose requests go over REST in a REST run (default: the header's `actor`,
+    /// else the first connection that sends a request).
+    pub actor: Option<String>,
+    pub credentials: Credentials,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            timeout: Duration::from_secs(3),
+            grace: Duration::from_millis(150),
+            actor: None,
+            credentials: Credentials::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Response(String),
+    Event(String),
+    Control(ControlKind),
+    Other,
+}
+
+struct Expectation {
+    line: u64,
+    frame: Value,
+    key: Key,
+    matched: bool,
+}
+
+#[derive(Default)]
+struct ConnState {
+    live: Option<LiveConn>,
+    expected: Vec<Expectation>,
+    unclaimed: Vec<Value>,
+    token: Option<String>,
+    /// Recorded request id → action, for naming steps.
+    actions: HashMap<String, String>,
+    /// Answers of requests sent over REST, by recorded id: (action, status, body).
+    rest_answers: HashMap<String, (String, u16, Value)>,
+}
+
+struct Engine<'a> {
+    contract: &'a Contract,
+    validator: Validator,
+    target: &'a Target,
+    options: &'a ReplayOptions,
+    transport: Transport,
+    actor: Option<String>,
+    header: TranscriptHeader,
+    conns: HashMap<String, ConnState>,
+    order: Vec<String>,
+    bindings: Bindings,
+    steps: Vec<StepResult>,
+    waiting: Duration,
+    tx: mpsc::Sender<(String, Incoming)>,
+    rx: mpsc::Receiver<(String, Incoming)>,
+    http: reqwest::Client,
+}
+
+fn id_key(v: &Value) -> String {
+    v.to_string()
+}
+
+fn describe(key: &Key, actions: &HashMap<String, String>) -> String {
+    match key {
+        Key::Response(id) => match actions.get(id) {
+            Some(a) => format!("response {id} (`{a}`)"),
+            None => format!("response {id}"),
+        },
+        Key::Event(n) => format!("event `{n}`"),
+        Key::Control(k) => format!("control frame `{k:?}`").to_lowercase(),
+        Key::Other => "frame".into(),
+    }
+}
+
+/// Replays one transcript over one transport and reports every step.
+pub async fn replay(
+    contract: &Contract,
+    name: &str,
+    text: &str,
+    target: &Target,
+    transport: Transport,
+    options: &ReplayOptions,
+) -> TranscriptReport {
+    let started = Instant::now();
+    let fail = |reason: String| TranscriptReport {
+        transcript: name.to_owned(),
+        transport: transport.name().to_owned(),
+        steps: vec![StepResult::fail(None, "", "read the transcript", reason)],
+        duration: started.elapsed(),
+        waiting: Duration::ZERO,
+        server_stderr: None,
+    };
+    let (header, mut reader) = match TranscriptReader::open(text.as_bytes(), 64 * 1024 * 1024) {
+        Ok(x) => x,
+        Err(e) => return fail(e.to_string()),
+    };
+    let validator = match Validator::new(contract) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("the contract cannot be used: {e}")),
+    };
+    let bindings = match Bindings::new(&header.matchers) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let actor = options.actor.clone().or_else(|| {
+        header
+            .connections
+            .iter()
+            .find(|c| c.role == "actor")
+            .map(|c| c.id.clone())
+    });
+    let (tx, rx) = mpsc::channel(65_536);
+    let mut engine = Engine {
+        contract,
+        validator,
+        target,
+        options,
+        transport,
+        actor,
+        header,
+        conns: HashMap::new(),
+        order: Vec::new(),
+        bindings,
+        steps: Vec::new(),
+        waiting: Duration::ZERO,
+        tx,
+        rx,
+        http: reqwest::Client::new(),
+    };
+    // every connection of the recording was open while it was recorded: open them all first,
+    // so an observer that only receives (or must not receive) is listening from the start
+    let conns: Vec<String> = engine.header.connections.iter().map(|c| c.id.clone()).collect();
+    for c in conns {
+        engine.ensure_open(&c, 1).await;
+    }
+    while let Some(next) = reader.next_record() {
+        match next {
+            Ok((line, record)) => engine.record(line, record).await,
+            Err(e) => engine.steps.push(StepResult::fail(Some(e.line), "", "read a record", e.message)),
+        }
+    }
+    engine.finish().await;
+    TranscriptReport {
+        transcript: name.to_owned(),
+        transport: transport.name().to_owned(),
+        steps: engine.steps,
+        duration: started.elapsed(),
+        waiting: engine.waiting,
+        server_stderr: None,
+    }
+}
+
+impl Engine<'_> {
+    fn info(&self, conn: &str) -> Option<&ConnectionInfo> {
+        self.header.connections.iter().find(|c| c.id == conn)
+    }
+
+    fn state(&mut self, conn: &str) -> &mut ConnState {
+        if !self.conns.contains_key(conn) {
+            self.order.push(conn.to_owned());
+        }
+        self.conns.entry(conn.to_owned()).or_default()
+    }
+
+    /// The connection's token (resolved from the header's placeholder).
+    fn token_of(&self, conn: &str) -> Result<Option<String>, String> {
+        if let Some(t) = self.conns.get(conn).and_then(|c| c.token.clone()) {
+            return Ok(Some(t));
+        }
+        match self.info(conn).and_then(|i| i.credentials.get("token")).and_then(Value::as_str) {
+            Some(placeholder) => self.options.credentials.resolve(placeholder).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn ensure_open(&mut self, conn: &str, line: u64) -> bool {
+        if self.conns.get(conn).is_some_and(|c| c.live.is_some()) {
+            return true;
+        }
+        let token = match self.token_of(conn) {
+            Ok(t) => t,
+            Err(e) => {
+                self.steps.push(StepResult::fail(Some(line), conn, "open the connection", e));
+                return false;
+            }
+        };
+        let methods = &self.contract.transport.auth.methods;
+        let query = methods.iter().find_map(|m| match m {
+            AuthMethod::Query { param } => Some(param.clone()),
+            _ => None,
+        });
+        let url = match (&token, &query) {
+            (Some(t), Some(param)) => format!("{}?{param}={t}", self.target.ws_url),
+            _ => self.target.ws_url.clone(),
+        };
+        let started = Instant::now();
+        let result = LiveConn::connect(&url, conn.to_owned(), self.tx.clone()).await;
+        self.waiting += started.elapsed();
+        match result {
+            Ok(mut live) => {
+                if let (Some(t), None) = (&token, &query) {
+                    // first-message authentication
+                    if let Some(frame) = self.auth_frame(t) {
+                        let _ = live.send_text(frame.to_string()).await;
+                    }
+                }
+                let state = self.state(conn);
+                state.live = Some(live);
+                state.token = token;
+                true
+            }
+            Err(e) => {
+                self.steps.push(StepResult::fail(Some(line), conn, "open the connection", e));
+                false
+            }
+        }
+    }
+
+    fn auth_frame(&self, token: &str) -> Option<Value> {
+        let control = self.contract.envelope.control.iter().find(|c| c.kind == ControlKind::Auth)?;
+        let mut frame = json!({});
+        for (p, v) in &control.when {
+            set(&mut frame, p, v.clone());
+        }
+        set(&mut frame, control.token.as_deref()?, Value::String(token.to_owned()));
+        Some(frame)
+    }
+
+    async fn record(&mut self, line: u64, record: Record) {
+        let payload = match record.payload() {
+            Ok(p) => p,
+            Err(e) => {
+                self.steps.push(StepResult::fail(Some(line), &record.conn, "read a record", e));
+                return;
+            }
+        };
+        let conn = record.conn.clone();
+        match payload {
+            Payload::Message { dir: Direction::Client, bytes, binary } => {
+                self.barrier().await;
+                if !self.ensure_open(&conn, line).await {
+                    return;
+                }
+                if binary {
+                    if let Some(live) = self.conns.get_mut(&conn).and_then(|c| c.live.as_mut()) {
+                        let _ = live.send_binary(bytes.into_owned()).await;
+                    }
+                    return;
+                }
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(frame) => self.client_frame(line, &conn, frame).await,
+                    Err(_) => {
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        if let Some(live) = self.conns.get_mut(&conn).and_then(|c| c.live.as_mut()) {
+                            if let Err(e) = live.send_text(text).await {
+                                self.steps.push(StepResult::fail(Some(line), &conn, "send a frame", e));
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::Message { dir: Direction::Server, bytes, .. } => {
+                let frame = serde_json::from_slice::<Value>(&bytes)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+                self.expect(line, &conn, frame);
+            }
+            Payload::Close(_) => {
+                self.barrier().await;
+                if let Some(mut live) = self.conns.get_mut(&conn).and_then(|c| c.live.take()) {
+                    live.close().await;
+                }
+            }
+            Payload::Rest(ex) => {
+                self.barrier().await;
+                let ex = ex.clone();
+                self.rest_record(line, &conn, &ex).await;
+            }
+            Payload::ExpectNone(e) => {
+                self.barrier().await;
+                let (event, within) = (e.event.clone(), Duration::from_millis(e.within_ms));
+                self.expect_none(line, &conn, event.as_deref(), within).await;
+            }
+        }
+    }
+
+    fn key_of(&self, direction: Direction, frame: &Value) -> Key {
+        match self.validator.check_frame(direction, frame.to_string().as_bytes()).kind {
+            FrameKind::Ok { id } | FrameKind::Error { id, .. } => Key::Response(id_key(&id)),
+            FrameKind::Event { name, .. } => Key::Event(name),
+            FrameKind::Control { kind, .. } => Key::Control(kind),
+            _ => Key::Other,
+        }
+    }
+
+    async fn client_frame(&mut self, line: u64, conn: &str, recorded: Value) {
+        self.bindings.client_sent(&recorded);
+        let mut frame = recorded.clone();
+        self.bindings.substitute(&mut frame);
+        if let Err(e) = self.options.credentials.resolve_value(&mut frame) {
+            self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+            return;
+        }
+        let kind = self.validator.check_frame(Direction::Client, frame.to_string().as_bytes()).kind;
+        if let FrameKind::Control { kind: ControlKind::Auth, .. } = kind {
+            // later REST calls of this connection use the new token
+            let token = self
+                .contract
+                .envelope
+                .control
+                .iter()
+                .find(|c| c.kind == ControlKind::Auth)
+                .and_then(|c| c.token.as_deref())
+                .and_then(|p| frame.pointer(p))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(t) = token {
+                self.state(conn).token = Some(t);
+            }
+        }
+        if let FrameKind::Request { id, action } = &kind {
+            let recorded_id = id_key(id);
+            self.state(conn).actions.insert(recorded_id.clone(), action.clone());
+            if self.actor.is_none() {
+                self.actor = Some(conn.to_owned());
+            }
+            let over_rest = self.transport == Transport::Rest
+                && self.actor.as_deref() == Some(conn)
+                && self.contract.actions.get(action).is_some_and(|a| a.rest.is_some());
+            if over_rest {
+                let payload_ptr = &self.contract.envelope.request.payload;
+                let payload = frame.pointer(payload_ptr).cloned().unwrap_or(Value::Null);
+                self.rest_request(line, conn, recorded_id, action, &payload).await;
+                return;
+            }
+        }
+        let text = frame.to_string();
+        if let Some(live) = self.conns.get_mut(conn).and_then(|c| c.live.as_mut()) {
+            if let Err(e) = live.send_text(text).await {
+                self.steps.push(StepResult::fail(Some(line), conn, "send a frame", e));
+            }
+        }
+    }
+
+    async fn call(&mut self, method: &str, path: &str, query: &[(String, String)], body: Option<&Value>, token: Option<&str>) -> Result<(u16, Value), String> {
+        let url = format!("{}{}", self.target.http_url.trim_end_matches('/'), path);
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut req = self.http.request(method, url).query(query);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let started = Instant::now();
+        let result = req.send().await;
+        let out = match result {
+            Err(e) => Err(format!("the REST call failed: {e}")),
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let text = r.text().await.unwrap_or_default();
+                Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+            }
+        };
+        self.waiting += started.elapsed();
+        out
+    }
+
+    async fn rest_request(&mut self, line: u64, conn: &str, recorded_id: String, action: &str, payload: &Value) {
+        let request = match self.contract.rest_request(action, payload) {
+            Ok(r) => r,
+            Err(e) => {
+                self.steps.push(StepResult::fail(Some(line), conn, format!("`{action}` over REST"), e));
+                return;
+            }
+        };
+        let token = match self.token_of(conn) {
+            Ok(t) => t,
+            Err(e) => {
+                self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                return;
+            }
+        };
+        match self
+            .call(request.method.as_str(), &request.path, &request.query, request.body.as_ref(), token.as_deref())
+            .await
+        {
+            Ok((status, body)) => {
+                self.state(conn).rest_answers.insert(recorded_id, (action.to_owned(), status, body));
+            }
+            Err(e) => self.steps.push(StepResult::fail(Some(line), conn, format!("`{action}` over REST"), e)),
+        }
+    }
+
+    fn expect(&mut self, line: u64, conn: &str, frame: Value) {
+        let key = self.key_of(Direction::Server, &frame);
+        if let Key::Response(id) = &key {
+            let answer = self.conns.get_mut(conn).and_then(|c| c.rest_answers.remove(id));
+            if let Some((action, status, body)) = answer {
+                self.compare_rest_answer(line, conn, &action, &frame, status, &body);
+                return;
+            }
+        }
+        self.state(conn).expected.push(Expectation {
+            line,
+            frame,
+            key,
+            matched: false,
+        });
+        // a frame may have arrived before its record was read
+        let unclaimed = std::mem::take(&mut self.state(conn).unclaimed);
+        for f in unclaimed {
+            if !self.claim(conn, &f) {
+                self.state(conn).unclaimed.push(f);
+            }
+        }
+    }
+
+    /// A REST answer against the recorded WebSocket response, through the status table.
+    fn compare_rest_answer(&mut self, line: u64, conn: &str, action: &str, recorded: &Value, status: u16, body: &Value) {
+        let step = format!("`{action}` over REST");
+        let e = &self.contract.envelope.response;
+        let recorded_ok = match self.validator.check_frame(Direction::Server, recorded.to_string().as_bytes()).kind {
+            FrameKind::Error { code, .. } => Err(code),
+            _ => Ok(()),
+        };
+        match recorded_ok {
+            Ok(()) => {
+                if !(200..300).contains(&status) {
+                    let mut s = StepResult::fail(Some(line), conn, step, format!("the WebSocket answered ok; REST answered {status}"));
+                    if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                        *expected = recorded.pointer(&e.data).cloned();
+                        *actual = Some(body.clone());
+                    }
+                    self.steps.push(s);
+                    return;
+                }
+                let data = recorded.pointer(&e.data).cloned().unwrap_or(Value::Null);
+                let diffs = self.bindings.compare(&data, body);
+                self.steps.push(if diffs.is_empty() {
+                    StepResult::pass(Some(line), conn, step)
+                } else {
+                    StepResult::mismatch(Some(line), conn, step, &data, body, &diffs)
+                });
+            }
+            Err(code) => {
+                let code = code.unwrap_or_default();
+                let want = self.contract.errors.get(&code).map(|e| e.status).unwrap_or(0);
+                let got_code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("");
+                if status == want && got_code == code {
+                    self.steps.push(StepResult::pass(Some(line), conn, step));
+                } else {
+                    self.steps.push(StepResult::fail(
+                        Some(line),
+                        conn,
+                        step,
+                        format!(
+                            "the WebSocket answered error `{code}` (HTTP {want} by the contract); REST answered {status} with code `{got_code}`"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Matches a live frame to the first expectation that claims it; records the step.
+    fn claim(&mut self, conn: &str, live: &Value) -> bool {
+        let key = self.key_of(Direction::Server, live);
+        let Some(state) = self.conns.get_mut(conn) else { return false };
+        let found = state.expected.iter_mut().find(|e| !e.matched && e.key == key);
+        let Some(exp) = found else { return false };
+        exp.matched = true;
+        let (line, recorded) = (exp.line, exp.frame.clone());
+        let step = describe(&key, &state.actions);
+        let mut recorded = recorded;
+        let _ = self.options.credentials.resolve_value(&mut recorded);
+        let diffs = self.bindings.compare(&recorded, live);
+        self.steps.push(if diffs.is_empty() {
+            StepResult::pass(Some(line), conn, step)
+        } else {
+            StepResult::mismatch(Some(line), conn, step, &recorded, live, &diffs)
+        });
+        true
+    }
+
+    fn outstanding(&self) -> bool {
+        self.conns.values().any(|c| c.expected.iter().any(|e| !e.matched))
+    }
+
+    fn take(&mut self, conn: String, item: Incoming) {
+        match item {
+            Incoming::Frame(f) => {
+                if !self.claim(&conn, &f) {
+                    self.state(&conn).unclaimed.push(f);
+                }
+            }
+            Incoming::Closed(_) => {
+                // what should have arrived and did not is reported at the next barrier
+                self.state(&conn).live = None;
+            }
+        }
+    }
+
+    /// Waits until every expectation so far is met, or the timeout; unmet ones fail.
+    async fn barrier(&mut self) {
+        let deadline = Instant::now() + self.options.timeout;
+        let started = Instant::now();
+        while self.outstanding() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some((conn, item))) => self.take(conn, item),
+                _ => break,
+            }
+        }
+        self.waiting += started.elapsed();
+        let timeout = self.options.timeout;
+        let mut failures = Vec::new();
+        for (name, state) in &mut self.conns {
+            for e in state.expected.iter_mut().filter(|e| !e.matched) {
+                e.matched = true;
+                let closest = state.unclaimed.first().cloned();
+                let mut s = StepResult::fail(
+                    Some(e.line),
+                    name,
+                    describe(&e.key, &state.actions),
+                    format!("did not arrive within {:.1} s", timeout.as_secs_f64()),
+                );
+                if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                    *expected = Some(e.frame.clone());
+                    *actual = closest;
+                }
+                failures.push(s);
+            }
+            state.expected.clear();
+        }
+        failures.sort_by_key(|s| s.line);
+        self.steps.extend(failures);
+    }
+
+    async fn rest_record(&mut self, line: u64, conn: &str, ex: &frameproof_schema::transcript::RestExchange) {
+        let path = self.bindings.substitute_str(&ex.path);
+        let query: Vec<(String, String)> = ex
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), self.bindings.substitute_str(v)))
+            .collect();
+        let mut body = ex.body.clone();
+        if let Some(b) = &body {
+            self.bindings.client_sent(b);
+        }
+        if let Some(b) = body.as_mut() {
+            self.bindings.substitute(b);
+            if let Err(e) = self.options.credentials.resolve_value(b) {
+                self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                return;
+            }
+        }
+        let token = self.token_of(conn).ok().flatten();
+        let step = format!("REST {} {}", ex.method, ex.path);
+        match self.call(&ex.method, &path, &query, body.as_ref(), token.as_deref()).await {
+            Err(e) => self.steps.push(StepResult::fail(Some(line), conn, step, e)),
+            Ok((status, live)) => {
+                if status != ex.status {
+                    let mut s = StepResult::fail(Some(line), conn, step, format!("recorded HTTP {}, live {status}", ex.status));
+                    if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                        *expected = ex.response.clone();
+                        *actual = Some(live);
+                    }
+                    self.steps.push(s);
+                    return;
+                }
+                let mut recorded = ex.response.clone().unwrap_or(Value::Null);
+                let _ = self.options.credentials.resolve_value(&mut recorded);
+                let diffs = self.bindings.compare(&recorded, &live);
+                self.steps.push(if diffs.is_empty() {
+                    StepResult::pass(Some(line), conn, step)
+                } else {
+                    StepResult::mismatch(Some(line), conn, step, &recorded, &live, &diffs)
+                });
+            }
+        }
+    }
+
+    async fn expect_none(&mut self, line: u64, conn: &str, event: Option<&str>, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some((c, item))) => self.take(c, item),
+                _ => break,
+            }
+        }
+        let event_ptr = self.contract.envelope.event.name.clone();
+        let state = self.state(conn);
+        let offending = state
+            .unclaimed
+            .iter()
+            .position(|f| match event {
+                Some(name) => f.pointer(&event_ptr).and_then(Value::as_str) == Some(name),
+                None => true,
+            });
+        let step = match event {
+            Some(n) => format!("no `{n}` within {} ms", within.as_millis()),
+            None => format!("no frame within {} ms", within.as_millis()),
+        };
+        match offending {
+            None => self.steps.push(StepResult::pass(Some(line), conn, step)),
+            Some(i) => {
+                let frame = state.unclaimed.remove(i);
+                let mut s = StepResult::fail(Some(line), conn, step, "a frame arrived that must not");
+                if let crate::Outcome::Fail { actual, .. } = &mut s.outcome {
+                    *actual = Some(frame);
+                }
+                self.steps.push(s);
+            }
+        }
+    }
+
+    async fn finish(&mut self) {
+        self.barrier().await;
+        let deadline = Instant::now() + self.options.grace;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some((c, item))) => self.take(c, item),
+                _ => break,
+            }
+        }
+        for name in self.order.clone() {
+            let Some(state) = self.conns.get_mut(&name) else { continue };
+            for f in std::mem::take(&mut state.unclaimed) {
+                let mut s = StepResult::fail(None, &name, "unexpected frame", "the server sent a frame the recording does not have");
+                if let crate::Outcome::Fail { actual, .. } = &mut s.outcome {
+                    *actual = Some(f);
+                }
+                self.steps.push(s);
+            }
+            if let Some(mut live) = state.live.take() {
+                live.close().await;
+            }
+        }
+    }
+}
+
+/// Sets a value at a JSON pointer, creating objects on the way.
+fn set(root: &mut Value, ptr: &str, value: Value) {
+    let Ok(segs) = pointer::segments(ptr) else { return };
+    let mut cur = root;
+    for (i, seg) in segs.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = json!({});
+        }
+        let Value::Object(map) = cur else { return };
+        if i + 1 == segs.len() {
+            map.insert(seg.clone(), value);
+            return;
+        }
+        cur = map.entry(seg.clone()).or_insert_with(|| json!({}));
+    }
+}

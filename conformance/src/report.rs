@@ -1,0 +1,217 @@
+//! What a replay found: per transcript, per transport, per step; rendered for people, as JSON,
+//! and as JUnit XML.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compare::Difference;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail {
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expected: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        actual: Option<Value>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        diff: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepResult {
+    /// The transcript line, when the step comes from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    pub conn: String,
+    /// What the step was, e.g. "response r3 (tasks.update)".
+    pub step: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl StepResult {
+    pub fn pass(line: Option<u64>, conn: &str, step: impl Into<String>) -> StepResult {
+        StepResult {
+            line,
+            conn: conn.to_owned(),
+            step: step.into(),
+            outcome: Outcome::Pass,
+        }
+    }
+
+    pub fn fail(line: Option<u64>, conn: &str, step: impl Into<String>, reason: impl Into<String>) -> StepResult {
+        StepResult {
+            line,
+            conn: conn.to_owned(),
+            step: step.into(),
+            outcome: Outcome::Fail {
+                reason: reason.into(),
+                expected: None,
+                actual: None,
+                diff: Vec::new(),
+            },
+        }
+    }
+
+    pub fn mismatch(line: Option<u64>, conn: &str, step: impl Into<String>, expected: &Value, actual: &Value, diffs: &[Difference]) -> StepResult {
+        StepResult {
+            line,
+            conn: conn.to_owned(),
+            step: step.into(),
+            outcome: Outcome::Fail {
+                reason: "the live frame differs from the recording".into(),
+                expected: Some(expected.clone()),
+                actual: Some(actual.clone()),
+                diff: diffs
+                    .iter()
+                    .map(|d| {
+                        let at = if d.pointer.is_empty() { "/" } else { &d.pointer };
+                        let actual = d.actual.as_ref().map(|a| short(a)).unwrap_or_else(|| "(missing)".into());
+                        format!("{at}: recorded {}, live {actual} ({})", short(&d.expected), d.why)
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.outcome == Outcome::Pass
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(79).collect::<String>())
+    } else {
+        s
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptReport {
+    pub transcript: String,
+    /// `websocket`, `rest`, or `checks`.
+    pub transport: String,
+    pub steps: Vec<StepResult>,
+    #[serde(serialize_with = "secs")]
+    pub duration: Duration,
+    /// Time spent waiting for the server (frames, REST answers); the rest is frameproof's own.
+    #[serde(serialize_with = "secs")]
+    pub waiting: Duration,
+    /// The server's stderr when frameproof started it and the run failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_stderr: Option<String>,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl TranscriptReport {
+    pub fn passed(&self) -> bool {
+        self.steps.iter().all(StepResult::passed)
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = &StepResult> {
+        self.steps.iter().filter(|s| !s.passed())
+    }
+}
+
+/// For people: one line per transcript and transport, the failures in detail.
+pub fn human(reports: &[TranscriptReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let verdict = if r.passed() { "PASS" } else { "FAIL" };
+        out.push_str(&format!(
+            "{verdict} {} over {} ({} steps, {:.2} s, {:.2} s waiting for the server)\n",
+            r.transcript,
+            r.transport,
+            r.steps.len(),
+            r.duration.as_secs_f64(),
+            r.waiting.as_secs_f64()
+        ));
+        for s in r.failures() {
+            let line = s.line.map(|l| format!("line {l}, ")).unwrap_or_default();
+            if let Outcome::Fail { reason, expected, actual, diff } = &s.outcome {
+                out.push_str(&format!("  ✗ {line}{}: {}: {reason}\n", s.conn, s.step));
+                for d in diff {
+                    out.push_str(&format!("      {d}\n"));
+                }
+                if diff.is_empty() {
+                    if let Some(e) = expected {
+                        out.push_str(&format!("      expected: {}\n", short(e)));
+                    }
+                    if let Some(a) = actual {
+                        out.push_str(&format!("      actual:   {}\n", short(a)));
+                    }
+                }
+            }
+        }
+        if let (false, Some(stderr)) = (r.passed(), &r.server_stderr) {
+            let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
+            if !tail.is_empty() {
+                out.push_str("  server stderr (last lines):\n");
+                for l in tail.into_iter().rev() {
+                    out.push_str(&format!("    {l}\n"));
+                }
+            }
+        }
+    }
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    out.push_str(&format!("{passed} of {} runs passed\n", reports.len()));
+    out
+}
+
+pub fn json(reports: &[TranscriptReport]) -> String {
+    reports
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+pub fn junit(reports: &[TranscriptReport]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof conformance\">\n");
+    for r in reports {
+        let failures = r.failures().count();
+        out.push_str(&format!(
+            "  <testsuite name=\"{} ({})\" tests=\"{}\" failures=\"{failures}\" time=\"{:.3}\">\n",
+            xml(&r.transcript),
+            r.transport,
+            r.steps.len().max(1),
+            r.duration.as_secs_f64()
+        ));
+        for s in &r.steps {
+            let name = format!("{}{}: {}", s.line.map(|l| format!("line {l} ")).unwrap_or_default(), s.conn, s.step);
+            out.push_str(&format!("    <testcase name=\"{}\" classname=\"frameproof.conformance.{}\"", xml(&name), r.transport));
+            match &s.outcome {
+                Outcome::Pass => out.push_str("/>\n"),
+                Outcome::Fail { reason, diff, expected, actual } => {
+                    let mut body = diff.join("\n");
+                    if let Some(e) = expected {
+                        body.push_str(&format!("\nexpected: {e}"));
+                    }
+                    if let Some(a) = actual {
+                        body.push_str(&format!("\nactual: {a}"));
+                    }
+                    out.push_str(&format!(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml(reason), xml(&body)));
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
