@@ -1,0 +1,137 @@
+//! The bundled transcripts against the reference server: every one passes over both
+//! transports on a sound server, the generated checks pass, and each fault the server can
+//! inject makes conformance fail with a report that names the divergence (the table in
+//! `docs/conformance.md`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use frameproof_conformance::checks::{self, CheckUsers};
+use frameproof_conformance::{replay, Credentials, Outcome, ReplayOptions, Target, TranscriptReport, Transport};
+use timetracker::server::{Fault, RunningServer, ServerConfig};
+
+fn transcripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/timetracker/transcripts")
+}
+
+fn credentials() -> Credentials {
+    let mut c = Credentials::new();
+    for u in ["usr_alice", "usr_bob", "usr_carol"] {
+        c.insert(u, format!("at_fixed_{u}"));
+        c.insert(format!("{u}:refresh"), format!("rt_fixed_{u}"));
+    }
+    c
+}
+
+async fn server(faults: Vec<Fault>, ttl: Duration) -> RunningServer {
+    timetracker::server::start(ServerConfig {
+        port: 0,
+        fixed_credentials: true,
+        token_ttl: ttl,
+        faults,
+        ..ServerConfig::default()
+    })
+    .await
+    .expect("server")
+}
+
+fn target(s: &RunningServer) -> Target {
+    Target {
+        ws_url: s.ws_url(),
+        http_url: s.http_url(),
+    }
+}
+
+async fn run(file: &Path, transport: Transport, faults: Vec<Fault>, timeout: Duration) -> TranscriptReport {
+    let ttl = if file.to_string_lossy().contains("short-ttl") { Duration::from_secs(2) } else { Duration::from_secs(900) };
+    let s = server(faults, ttl).await;
+    let text = std::fs::read_to_string(file).expect("transcript");
+    let options = ReplayOptions {
+        timeout,
+        credentials: credentials(),
+        ..ReplayOptions::default()
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let report = replay(&timetracker::contract(), &name, &text, &target(&s), transport, &options).await;
+    s.shutdown().await;
+    report
+}
+
+fn all_transcripts() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in [transcripts(), transcripts().join("short-ttl")] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_transcript_passes_over_both_transports() {
+    let files = all_transcripts();
+    assert!(files.len() >= 8, "{files:?}");
+    for file in files {
+        for transport in [Transport::WebSocket, Transport::Rest] {
+            let r = run(&file, transport, vec![], Duration::from_secs(3)).await;
+            assert!(r.passed(), "{}", frameproof_conformance::report::human(&[r]));
+            assert!(r.steps.len() >= 4, "{}: only {} steps", r.transcript, r.steps.len());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_checks_pass_and_catch_a_leak() {
+    for (faults, expect_pass) in [(vec![], true), (vec![Fault::CrossOrgLeak], false)] {
+        let s = server(faults, Duration::from_secs(900)).await;
+        let users = CheckUsers {
+            a: "at_fixed_usr_alice".into(),
+            a2: Some("at_fixed_usr_bob".into()),
+            b: Some("at_fixed_usr_carol".into()),
+        };
+        let r = checks::run(&timetracker::contract(), &target(&s), &users, Duration::from_secs(2)).await;
+        s.shutdown().await;
+        assert_eq!(r.passed(), expect_pass, "{}", frameproof_conformance::report::human(&[r.clone()]));
+        if !expect_pass {
+            assert!(r.failures().any(|f| f.step.contains("tenant isolation")));
+        }
+    }
+}
+
+fn reasons(r: &TranscriptReport) -> String {
+    r.failures()
+        .map(|f| match &f.outcome {
+            Outcome::Fail { reason, diff, .. } => format!("{}: {reason} {}", f.step, diff.join(" ")),
+            Outcome::Pass => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// fault → (transcript, transport, words the report must contain): the table of
+/// docs/conformance.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_is_caught_and_named() {
+    let t = |name: &str| transcripts().join(name);
+    let cases: Vec<(Fault, PathBuf, Transport, &str)> = vec![
+        (Fault::RestStatus, t("02-projects.jsonl"), Transport::Rest, "REST answered 400 with code `not_found`"),
+        (Fault::RestNoBroadcast, t("01-timers.jsonl"), Transport::Rest, "event `TimeEntryStarted`: did not arrive"),
+        (Fault::WsMissingBroadcast, t("01-timers.jsonl"), Transport::WebSocket, "event `TimeEntryStarted`: did not arrive"),
+        (Fault::CrossOrgLeak, t("01-timers.jsonl"), Transport::WebSocket, "a frame arrived that must not"),
+        (Fault::ResponseId, t("02-projects.jsonl"), Transport::WebSocket, "did not arrive"),
+        (Fault::ResponseShape, t("01-timers.jsonl"), Transport::WebSocket, "/data/started_at"),
+        (Fault::RestRoute, t("03-tasks-and-topics.jsonl"), Transport::Rest, "`tasks.update` over REST: the WebSocket answered ok; REST answered 404"),
+        (Fault::NoPong, t("08-protocol-errors.jsonl"), Transport::WebSocket, "control frame `pong`: did not arrive"),
+        (Fault::UndeclaredError, t("03-tasks-and-topics.jsonl"), Transport::WebSocket, "\"conflict\""),
+    ];
+    for (fault, file, transport, words) in cases {
+        let r = run(&file, transport, vec![fault], Duration::from_millis(800)).await;
+        assert!(!r.passed(), "{fault:?} went unnoticed in {}", r.transcript);
+        let why = reasons(&r);
+        assert!(why.contains(words), "{fault:?}: the report does not say `{words}`:\n{why}");
+    }
+}
