@@ -721,3 +721,10 @@ impl Validator {
         frame
     }
 }
+
+/// The correlation id a control frame carries, if any (at the request's id pointer).
+pub(crate) fn control_id(validator: &Validator, frame: &Value) -> Option<Value> {
+    get(frame, &validator.inner.layout.req_id)
+        .filter(|v| !v.is_null())
+        .cloned()
+}

@@ -124,26 +124,30 @@ impl Session {
                 },
                 _,
             ) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
-            (FrameKind::Control { kind, topics }, _) => match kind {
-                ControlKind::Subscribe => self.subscriptions.extend(topics.iter().cloned()),
-                ControlKind::Unsubscribe => {
-                    for t in topics {
-                        self.subscriptions.remove(t);
+            (FrameKind::Control { kind, topics }, value) => {
+                // a control frame may carry an id: the client's is outstanding until the
+                // server acknowledges it (echoing the id) or answers with an error
+                let id = value
+                    .as_ref()
+                    .and_then(|v| crate::frame::control_id(&self.validator, v));
+                if let Some(id) = id {
+                    let key = id_key(&id);
+                    if direction == Direction::Client {
+                        if !self.outstanding.contains_key(&key) {
+                            self.outstanding.insert(
+                                key,
+                                Outstanding {
+                                    action: format!("{kind:?} frame").to_lowercase(),
+                                    frame: index,
+                                },
+                            );
+                        }
+                    } else {
+                        self.outstanding.remove(&key);
                     }
                 }
-                ControlKind::Ping => self.pings += 1,
-                ControlKind::Pong => {
-                    if self.pings == 0 {
-                        out.push(Violation::error(
-                            "session.unexpected_pong",
-                            "",
-                            "a pong without a ping to answer",
-                        ));
-                    }
-                    self.pings = self.pings.saturating_sub(1);
-                }
-                _ => {}
-            },
+                self.on_control(*kind, topics, &mut out);
+            }
             _ => {}
         }
         for v in &mut out {
@@ -153,6 +157,29 @@ impl Session {
             v.direction.get_or_insert(direction);
         }
         out
+    }
+
+    fn on_control(&mut self, kind: ControlKind, topics: &[String], out: &mut Vec<Violation>) {
+        match kind {
+            ControlKind::Subscribe => self.subscriptions.extend(topics.iter().cloned()),
+            ControlKind::Unsubscribe => {
+                for t in topics {
+                    self.subscriptions.remove(t);
+                }
+            }
+            ControlKind::Ping => self.pings += 1,
+            ControlKind::Pong => {
+                if self.pings == 0 {
+                    out.push(Violation::error(
+                        "session.unexpected_pong",
+                        "",
+                        "a pong without a ping to answer",
+                    ));
+                }
+                self.pings = self.pings.saturating_sub(1);
+            }
+            _ => {}
+        }
     }
 
     fn on_request(&mut self, id: &Value, action: &str, index: u64, out: &mut Vec<Violation>) {
@@ -244,7 +271,7 @@ impl Session {
         if let Some(frame) = ok_frame {
             out.extend(self.validator.check_response_data(&action, frame));
         }
-        if let Some(code) = error_code {
+        if let Some(code) = error_code.filter(|_| !action.ends_with(" frame")) {
             let inner = &self.validator.inner;
             let declared = inner
                 .actions

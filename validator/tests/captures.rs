@@ -174,3 +174,29 @@ fn hostile_frames_never_panic() {
         );
     }
 }
+
+#[test]
+fn the_recorded_reference_transcripts_validate() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/timetracker/transcripts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .chain(std::fs::read_dir(dir.join("short-ttl")).expect("dir"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9);
+    for file in files {
+        let mut found = Vec::new();
+        let text = std::fs::read_to_string(&file).expect("read");
+        validate_transcript(&validator(), text.as_bytes(), "t", &mut |v| found.push(v)).expect("readable");
+        let rules: Vec<&str> = found.iter().map(|v| v.rule).collect();
+        if file.ends_with("08-protocol-errors.jsonl") {
+            // the transcript's own deliberate client mistakes, and nothing from the server
+            assert_eq!(rules, ["frame.json", "frame.unknown_action", "payload.schema", "payload.schema", "payload.schema"], "{found:#?}");
+            assert!(found.iter().all(|v| v.direction == Some(Direction::Client)));
+        } else {
+            assert!(found.is_empty(), "{}: {found:#?}", file.display());
+        }
+    }
+}
