@@ -8,7 +8,9 @@ use clap::{Args, ValueEnum};
 use frameproof::Contract;
 use frameproof_conformance::checks::{self, CheckUsers};
 use frameproof_conformance::server::{address_of, ServerProcess};
-use frameproof_conformance::{report, replay, Credentials, ReplayOptions, Target, TranscriptReport, Transport};
+use frameproof_conformance::{
+    replay, report, Credentials, ReplayOptions, Target, TranscriptReport, Transport,
+};
 
 use crate::Outcome;
 
@@ -109,7 +111,10 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         }
     };
     let mut credentials = match &args.credentials {
-        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| Credentials::from_json(&t)) {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Credentials::from_json(&t))
+        {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {}: {e}", p.display());
@@ -136,7 +141,11 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         TransportArg::Rest => vec![Transport::Rest],
         TransportArg::Both => vec![Transport::WebSocket, Transport::Rest],
     };
-    let previous = if args.rerun_failed { Some(last_failed()) } else { None };
+    let previous = if args.rerun_failed {
+        Some(last_failed())
+    } else {
+        None
+    };
     let target = Target {
         ws_url: args.ws.clone(),
         http_url: args.rest.clone(),
@@ -158,7 +167,9 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     let start_server = || -> Result<Option<ServerProcess>, String> {
         match (&args.server_cmd, addr) {
             (None, _) => Ok(None),
-            (Some(cmd), Some(addr)) => ServerProcess::start(cmd, addr, Duration::from_secs(30)).map(Some),
+            (Some(cmd), Some(addr)) => {
+                ServerProcess::start(cmd, addr, Duration::from_secs(30)).map(Some)
+            }
             (Some(_), None) => Err(format!("cannot tell the host and port of {}", args.ws)),
         }
     };
@@ -173,7 +184,10 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         };
         for transport in &transports {
             if let Some(prev) = &previous {
-                if !prev.iter().any(|(t, tr)| t == &name && tr == transport.name()) {
+                if !prev
+                    .iter()
+                    .any(|(t, tr)| t == &name && tr == transport.name())
+                {
                     continue;
                 }
             }
@@ -184,7 +198,9 @@ pub fn run(args: ConformanceArgs) -> Outcome {
                     return Outcome::Unusable;
                 }
             };
-            let mut report = runtime.block_on(replay(&contract, &name, &text, &target, *transport, &options));
+            let mut report = runtime.block_on(replay(
+                &contract, &name, &text, &target, *transport, &options,
+            ));
             if let Some(s) = server.as_mut() {
                 let stderr = s.stop();
                 if !report.passed() {
@@ -195,7 +211,10 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         }
     }
     if args.checks {
-        let resolve = |n: &Option<String>| n.as_ref().and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok());
+        let resolve = |n: &Option<String>| {
+            n.as_ref()
+                .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
+        };
         match resolve(&args.check_user) {
             None => {
                 eprintln!("error: --checks needs --check-user NAME with a credential of that name");
@@ -214,7 +233,8 @@ pub fn run(args: ConformanceArgs) -> Outcome {
                         return Outcome::Unusable;
                     }
                 };
-                let mut report = runtime.block_on(checks::run(&contract, &target, &users, options.timeout));
+                let mut report =
+                    runtime.block_on(checks::run(&contract, &target, &users, options.timeout));
                 if let Some(s) = server.as_mut() {
                     let stderr = s.stop();
                     if !report.passed() {

@@ -4,6 +4,7 @@
 mod codegen_cmd;
 mod conformance_cmd;
 mod contract_cmd;
+mod fuzz_cmd;
 mod locate;
 mod proxy_cmd;
 mod validate_cmd;
@@ -34,6 +35,8 @@ enum Command {
     Proxy(proxy_cmd::ProxyArgs),
     /// Replay transcripts against a server over WebSocket and REST, and run generated checks.
     Conformance(conformance_cmd::ConformanceArgs),
+    /// Property-based testing of a live server from the contract, over both transports.
+    Fuzz(fuzz_cmd::FuzzArgs),
     /// Generate client code from a contract.
     #[command(subcommand)]
     Codegen(codegen_cmd::CodegenCommand),
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(args),
         Command::Proxy(args) => proxy_cmd::run(args),
         Command::Conformance(args) => conformance_cmd::run(args),
+        Command::Fuzz(args) => fuzz_cmd::run(args),
         Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),
         Command::Export(args) => codegen_cmd::run_export(args),
         Command::Docs(args) => codegen_cmd::run_docs(args),

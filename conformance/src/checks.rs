@@ -11,8 +11,8 @@ use frameproof_schema::sample::{sample, Rng};
 use frameproof_schema::{AuthMethod, Contract, Scope};
 
 use crate::live::{Incoming, LiveConn};
-use crate::report::{StepResult, TranscriptReport};
 use crate::replay::Target;
+use crate::report::{StepResult, TranscriptReport};
 
 /// Two users of different tenants, for the isolation checks.
 #[derive(Debug, Clone)]
@@ -31,11 +31,20 @@ struct Conn {
 }
 
 impl Conn {
-    async fn open(target: &Target, contract: &Contract, token: Option<&str>) -> Result<Conn, String> {
-        let param = contract.transport.auth.methods.iter().find_map(|m| match m {
-            AuthMethod::Query { param } => Some(param.clone()),
-            _ => None,
-        });
+    async fn open(
+        target: &Target,
+        contract: &Contract,
+        token: Option<&str>,
+    ) -> Result<Conn, String> {
+        let param = contract
+            .transport
+            .auth
+            .methods
+            .iter()
+            .find_map(|m| match m {
+                AuthMethod::Query { param } => Some(param.clone()),
+                _ => None,
+            });
         let url = match (token, param) {
             (Some(t), Some(p)) => format!("{}?{p}={t}", target.ws_url),
             _ => target.ws_url.clone(),
@@ -50,7 +59,11 @@ impl Conn {
     }
 
     /// The next frame satisfying `want` within `wait`; `Err` when the connection closed.
-    async fn until(&mut self, wait: Duration, want: impl Fn(&Value) -> bool) -> Result<Option<Value>, Option<u16>> {
+    async fn until(
+        &mut self,
+        wait: Duration,
+        want: impl Fn(&Value) -> bool,
+    ) -> Result<Option<Value>, Option<u16>> {
         let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -83,7 +96,11 @@ fn request(contract: &Contract, id: &str, action: &str, payload: Value) -> Value
             frame[k] = v.clone();
         }
     }
-    for (p, v) in [(&r.id, json!(id)), (&r.action, json!(action)), (&r.payload, payload)] {
+    for (p, v) in [
+        (&r.id, json!(id)),
+        (&r.action, json!(action)),
+        (&r.payload, payload),
+    ] {
         if let Some(k) = p.strip_prefix('/') {
             frame[k] = v;
         }
@@ -99,11 +116,20 @@ fn error_code(contract: &Contract, frame: &Value) -> Option<String> {
     let r = &contract.envelope.response;
     frame
         .pointer(&format!("{}{}", r.error, r.error_code))
-        .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| c.to_string()))
+        .map(|c| {
+            c.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| c.to_string())
+        })
 }
 
 /// Runs every generated check and reports each as a step.
-pub async fn run(contract: &Contract, target: &Target, users: &CheckUsers, timeout: Duration) -> TranscriptReport {
+pub async fn run(
+    contract: &Contract,
+    target: &Target,
+    users: &CheckUsers,
+    timeout: Duration,
+) -> TranscriptReport {
     let started = Instant::now();
     let mut steps = Vec::new();
     let http = reqwest::Client::new();
@@ -114,16 +140,37 @@ pub async fn run(contract: &Contract, target: &Target, users: &CheckUsers, timeo
 
     // heartbeat: an application ping is answered within the contract's timeout
     let hb = Duration::from_millis(contract.transport.heartbeat.timeout_ms);
-    steps.push(step("heartbeat answered", heartbeat(contract, target, &users.a, hb).await));
-    steps.push(step("unknown action gets the declared error", unknown_action(contract, target, &users.a, timeout).await));
-    steps.push(step("malformed JSON gets an error frame and the connection survives", malformed(contract, target, &users.a, timeout).await));
-    steps.push(step("an unauthenticated WebSocket is refused", unauthenticated_ws(contract, target, timeout).await));
-    steps.push(step("an unauthenticated REST call is refused", unauthenticated_rest(contract, target, &http).await));
+    steps.push(step(
+        "heartbeat answered",
+        heartbeat(contract, target, &users.a, hb).await,
+    ));
+    steps.push(step(
+        "unknown action gets the declared error",
+        unknown_action(contract, target, &users.a, timeout).await,
+    ));
+    steps.push(step(
+        "malformed JSON gets an error frame and the connection survives",
+        malformed(contract, target, &users.a, timeout).await,
+    ));
+    steps.push(step(
+        "an unauthenticated WebSocket is refused",
+        unauthenticated_ws(contract, target, timeout).await,
+    ));
+    steps.push(step(
+        "an unauthenticated REST call is refused",
+        unauthenticated_rest(contract, target, &http).await,
+    ));
     if let (Some(a2), Some(b)) = (&users.a2, &users.b) {
-        steps.push(step("tenant isolation: no events of another tenant", isolation(contract, target, &users.a, a2, b, timeout, &http).await));
+        steps.push(step(
+            "tenant isolation: no events of another tenant",
+            isolation(contract, target, &users.a, a2, b, timeout, &http).await,
+        ));
     }
     for (name, result) in routes(contract, target, &users.a, &http).await {
-        steps.push(step(&format!("REST route of `{name}` exists and answers from the mapping"), result));
+        steps.push(step(
+            &format!("REST route of `{name}` exists and answers from the mapping"),
+            result,
+        ));
     }
     TranscriptReport {
         transcript: "generated checks".into(),
@@ -135,22 +182,46 @@ pub async fn run(contract: &Contract, target: &Target, users: &CheckUsers, timeo
     }
 }
 
-async fn heartbeat(contract: &Contract, target: &Target, token: &str, within: Duration) -> Result<(), String> {
-    let ping = control(contract, frameproof_schema::ControlKind::Ping).ok_or("the envelope has no ping frame")?;
-    let pong = control(contract, frameproof_schema::ControlKind::Pong).ok_or("the envelope has no pong frame")?;
+async fn heartbeat(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    within: Duration,
+) -> Result<(), String> {
+    let ping = control(contract, frameproof_schema::ControlKind::Ping)
+        .ok_or("the envelope has no ping frame")?;
+    let pong = control(contract, frameproof_schema::ControlKind::Pong)
+        .ok_or("the envelope has no pong frame")?;
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.send(&ping).await?;
-    let key = pong.as_object().and_then(|m| m.iter().next()).map(|(k, v)| (k.clone(), v.clone()));
+    let key = pong
+        .as_object()
+        .and_then(|m| m.iter().next())
+        .map(|(k, v)| (k.clone(), v.clone()));
     let got = c
-        .until(within, |f| key.as_ref().is_some_and(|(k, v)| f.get(k) == Some(v)))
+        .until(within, |f| {
+            key.as_ref().is_some_and(|(k, v)| f.get(k) == Some(v))
+        })
         .await
         .map_err(|code| format!("the connection closed ({code:?})"))?;
-    got.map(|_| ()).ok_or_else(|| format!("no pong within {} ms", within.as_millis()))
+    got.map(|_| ())
+        .ok_or_else(|| format!("no pong within {} ms", within.as_millis()))
 }
 
-async fn unknown_action(contract: &Contract, target: &Target, token: &str, timeout: Duration) -> Result<(), String> {
+async fn unknown_action(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    timeout: Duration,
+) -> Result<(), String> {
     let mut c = Conn::open(target, contract, Some(token)).await?;
-    c.send(&request(contract, "chk-unknown", "frameproof.no_such_action", json!({}))).await?;
+    c.send(&request(
+        contract,
+        "chk-unknown",
+        "frameproof.no_such_action",
+        json!({}),
+    ))
+    .await?;
     let answer = c
         .until(timeout, |f| response_id_is(contract, f, "chk-unknown"))
         .await
@@ -158,11 +229,18 @@ async fn unknown_action(contract: &Contract, target: &Target, token: &str, timeo
         .ok_or("no answer")?;
     match error_code(contract, &answer).as_deref() {
         Some("unknown_action") => Ok(()),
-        other => Err(format!("answered with {other:?}, not `unknown_action`: {answer}")),
+        other => Err(format!(
+            "answered with {other:?}, not `unknown_action`: {answer}"
+        )),
     }
 }
 
-async fn malformed(contract: &Contract, target: &Target, token: &str, timeout: Duration) -> Result<(), String> {
+async fn malformed(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    timeout: Duration,
+) -> Result<(), String> {
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.live.send_text("{this is not json".into()).await?;
     let answer = c
@@ -175,7 +253,13 @@ async fn malformed(contract: &Contract, target: &Target, token: &str, timeout: D
         return Err(format!("answered `{code}`"));
     }
     // still alive
-    c.send(&request(contract, "chk-alive", "frameproof.no_such_action", json!({}))).await?;
+    c.send(&request(
+        contract,
+        "chk-alive",
+        "frameproof.no_such_action",
+        json!({}),
+    ))
+    .await?;
     c.until(timeout, |f| response_id_is(contract, f, "chk-alive"))
         .await
         .map_err(|code| format!("the connection closed ({code:?}) after the malformed frame"))?
@@ -183,7 +267,11 @@ async fn malformed(contract: &Contract, target: &Target, token: &str, timeout: D
         .ok_or_else(|| "the connection stopped answering after the malformed frame".into())
 }
 
-async fn unauthenticated_ws(contract: &Contract, target: &Target, timeout: Duration) -> Result<(), String> {
+async fn unauthenticated_ws(
+    contract: &Contract,
+    target: &Target,
+    timeout: Duration,
+) -> Result<(), String> {
     let bad = Conn::open(target, contract, Some("frameproof-invalid-token")).await;
     let mut conn = match bad {
         Err(e) if e.contains("refused") => return Ok(()),
@@ -191,40 +279,77 @@ async fn unauthenticated_ws(contract: &Contract, target: &Target, timeout: Durat
         Ok(c) => c,
     };
     // accepted: the server must close it (or answer unauthorized) before serving anything
-    conn.send(&request(contract, "chk-auth", "frameproof.no_such_action", json!({}))).await.ok();
+    conn.send(&request(
+        contract,
+        "chk-auth",
+        "frameproof.no_such_action",
+        json!({}),
+    ))
+    .await
+    .ok();
     match conn.until(timeout, |_| true).await {
         Err(_) => Ok(()),
         Ok(Some(f)) if error_code(contract, &f).as_deref() == Some("unauthorized") => Ok(()),
-        Ok(other) => Err(format!("a bad token was accepted; the server answered {other:?}")),
+        Ok(other) => Err(format!(
+            "a bad token was accepted; the server answered {other:?}"
+        )),
     }
 }
 
-async fn unauthenticated_rest(contract: &Contract, target: &Target, http: &reqwest::Client) -> Result<(), String> {
+async fn unauthenticated_rest(
+    contract: &Contract,
+    target: &Target,
+    http: &reqwest::Client,
+) -> Result<(), String> {
     // the refresh action authenticates with its payload, not a bearer token
     let refresh = contract.transport.auth.refresh_action.as_deref();
     let (name, route) = contract
         .actions
         .iter()
         .filter(|(n, _)| Some(n.as_str()) != refresh)
-        .find_map(|(n, a)| a.rest.as_ref().filter(|r| r.path_params.is_empty()).map(|r| (n, r)))
+        .find_map(|(n, a)| {
+            a.rest
+                .as_ref()
+                .filter(|r| r.path_params.is_empty())
+                .map(|r| (n, r))
+        })
         .ok_or("no REST route without path parameters to try")?;
     let url = format!("{}{}", target.http_url.trim_end_matches('/'), route.path);
     let r = http
-        .request(reqwest::Method::from_bytes(route.method.as_str().as_bytes()).map_err(|e| e.to_string())?, url)
+        .request(
+            reqwest::Method::from_bytes(route.method.as_str().as_bytes())
+                .map_err(|e| e.to_string())?,
+            url,
+        )
         .json(&json!({}))
         .send()
         .await
         .map_err(|e| e.to_string())?;
-    let unauthorized = contract.errors.get("unauthorized").map(|e| e.status).unwrap_or(401);
+    let unauthorized = contract
+        .errors
+        .get("unauthorized")
+        .map(|e| e.status)
+        .unwrap_or(401);
     if r.status().as_u16() == unauthorized {
         Ok(())
     } else {
-        Err(format!("`{name}` without credentials answered {}", r.status()))
+        Err(format!(
+            "`{name}` without credentials answered {}",
+            r.status()
+        ))
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &str, timeout: Duration, http: &reqwest::Client) -> Result<(), String> {
+async fn isolation(
+    contract: &Contract,
+    target: &Target,
+    a: &str,
+    a2: &str,
+    b: &str,
+    timeout: Duration,
+    http: &reqwest::Client,
+) -> Result<(), String> {
     let mut actor = Conn::open(target, contract, Some(a)).await?;
     let mut same = Conn::open(target, contract, Some(a2)).await?;
     let mut other = Conn::open(target, contract, Some(b)).await?;
@@ -233,10 +358,12 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
     let mut rng = Rng::new(7);
     let mut created: Option<Value> = None;
     'search: for (name, spec) in &contract.actions {
-        let tenant_event = spec
-            .emits
-            .iter()
-            .any(|e| contract.events.get(e).is_some_and(|ev| ev.scope == Scope::Tenant));
+        let tenant_event = spec.emits.iter().any(|e| {
+            contract
+                .events
+                .get(e)
+                .is_some_and(|ev| ev.scope == Scope::Tenant)
+        });
         if !spec.websocket || !tenant_event {
             continue;
         }
@@ -244,7 +371,10 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
             let id = format!("chk-iso-{name}-{attempt}");
             let payload = sample(&spec.payload, &contract.defs, &mut rng);
             actor.send(&request(contract, &id, name, payload)).await?;
-            let answer = actor.until(timeout, |f| response_id_is(contract, f, &id)).await.map_err(|c| format!("closed {c:?}"))?;
+            let answer = actor
+                .until(timeout, |f| response_id_is(contract, f, &id))
+                .await
+                .map_err(|c| format!("closed {c:?}"))?;
             if let Some(ans) = answer.filter(|f| error_code(contract, f).is_none()) {
                 created = ans.pointer(&contract.envelope.response.data).cloned();
                 let seen = same
@@ -260,7 +390,12 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
     let Some(created) = created else {
         return Err("no action with a tenant event succeeded with generated payloads; cannot check isolation".into());
     };
-    if let Ok(Some(leak)) = other.until(Duration::from_millis(300), |f| f.pointer(&event_ptr).is_some()).await {
+    if let Ok(Some(leak)) = other
+        .until(Duration::from_millis(300), |f| {
+            f.pointer(&event_ptr).is_some()
+        })
+        .await
+    {
         return Err(format!("a connection of another tenant received {leak}"));
     }
     // and cannot read what was created, over either transport
@@ -268,10 +403,17 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
         for (name, spec) in contract.actions.iter().filter(|(n, _)| n.ends_with(".get")) {
             let payload = json!({"id": id});
             if spec.websocket {
-                other.send(&request(contract, "chk-iso-read", name, payload.clone())).await?;
-                if let Ok(Some(ans)) = other.until(timeout, |f| response_id_is(contract, f, "chk-iso-read")).await {
+                other
+                    .send(&request(contract, "chk-iso-read", name, payload.clone()))
+                    .await?;
+                if let Ok(Some(ans)) = other
+                    .until(timeout, |f| response_id_is(contract, f, "chk-iso-read"))
+                    .await
+                {
                     if error_code(contract, &ans).is_none() {
-                        return Err(format!("another tenant read `{id}` with `{name}` over the WebSocket"));
+                        return Err(format!(
+                            "another tenant read `{id}` with `{name}` over the WebSocket"
+                        ));
                     }
                 }
             }
@@ -279,7 +421,9 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
                 let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
                 if let Ok(r) = http.get(url).bearer_auth(b).send().await {
                     if r.status().is_success() {
-                        return Err(format!("another tenant read `{id}` with `{name}` over REST"));
+                        return Err(format!(
+                            "another tenant read `{id}` with `{name}` over REST"
+                        ));
                     }
                 }
             }
@@ -288,7 +432,12 @@ async fn isolation(contract: &Contract, target: &Target, a: &str, a2: &str, b: &
     Ok(())
 }
 
-async fn routes(contract: &Contract, target: &Target, token: &str, http: &reqwest::Client) -> Vec<(String, Result<(), String>)> {
+async fn routes(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    http: &reqwest::Client,
+) -> Vec<(String, Result<(), String>)> {
     let mut out = Vec::new();
     let mut rng = Rng::new(11);
     for (name, spec) in &contract.actions {
@@ -299,8 +448,12 @@ async fn routes(contract: &Contract, target: &Target, token: &str, http: &reqwes
         let result = async {
             let req = contract.rest_request(name, &payload)?;
             let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
-            let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).map_err(|e| e.to_string())?;
-            let mut r = http.request(method, url).query(&req.query).bearer_auth(token);
+            let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
+                .map_err(|e| e.to_string())?;
+            let mut r = http
+                .request(method, url)
+                .query(&req.query)
+                .bearer_auth(token);
             if let Some(b) = &req.body {
                 r = r.json(b);
             }
@@ -310,13 +463,22 @@ async fn routes(contract: &Contract, target: &Target, token: &str, http: &reqwes
             if (200..300).contains(&status) {
                 return Ok(());
             }
-            let code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("");
+            let code = body
+                .pointer("/error/code")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if code == "unknown_action" {
-                return Err(format!("{} {} is not served ({status} unknown_action)", req.method, req.path));
+                return Err(format!(
+                    "{} {} is not served ({status} unknown_action)",
+                    req.method, req.path
+                ));
             }
             if let Some(spec) = contract.errors.get(code) {
                 if spec.status != status {
-                    return Err(format!("answered `{code}` with HTTP {status}; the contract gives `{code}` HTTP {}", spec.status));
+                    return Err(format!(
+                        "answered `{code}` with HTTP {status}; the contract gives `{code}` HTTP {}",
+                        spec.status
+                    ));
                 }
             }
             let allowed: Vec<u16> = contract
@@ -328,7 +490,9 @@ async fn routes(contract: &Contract, target: &Target, token: &str, http: &reqwes
             if allowed.contains(&status) {
                 Ok(())
             } else {
-                Err(format!("answered {status} (`{code}`), a status none of its errors has"))
+                Err(format!(
+                    "answered {status} (`{code}`), a status none of its errors has"
+                ))
             }
         }
         .await;

@@ -45,7 +45,14 @@ fn looks_like_date_time(s: &str) -> bool {
 }
 
 fn looks_like_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// Ids and tokens (`task_7`, `at_3f…`) are generated; words and enum values (`in_progress`)
@@ -90,12 +97,18 @@ impl Bindings {
             .iter()
             .map(|m| {
                 Ok(CompiledMatcher {
-                    pointer: m.pointer.as_deref().map(frameproof_schema::pointer::segments).transpose()?,
+                    pointer: m
+                        .pointer
+                        .as_deref()
+                        .map(frameproof_schema::pointer::segments)
+                        .transpose()?,
                     format: m.format.clone(),
                     regex: m
                         .regex
                         .as_deref()
-                        .map(|r| regex::Regex::new(r).map_err(|e| format!("matcher regex `{r}`: {e}")))
+                        .map(|r| {
+                            regex::Regex::new(r).map_err(|e| format!("matcher regex `{r}`: {e}"))
+                        })
                         .transpose()?,
                 })
             })
@@ -164,8 +177,16 @@ impl Bindings {
         out
     }
 
-    fn walk(&mut self, expected: &Value, actual: Option<&Value>, path: &mut Vec<String>, out: &mut Vec<Difference>) {
-        let here: String = path.iter().fold(String::new(), |acc, s| frameproof_schema::pointer::push(&acc, s));
+    fn walk(
+        &mut self,
+        expected: &Value,
+        actual: Option<&Value>,
+        path: &mut Vec<String>,
+        out: &mut Vec<Difference>,
+    ) {
+        let here: String = path.iter().fold(String::new(), |acc, s| {
+            frameproof_schema::pointer::push(&acc, s)
+        });
         let diff = |why: &str, out: &mut Vec<Difference>| {
             out.push(Difference {
                 pointer: here.clone(),
@@ -213,7 +234,10 @@ impl Bindings {
             }
             (Value::Array(e), Value::Array(a)) => {
                 if e.len() != a.len() {
-                    diff(&format!("{} items recorded, {} live", e.len(), a.len()), out);
+                    diff(
+                        &format!("{} items recorded, {} live", e.len(), a.len()),
+                        out,
+                    );
                     return;
                 }
                 for (i, (ev, av)) in e.iter().zip(a).enumerate() {
@@ -240,7 +264,10 @@ impl Bindings {
                 } else if !looks_generated(e) {
                     diff("differs", out);
                 } else if !self.bind(expected, actual) {
-                    diff("a generated value that differs from the one seen before", out);
+                    diff(
+                        "a generated value that differs from the one seen before",
+                        out,
+                    );
                 }
             }
             _ => {
@@ -283,21 +310,36 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let mut next = json!({"topics": ["task:task_7"], "id": "task_7", "other": "task_77"});
         b.substitute(&mut next);
-        assert_eq!(next, json!({"topics": ["task:task_42"], "id": "task_42", "other": "task_77"}));
+        assert_eq!(
+            next,
+            json!({"topics": ["task:task_42"], "id": "task_42", "other": "task_77"})
+        );
         // once bound, a different live value is a difference
         let d = b.compare(&json!({"id": "task_7"}), &json!({"id": "task_43"}));
         assert_eq!(d.len(), 1);
         // echoes of what the client sent must match exactly
         let d = b.compare(&json!({"title": "Design"}), &json!({"title": "Designer"}));
-        assert_eq!(d[0].why, "the client sent this value; the server must echo it");
+        assert_eq!(
+            d[0].why,
+            "the client sent this value; the server must echo it"
+        );
     }
 
     #[test]
     fn shapes_and_matchers() {
-        let m = vec![Matcher { pointer: Some("/data/*/n".into()), format: Some("any".into()), regex: None }];
+        let m = vec![Matcher {
+            pointer: Some("/data/*/n".into()),
+            format: Some("any".into()),
+            regex: None,
+        }];
         let mut b = Bindings::new(&m).unwrap();
-        assert!(b.compare(&json!({"data": [{"n": 1}]}), &json!({"data": [{"n": 2}]})).is_empty());
-        let d = b.compare(&json!({"a": 1, "b": [1, 2]}), &json!({"a": 2, "b": [1], "c": true}));
+        assert!(b
+            .compare(&json!({"data": [{"n": 1}]}), &json!({"data": [{"n": 2}]}))
+            .is_empty());
+        let d = b.compare(
+            &json!({"a": 1, "b": [1, 2]}),
+            &json!({"a": 2, "b": [1], "c": true}),
+        );
         let pointers: Vec<&str> = d.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(pointers, ["/a", "/b", "/c"]);
     }

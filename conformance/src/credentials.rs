@@ -32,8 +32,8 @@ impl Credentials {
 
     /// A JSON object of name → secret.
     pub fn from_json(text: &str) -> Result<Credentials, String> {
-        let map: HashMap<String, String> =
-            serde_json::from_str(text).map_err(|e| format!("credentials must be a JSON object of strings: {e}"))?;
+        let map: HashMap<String, String> = serde_json::from_str(text)
+            .map_err(|e| format!("credentials must be a JSON object of strings: {e}"))?;
         Ok(Credentials { secrets: map })
     }
 
@@ -41,11 +41,11 @@ impl Credentials {
     pub fn resolve(&self, text: &str) -> Result<String, String> {
         match text.strip_prefix(PREFIX) {
             None => Ok(text.to_owned()),
-            Some(name) => self
-                .secrets
-                .get(name)
-                .cloned()
-                .ok_or_else(|| format!("no credential `{name}`: pass --credential {name}=SECRET")),
+            Some(name) => {
+                self.secrets.get(name).cloned().ok_or_else(|| {
+                    format!("no credential `{name}`: pass --credential {name}=SECRET")
+                })
+            }
         }
     }
 

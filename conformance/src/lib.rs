@@ -9,6 +9,7 @@
 pub mod checks;
 mod compare;
 mod credentials;
+pub mod fuzz;
 mod live;
 mod replay;
 pub mod report;

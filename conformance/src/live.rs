@@ -7,7 +7,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Incoming {
@@ -29,20 +30,27 @@ impl LiveConn {
         name: String,
         inbox: mpsc::Sender<(String, Incoming)>,
     ) -> Result<LiveConn, String> {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| match e {
-            tokio_tungstenite::tungstenite::Error::Http(r) => format!("the handshake was refused with HTTP {}", r.status()),
-            other => format!("cannot connect to {url}: {other}"),
-        })?;
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .map_err(|e| match e {
+                tokio_tungstenite::tungstenite::Error::Http(r) => {
+                    format!("the handshake was refused with HTTP {}", r.status())
+                }
+                other => format!("cannot connect to {url}: {other}"),
+            })?;
         let (sink, mut stream) = ws.split();
         let tx = inbox;
         let reader = tokio::spawn(async move {
             while let Some(next) = stream.next().await {
                 let item = match next {
-                    Ok(Message::Text(t)) => {
-                        Incoming::Frame(serde_json::from_str(t.as_str()).unwrap_or_else(|_| Value::String(t.to_string())))
-                    }
+                    Ok(Message::Text(t)) => Incoming::Frame(
+                        serde_json::from_str(t.as_str())
+                            .unwrap_or_else(|_| Value::String(t.to_string())),
+                    ),
                     Ok(Message::Close(c)) => {
-                        let _ = tx.send((name, Incoming::Closed(c.map(|c| u16::from(c.code))))).await;
+                        let _ = tx
+                            .send((name, Incoming::Closed(c.map(|c| u16::from(c.code)))))
+                            .await;
                         return;
                     }
                     Ok(_) => continue,

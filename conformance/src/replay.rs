@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use frameproof_schema::transcript::{ConnectionInfo, Payload, Record, TranscriptHeader, TranscriptReader};
+use frameproof_schema::transcript::{
+    ConnectionInfo, Payload, Record, TranscriptHeader, TranscriptReader,
+};
 use frameproof_schema::{pointer, AuthMethod, Contract, ControlKind, Direction};
 use frameproof_validator::{FrameKind, Validator};
 
@@ -189,14 +191,24 @@ pub async fn replay(
     };
     // every connection of the recording was open while it was recorded: open them all first,
     // so an observer that only receives (or must not receive) is listening from the start
-    let conns: Vec<String> = engine.header.connections.iter().map(|c| c.id.clone()).collect();
+    let conns: Vec<String> = engine
+        .header
+        .connections
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
     for c in conns {
         engine.ensure_open(&c, 1).await;
     }
     while let Some(next) = reader.next_record() {
         match next {
             Ok((line, record)) => engine.record(line, record).await,
-            Err(e) => engine.steps.push(StepResult::fail(Some(e.line), "", "read a record", e.message)),
+            Err(e) => engine.steps.push(StepResult::fail(
+                Some(e.line),
+                "",
+                "read a record",
+                e.message,
+            )),
         }
     }
     engine.finish().await;
@@ -227,7 +239,11 @@ impl Engine<'_> {
         if let Some(t) = self.conns.get(conn).and_then(|c| c.token.clone()) {
             return Ok(Some(t));
         }
-        match self.info(conn).and_then(|i| i.credentials.get("token")).and_then(Value::as_str) {
+        match self
+            .info(conn)
+            .and_then(|i| i.credentials.get("token"))
+            .and_then(Value::as_str)
+        {
             Some(placeholder) => self.options.credentials.resolve(placeholder).map(Some),
             None => Ok(None),
         }
@@ -240,7 +256,8 @@ impl Engine<'_> {
         let token = match self.token_of(conn) {
             Ok(t) => t,
             Err(e) => {
-                self.steps.push(StepResult::fail(Some(line), conn, "open the connection", e));
+                self.steps
+                    .push(StepResult::fail(Some(line), conn, "open the connection", e));
                 return false;
             }
         };
@@ -270,19 +287,29 @@ impl Engine<'_> {
                 true
             }
             Err(e) => {
-                self.steps.push(StepResult::fail(Some(line), conn, "open the connection", e));
+                self.steps
+                    .push(StepResult::fail(Some(line), conn, "open the connection", e));
                 false
             }
         }
     }
 
     fn auth_frame(&self, token: &str) -> Option<Value> {
-        let control = self.contract.envelope.control.iter().find(|c| c.kind == ControlKind::Auth)?;
+        let control = self
+            .contract
+            .envelope
+            .control
+            .iter()
+            .find(|c| c.kind == ControlKind::Auth)?;
         let mut frame = json!({});
         for (p, v) in &control.when {
             set(&mut frame, p, v.clone());
         }
-        set(&mut frame, control.token.as_deref()?, Value::String(token.to_owned()));
+        set(
+            &mut frame,
+            control.token.as_deref()?,
+            Value::String(token.to_owned()),
+        );
         Some(frame)
     }
 
@@ -290,13 +317,22 @@ impl Engine<'_> {
         let payload = match record.payload() {
             Ok(p) => p,
             Err(e) => {
-                self.steps.push(StepResult::fail(Some(line), &record.conn, "read a record", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    &record.conn,
+                    "read a record",
+                    e,
+                ));
                 return;
             }
         };
         let conn = record.conn.clone();
         match payload {
-            Payload::Message { dir: Direction::Client, bytes, binary } => {
+            Payload::Message {
+                dir: Direction::Client,
+                bytes,
+                binary,
+            } => {
                 self.barrier().await;
                 if !self.ensure_open(&conn, line).await {
                     return;
@@ -311,17 +347,28 @@ impl Engine<'_> {
                     Ok(frame) => self.client_frame(line, &conn, frame).await,
                     Err(_) => {
                         let text = String::from_utf8_lossy(&bytes).into_owned();
-                        if let Some(live) = self.conns.get_mut(&conn).and_then(|c| c.live.as_mut()) {
+                        if let Some(live) = self.conns.get_mut(&conn).and_then(|c| c.live.as_mut())
+                        {
                             if let Err(e) = live.send_text(text).await {
-                                self.steps.push(StepResult::fail(Some(line), &conn, "send a frame", e));
+                                self.steps.push(StepResult::fail(
+                                    Some(line),
+                                    &conn,
+                                    "send a frame",
+                                    e,
+                                ));
                             }
                         }
                     }
                 }
             }
-            Payload::Message { dir: Direction::Server, bytes, .. } => {
-                let frame = serde_json::from_slice::<Value>(&bytes)
-                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+            Payload::Message {
+                dir: Direction::Server,
+                bytes,
+                ..
+            } => {
+                let frame = serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
+                });
                 self.expect(line, &conn, frame);
             }
             Payload::Close(_) => {
@@ -338,13 +385,18 @@ impl Engine<'_> {
             Payload::ExpectNone(e) => {
                 self.barrier().await;
                 let (event, within) = (e.event.clone(), Duration::from_millis(e.within_ms));
-                self.expect_none(line, &conn, event.as_deref(), within).await;
+                self.expect_none(line, &conn, event.as_deref(), within)
+                    .await;
             }
         }
     }
 
     fn key_of(&self, direction: Direction, frame: &Value) -> Key {
-        match self.validator.check_frame(direction, frame.to_string().as_bytes()).kind {
+        match self
+            .validator
+            .check_frame(direction, frame.to_string().as_bytes())
+            .kind
+        {
             FrameKind::Ok { id } | FrameKind::Error { id, .. } => Key::Response(id_key(&id)),
             FrameKind::Event { name, .. } => Key::Event(name),
             FrameKind::Control { kind, .. } => Key::Control(kind),
@@ -357,11 +409,19 @@ impl Engine<'_> {
         let mut frame = recorded.clone();
         self.bindings.substitute(&mut frame);
         if let Err(e) = self.options.credentials.resolve_value(&mut frame) {
-            self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+            self.steps
+                .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
             return;
         }
-        let kind = self.validator.check_frame(Direction::Client, frame.to_string().as_bytes()).kind;
-        if let FrameKind::Control { kind: ControlKind::Auth, .. } = kind {
+        let kind = self
+            .validator
+            .check_frame(Direction::Client, frame.to_string().as_bytes())
+            .kind;
+        if let FrameKind::Control {
+            kind: ControlKind::Auth,
+            ..
+        } = kind
+        {
             // later REST calls of this connection use the new token
             let token = self
                 .contract
@@ -379,29 +439,44 @@ impl Engine<'_> {
         }
         if let FrameKind::Request { id, action } = &kind {
             let recorded_id = id_key(id);
-            self.state(conn).actions.insert(recorded_id.clone(), action.clone());
+            self.state(conn)
+                .actions
+                .insert(recorded_id.clone(), action.clone());
             if self.actor.is_none() {
                 self.actor = Some(conn.to_owned());
             }
             let over_rest = self.transport == Transport::Rest
                 && self.actor.as_deref() == Some(conn)
-                && self.contract.actions.get(action).is_some_and(|a| a.rest.is_some());
+                && self
+                    .contract
+                    .actions
+                    .get(action)
+                    .is_some_and(|a| a.rest.is_some());
             if over_rest {
                 let payload_ptr = &self.contract.envelope.request.payload;
                 let payload = frame.pointer(payload_ptr).cloned().unwrap_or(Value::Null);
-                self.rest_request(line, conn, recorded_id, action, &payload).await;
+                self.rest_request(line, conn, recorded_id, action, &payload)
+                    .await;
                 return;
             }
         }
         let text = frame.to_string();
         if let Some(live) = self.conns.get_mut(conn).and_then(|c| c.live.as_mut()) {
             if let Err(e) = live.send_text(text).await {
-                self.steps.push(StepResult::fail(Some(line), conn, "send a frame", e));
+                self.steps
+                    .push(StepResult::fail(Some(line), conn, "send a frame", e));
             }
         }
     }
 
-    async fn call(&mut self, method: &str, path: &str, query: &[(String, String)], body: Option<&Value>, token: Option<&str>) -> Result<(u16, Value), String> {
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Result<(u16, Value), String> {
         let url = format!("{}{}", self.target.http_url.trim_end_matches('/'), path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut req = self.http.request(method, url).query(query);
@@ -418,43 +493,75 @@ impl Engine<'_> {
             Ok(r) => {
                 let status = r.status().as_u16();
                 let text = r.text().await.unwrap_or_default();
-                Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+                Ok((
+                    status,
+                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                ))
             }
         };
         self.waiting += started.elapsed();
         out
     }
 
-    async fn rest_request(&mut self, line: u64, conn: &str, recorded_id: String, action: &str, payload: &Value) {
+    async fn rest_request(
+        &mut self,
+        line: u64,
+        conn: &str,
+        recorded_id: String,
+        action: &str,
+        payload: &Value,
+    ) {
         let request = match self.contract.rest_request(action, payload) {
             Ok(r) => r,
             Err(e) => {
-                self.steps.push(StepResult::fail(Some(line), conn, format!("`{action}` over REST"), e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    format!("`{action}` over REST"),
+                    e,
+                ));
                 return;
             }
         };
         let token = match self.token_of(conn) {
             Ok(t) => t,
             Err(e) => {
-                self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                self.steps
+                    .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
                 return;
             }
         };
         match self
-            .call(request.method.as_str(), &request.path, &request.query, request.body.as_ref(), token.as_deref())
+            .call(
+                request.method.as_str(),
+                &request.path,
+                &request.query,
+                request.body.as_ref(),
+                token.as_deref(),
+            )
             .await
         {
             Ok((status, body)) => {
-                self.state(conn).rest_answers.insert(recorded_id, (action.to_owned(), status, body));
+                self.state(conn)
+                    .rest_answers
+                    .insert(recorded_id, (action.to_owned(), status, body));
             }
-            Err(e) => self.steps.push(StepResult::fail(Some(line), conn, format!("`{action}` over REST"), e)),
+            Err(e) => self.steps.push(StepResult::fail(
+                Some(line),
+                conn,
+                format!("`{action}` over REST"),
+                e,
+            )),
         }
     }
 
     fn expect(&mut self, line: u64, conn: &str, frame: Value) {
         let key = self.key_of(Direction::Server, &frame);
         if let Key::Response(id) = &key {
-            let answer = self.conns.get_mut(conn).and_then(|c| c.rest_answers.remove(id));
+            let answer = self
+                .conns
+                .get_mut(conn)
+                .and_then(|c| c.rest_answers.remove(id));
             if let Some((action, status, body)) = answer {
                 self.compare_rest_answer(line, conn, &action, &frame, status, &body);
                 return;
@@ -476,18 +583,38 @@ impl Engine<'_> {
     }
 
     /// A REST answer against the recorded WebSocket response, through the status table.
-    fn compare_rest_answer(&mut self, line: u64, conn: &str, action: &str, recorded: &Value, status: u16, body: &Value) {
+    fn compare_rest_answer(
+        &mut self,
+        line: u64,
+        conn: &str,
+        action: &str,
+        recorded: &Value,
+        status: u16,
+        body: &Value,
+    ) {
         let step = format!("`{action}` over REST");
         let e = &self.contract.envelope.response;
-        let recorded_ok = match self.validator.check_frame(Direction::Server, recorded.to_string().as_bytes()).kind {
+        let recorded_ok = match self
+            .validator
+            .check_frame(Direction::Server, recorded.to_string().as_bytes())
+            .kind
+        {
             FrameKind::Error { code, .. } => Err(code),
             _ => Ok(()),
         };
         match recorded_ok {
             Ok(()) => {
                 if !(200..300).contains(&status) {
-                    let mut s = StepResult::fail(Some(line), conn, step, format!("the WebSocket answered ok; REST answered {status}"));
-                    if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                    let mut s = StepResult::fail(
+                        Some(line),
+                        conn,
+                        step,
+                        format!("the WebSocket answered ok; REST answered {status}"),
+                    );
+                    if let crate::Outcome::Fail {
+                        expected, actual, ..
+                    } = &mut s.outcome
+                    {
                         *expected = recorded.pointer(&e.data).cloned();
                         *actual = Some(body.clone());
                     }
@@ -504,8 +631,16 @@ impl Engine<'_> {
             }
             Err(code) => {
                 let code = code.unwrap_or_default();
-                let want = self.contract.errors.get(&code).map(|e| e.status).unwrap_or(0);
-                let got_code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("");
+                let want = self
+                    .contract
+                    .errors
+                    .get(&code)
+                    .map(|e| e.status)
+                    .unwrap_or(0);
+                let got_code = body
+                    .pointer("/error/code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 if status == want && got_code == code {
                     self.steps.push(StepResult::pass(Some(line), conn, step));
                 } else {
@@ -525,8 +660,13 @@ impl Engine<'_> {
     /// Matches a live frame to the first expectation that claims it; records the step.
     fn claim(&mut self, conn: &str, live: &Value) -> bool {
         let key = self.key_of(Direction::Server, live);
-        let Some(state) = self.conns.get_mut(conn) else { return false };
-        let found = state.expected.iter_mut().find(|e| !e.matched && e.key == key);
+        let Some(state) = self.conns.get_mut(conn) else {
+            return false;
+        };
+        let found = state
+            .expected
+            .iter_mut()
+            .find(|e| !e.matched && e.key == key);
         let Some(exp) = found else { return false };
         exp.matched = true;
         let (line, recorded) = (exp.line, exp.frame.clone());
@@ -543,7 +683,9 @@ impl Engine<'_> {
     }
 
     fn outstanding(&self) -> bool {
-        self.conns.values().any(|c| c.expected.iter().any(|e| !e.matched))
+        self.conns
+            .values()
+            .any(|c| c.expected.iter().any(|e| !e.matched))
     }
 
     fn take(&mut self, conn: String, item: Incoming) {
@@ -587,7 +729,10 @@ impl Engine<'_> {
                     describe(&e.key, &state.actions),
                     format!("did not arrive within {:.1} s", timeout.as_secs_f64()),
                 );
-                if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                if let crate::Outcome::Fail {
+                    expected, actual, ..
+                } = &mut s.outcome
+                {
                     *expected = Some(e.frame.clone());
                     *actual = closest;
                 }
@@ -599,7 +744,12 @@ impl Engine<'_> {
         self.steps.extend(failures);
     }
 
-    async fn rest_record(&mut self, line: u64, conn: &str, ex: &frameproof_schema::transcript::RestExchange) {
+    async fn rest_record(
+        &mut self,
+        line: u64,
+        conn: &str,
+        ex: &frameproof_schema::transcript::RestExchange,
+    ) {
         let path = self.bindings.substitute_str(&ex.path);
         let query: Vec<(String, String)> = ex
             .query
@@ -613,18 +763,30 @@ impl Engine<'_> {
         if let Some(b) = body.as_mut() {
             self.bindings.substitute(b);
             if let Err(e) = self.options.credentials.resolve_value(b) {
-                self.steps.push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                self.steps
+                    .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
                 return;
             }
         }
         let token = self.token_of(conn).ok().flatten();
         let step = format!("REST {} {}", ex.method, ex.path);
-        match self.call(&ex.method, &path, &query, body.as_ref(), token.as_deref()).await {
+        match self
+            .call(&ex.method, &path, &query, body.as_ref(), token.as_deref())
+            .await
+        {
             Err(e) => self.steps.push(StepResult::fail(Some(line), conn, step, e)),
             Ok((status, live)) => {
                 if status != ex.status {
-                    let mut s = StepResult::fail(Some(line), conn, step, format!("recorded HTTP {}, live {status}", ex.status));
-                    if let crate::Outcome::Fail { expected, actual, .. } = &mut s.outcome {
+                    let mut s = StepResult::fail(
+                        Some(line),
+                        conn,
+                        step,
+                        format!("recorded HTTP {}, live {status}", ex.status),
+                    );
+                    if let crate::Outcome::Fail {
+                        expected, actual, ..
+                    } = &mut s.outcome
+                    {
                         *expected = ex.response.clone();
                         *actual = Some(live);
                     }
@@ -657,13 +819,10 @@ impl Engine<'_> {
         }
         let event_ptr = self.contract.envelope.event.name.clone();
         let state = self.state(conn);
-        let offending = state
-            .unclaimed
-            .iter()
-            .position(|f| match event {
-                Some(name) => f.pointer(&event_ptr).and_then(Value::as_str) == Some(name),
-                None => true,
-            });
+        let offending = state.unclaimed.iter().position(|f| match event {
+            Some(name) => f.pointer(&event_ptr).and_then(Value::as_str) == Some(name),
+            None => true,
+        });
         let step = match event {
             Some(n) => format!("no `{n}` within {} ms", within.as_millis()),
             None => format!("no frame within {} ms", within.as_millis()),
@@ -672,7 +831,8 @@ impl Engine<'_> {
             None => self.steps.push(StepResult::pass(Some(line), conn, step)),
             Some(i) => {
                 let frame = state.unclaimed.remove(i);
-                let mut s = StepResult::fail(Some(line), conn, step, "a frame arrived that must not");
+                let mut s =
+                    StepResult::fail(Some(line), conn, step, "a frame arrived that must not");
                 if let crate::Outcome::Fail { actual, .. } = &mut s.outcome {
                     *actual = Some(frame);
                 }
@@ -695,9 +855,16 @@ impl Engine<'_> {
             }
         }
         for name in self.order.clone() {
-            let Some(state) = self.conns.get_mut(&name) else { continue };
+            let Some(state) = self.conns.get_mut(&name) else {
+                continue;
+            };
             for f in std::mem::take(&mut state.unclaimed) {
-                let mut s = StepResult::fail(None, &name, "unexpected frame", "the server sent a frame the recording does not have");
+                let mut s = StepResult::fail(
+                    None,
+                    &name,
+                    "unexpected frame",
+                    "the server sent a frame the recording does not have",
+                );
                 if let crate::Outcome::Fail { actual, .. } = &mut s.outcome {
                     *actual = Some(f);
                 }
@@ -712,7 +879,9 @@ impl Engine<'_> {
 
 /// Sets a value at a JSON pointer, creating objects on the way.
 fn set(root: &mut Value, ptr: &str, value: Value) {
-    let Ok(segs) = pointer::segments(ptr) else { return };
+    let Ok(segs) = pointer::segments(ptr) else {
+        return;
+    };
     let mut cur = root;
     for (i, seg) in segs.iter().enumerate() {
         if !cur.is_object() {

@@ -45,7 +45,12 @@ impl StepResult {
         }
     }
 
-    pub fn fail(line: Option<u64>, conn: &str, step: impl Into<String>, reason: impl Into<String>) -> StepResult {
+    pub fn fail(
+        line: Option<u64>,
+        conn: &str,
+        step: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> StepResult {
         StepResult {
             line,
             conn: conn.to_owned(),
@@ -59,7 +64,14 @@ impl StepResult {
         }
     }
 
-    pub fn mismatch(line: Option<u64>, conn: &str, step: impl Into<String>, expected: &Value, actual: &Value, diffs: &[Difference]) -> StepResult {
+    pub fn mismatch(
+        line: Option<u64>,
+        conn: &str,
+        step: impl Into<String>,
+        expected: &Value,
+        actual: &Value,
+        diffs: &[Difference],
+    ) -> StepResult {
         StepResult {
             line,
             conn: conn.to_owned(),
@@ -71,9 +83,21 @@ impl StepResult {
                 diff: diffs
                     .iter()
                     .map(|d| {
-                        let at = if d.pointer.is_empty() { "/" } else { &d.pointer };
-                        let actual = d.actual.as_ref().map(|a| short(a)).unwrap_or_else(|| "(missing)".into());
-                        format!("{at}: recorded {}, live {actual} ({})", short(&d.expected), d.why)
+                        let at = if d.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &d.pointer
+                        };
+                        let actual = d
+                            .actual
+                            .as_ref()
+                            .map(|a| short(a))
+                            .unwrap_or_else(|| "(missing)".into());
+                        format!(
+                            "{at}: recorded {}, live {actual} ({})",
+                            short(&d.expected),
+                            d.why
+                        )
                     })
                     .collect(),
             },
@@ -139,7 +163,13 @@ pub fn human(reports: &[TranscriptReport]) -> String {
         ));
         for s in r.failures() {
             let line = s.line.map(|l| format!("line {l}, ")).unwrap_or_default();
-            if let Outcome::Fail { reason, expected, actual, diff } = &s.outcome {
+            if let Outcome::Fail {
+                reason,
+                expected,
+                actual,
+                diff,
+            } = &s.outcome
+            {
                 out.push_str(&format!("  ✗ {line}{}: {}: {reason}\n", s.conn, s.step));
                 for d in diff {
                     out.push_str(&format!("      {d}\n"));
@@ -179,7 +209,10 @@ pub fn json(reports: &[TranscriptReport]) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub fn junit(reports: &[TranscriptReport]) -> String {
@@ -194,11 +227,25 @@ pub fn junit(reports: &[TranscriptReport]) -> String {
             r.duration.as_secs_f64()
         ));
         for s in &r.steps {
-            let name = format!("{}{}: {}", s.line.map(|l| format!("line {l} ")).unwrap_or_default(), s.conn, s.step);
-            out.push_str(&format!("    <testcase name=\"{}\" classname=\"frameproof.conformance.{}\"", xml(&name), r.transport));
+            let name = format!(
+                "{}{}: {}",
+                s.line.map(|l| format!("line {l} ")).unwrap_or_default(),
+                s.conn,
+                s.step
+            );
+            out.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"frameproof.conformance.{}\"",
+                xml(&name),
+                r.transport
+            ));
             match &s.outcome {
                 Outcome::Pass => out.push_str("/>\n"),
-                Outcome::Fail { reason, diff, expected, actual } => {
+                Outcome::Fail {
+                    reason,
+                    diff,
+                    expected,
+                    actual,
+                } => {
                     let mut body = diff.join("\n");
                     if let Some(e) = expected {
                         body.push_str(&format!("\nexpected: {e}"));
@@ -206,7 +253,11 @@ pub fn junit(reports: &[TranscriptReport]) -> String {
                     if let Some(a) = actual {
                         body.push_str(&format!("\nactual: {a}"));
                     }
-                    out.push_str(&format!(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", xml(reason), xml(&body)));
+                    out.push_str(&format!(
+                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                        xml(reason),
+                        xml(&body)
+                    ));
                 }
             }
         }

@@ -37,11 +37,15 @@ impl ServerProcess {
             }
             if let Ok(Some(status)) = server.child.try_wait() {
                 let stderr = server.stop();
-                return Err(format!("`{command}` exited ({status}) before accepting connections: {stderr}"));
+                return Err(format!(
+                    "`{command}` exited ({status}) before accepting connections: {stderr}"
+                ));
             }
             if Instant::now() >= deadline {
                 let stderr = server.stop();
-                return Err(format!("`{command}` did not accept connections on {addr} within {wait:?}: {stderr}"));
+                return Err(format!(
+                    "`{command}` did not accept connections on {addr} within {wait:?}: {stderr}"
+                ));
             }
             std::thread::sleep(Duration::from_millis(50));
         }

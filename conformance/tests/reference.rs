@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use frameproof_conformance::checks::{self, CheckUsers};
-use frameproof_conformance::{replay, Credentials, Outcome, ReplayOptions, Target, TranscriptReport, Transport};
+use frameproof_conformance::{
+    replay, Credentials, Outcome, ReplayOptions, Target, TranscriptReport, Transport,
+};
 use timetracker::server::{Fault, RunningServer, ServerConfig};
 
 fn transcripts() -> PathBuf {
@@ -42,8 +44,17 @@ fn target(s: &RunningServer) -> Target {
     }
 }
 
-async fn run(file: &Path, transport: Transport, faults: Vec<Fault>, timeout: Duration) -> TranscriptReport {
-    let ttl = if file.to_string_lossy().contains("short-ttl") { Duration::from_secs(2) } else { Duration::from_secs(900) };
+async fn run(
+    file: &Path,
+    transport: Transport,
+    faults: Vec<Fault>,
+    timeout: Duration,
+) -> TranscriptReport {
+    let ttl = if file.to_string_lossy().contains("short-ttl") {
+        Duration::from_secs(2)
+    } else {
+        Duration::from_secs(900)
+    };
     let s = server(faults, ttl).await;
     let text = std::fs::read_to_string(file).expect("transcript");
     let options = ReplayOptions {
@@ -51,8 +62,19 @@ async fn run(file: &Path, transport: Transport, faults: Vec<Fault>, timeout: Dur
         credentials: credentials(),
         ..ReplayOptions::default()
     };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let report = replay(&timetracker::contract(), &name, &text, &target(&s), transport, &options).await;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let report = replay(
+        &timetracker::contract(),
+        &name,
+        &text,
+        &target(&s),
+        transport,
+        &options,
+    )
+    .await;
     s.shutdown().await;
     report
 }
@@ -78,8 +100,17 @@ async fn every_transcript_passes_over_both_transports() {
     for file in files {
         for transport in [Transport::WebSocket, Transport::Rest] {
             let r = run(&file, transport, vec![], Duration::from_secs(3)).await;
-            assert!(r.passed(), "{}", frameproof_conformance::report::human(&[r]));
-            assert!(r.steps.len() >= 4, "{}: only {} steps", r.transcript, r.steps.len());
+            assert!(
+                r.passed(),
+                "{}",
+                frameproof_conformance::report::human(&[r])
+            );
+            assert!(
+                r.steps.len() >= 4,
+                "{}: only {} steps",
+                r.transcript,
+                r.steps.len()
+            );
         }
     }
 }
@@ -93,9 +124,20 @@ async fn generated_checks_pass_and_catch_a_leak() {
             a2: Some("at_fixed_usr_bob".into()),
             b: Some("at_fixed_usr_carol".into()),
         };
-        let r = checks::run(&timetracker::contract(), &target(&s), &users, Duration::from_secs(2)).await;
+        let r = checks::run(
+            &timetracker::contract(),
+            &target(&s),
+            &users,
+            Duration::from_secs(2),
+        )
+        .await;
         s.shutdown().await;
-        assert_eq!(r.passed(), expect_pass, "{}", frameproof_conformance::report::human(&[r.clone()]));
+        assert_eq!(
+            r.passed(),
+            expect_pass,
+            "{}",
+            frameproof_conformance::report::human(&[r.clone()])
+        );
         if !expect_pass {
             assert!(r.failures().any(|f| f.step.contains("tenant isolation")));
         }
@@ -105,7 +147,9 @@ async fn generated_checks_pass_and_catch_a_leak() {
 fn reasons(r: &TranscriptReport) -> String {
     r.failures()
         .map(|f| match &f.outcome {
-            Outcome::Fail { reason, diff, .. } => format!("{}: {reason} {}", f.step, diff.join(" ")),
+            Outcome::Fail { reason, diff, .. } => {
+                format!("{}: {reason} {}", f.step, diff.join(" "))
+            }
             Outcome::Pass => String::new(),
         })
         .collect::<Vec<_>>()
@@ -118,20 +162,104 @@ fn reasons(r: &TranscriptReport) -> String {
 async fn each_fault_is_caught_and_named() {
     let t = |name: &str| transcripts().join(name);
     let cases: Vec<(Fault, PathBuf, Transport, &str)> = vec![
-        (Fault::RestStatus, t("02-projects.jsonl"), Transport::Rest, "REST answered 400 with code `not_found`"),
-        (Fault::RestNoBroadcast, t("01-timers.jsonl"), Transport::Rest, "event `TimeEntryStarted`: did not arrive"),
-        (Fault::WsMissingBroadcast, t("01-timers.jsonl"), Transport::WebSocket, "event `TimeEntryStarted`: did not arrive"),
-        (Fault::CrossOrgLeak, t("01-timers.jsonl"), Transport::WebSocket, "a frame arrived that must not"),
-        (Fault::ResponseId, t("02-projects.jsonl"), Transport::WebSocket, "did not arrive"),
-        (Fault::ResponseShape, t("01-timers.jsonl"), Transport::WebSocket, "/data/started_at"),
-        (Fault::RestRoute, t("03-tasks-and-topics.jsonl"), Transport::Rest, "`tasks.update` over REST: the WebSocket answered ok; REST answered 404"),
-        (Fault::NoPong, t("08-protocol-errors.jsonl"), Transport::WebSocket, "control frame `pong`: did not arrive"),
-        (Fault::UndeclaredError, t("03-tasks-and-topics.jsonl"), Transport::WebSocket, "\"conflict\""),
+        (
+            Fault::RestStatus,
+            t("02-projects.jsonl"),
+            Transport::Rest,
+            "REST answered 400 with code `not_found`",
+        ),
+        (
+            Fault::RestNoBroadcast,
+            t("01-timers.jsonl"),
+            Transport::Rest,
+            "event `TimeEntryStarted`: did not arrive",
+        ),
+        (
+            Fault::WsMissingBroadcast,
+            t("01-timers.jsonl"),
+            Transport::WebSocket,
+            "event `TimeEntryStarted`: did not arrive",
+        ),
+        (
+            Fault::CrossOrgLeak,
+            t("01-timers.jsonl"),
+            Transport::WebSocket,
+            "a frame arrived that must not",
+        ),
+        (
+            Fault::ResponseId,
+            t("02-projects.jsonl"),
+            Transport::WebSocket,
+            "did not arrive",
+        ),
+        (
+            Fault::ResponseShape,
+            t("01-timers.jsonl"),
+            Transport::WebSocket,
+            "/data/started_at",
+        ),
+        (
+            Fault::RestRoute,
+            t("03-tasks-and-topics.jsonl"),
+            Transport::Rest,
+            "`tasks.update` over REST: the WebSocket answered ok; REST answered 404",
+        ),
+        (
+            Fault::NoPong,
+            t("08-protocol-errors.jsonl"),
+            Transport::WebSocket,
+            "control frame `pong`: did not arrive",
+        ),
+        (
+            Fault::UndeclaredError,
+            t("03-tasks-and-topics.jsonl"),
+            Transport::WebSocket,
+            "\"conflict\"",
+        ),
     ];
     for (fault, file, transport, words) in cases {
         let r = run(&file, transport, vec![fault], Duration::from_millis(800)).await;
         assert!(!r.passed(), "{fault:?} went unnoticed in {}", r.transcript);
         let why = reasons(&r);
-        assert!(why.contains(words), "{fault:?}: the report does not say `{words}`:\n{why}");
+        assert!(
+            why.contains(words),
+            "{fault:?}: the report does not say `{words}`:\n{why}"
+        );
+    }
+}
+
+#[test]
+fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    for (faults, expect_pass) in [(vec![], true), (vec![Fault::ResponseShape], false)] {
+        let s = rt.block_on(server(faults, Duration::from_secs(900)));
+        let t = target(&s);
+        let report = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    frameproof_conformance::fuzz::run(
+                        &timetracker::contract(),
+                        &t,
+                        "at_fixed_usr_alice",
+                        20251123,
+                        96,
+                    )
+                })
+                .join()
+                .expect("fuzz thread")
+        })
+        .expect("runs");
+        rt.block_on(s.shutdown());
+        match (&report.failure, expect_pass) {
+            (None, true) => {}
+            (Some((case, why)), false) => {
+                assert!(case.action.starts_with("time_entries."), "{case:?}: {why}");
+                assert!(
+                    why.contains("response.schema") || why.contains("rest.response"),
+                    "{why}"
+                );
+            }
+            (other, _) => panic!("expected pass={expect_pass}, got {other:?}"),
+        }
     }
 }

@@ -1,0 +1,77 @@
+//! `frameproof fuzz --contract C --ws URL --rest URL --token TOKEN [--cases N] [--seed N]`
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use frameproof::Contract;
+use frameproof_conformance::{fuzz, Target};
+
+use crate::Outcome;
+
+#[derive(Args)]
+pub struct FuzzArgs {
+    #[arg(long)]
+    contract: PathBuf,
+    /// The server's WebSocket URL, path included.
+    #[arg(long)]
+    ws: String,
+    /// The server's HTTP origin.
+    #[arg(long)]
+    rest: String,
+    /// An access token of the user the cases act as.
+    #[arg(long)]
+    token: String,
+    #[arg(long, default_value_t = 256)]
+    cases: u32,
+    /// Reproduce a run (the seed every run prints).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+pub fn run(args: FuzzArgs) -> Outcome {
+    let contract = match Contract::load(&args.contract) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+    });
+    println!(
+        "frameproof fuzz: {} cases, seed {seed} (reproduce with --seed {seed})",
+        args.cases
+    );
+    let target = Target {
+        ws_url: args.ws,
+        http_url: args.rest,
+    };
+    match fuzz::run(&contract, &target, &args.token, seed, args.cases) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Unusable
+        }
+        Ok(report) => match report.failure {
+            None => {
+                println!(
+                    "passed: {} cases, every answer within the contract on both transports",
+                    report.cases
+                );
+                Outcome::Fine
+            }
+            Some((case, why)) => {
+                println!("FAILED (seed {seed}); smallest failing case:");
+                println!("  action:   {}", case.action);
+                println!("  mutation: {:?}", case.mutation);
+                println!("  payload:  {}", case.payload);
+                println!("  why:      {why}");
+                Outcome::Problems
+            }
+        },
+    }
+}

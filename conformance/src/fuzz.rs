@@ -1,0 +1,374 @@
+//! `frameproof fuzz`: property-based testing of a live server from the contract. Strategies
+//! derived from each action's payload schema generate valid payloads and targeted invalid ones
+//! (a wrong type, a missing required field, an unknown field, a bad enum value); each is sent
+//! over both transports. Properties: every answer validates against the contract (the response
+//! schema, or a declared error code with its HTTP status); the transports agree on whether the
+//! payload was valid, and on success versus error for reads; the server neither crashes nor
+//! drops the connection. The seed is printed and reproduces a run; a failing case is shrunk.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use frameproof_naming::HttpMethod;
+use frameproof_schema::sample::{sample, Rng};
+use frameproof_schema::{AuthMethod, Contract, Direction};
+use frameproof_validator::{Severity, Validator};
+
+use crate::live::{Incoming, LiveConn};
+use crate::replay::Target;
+
+/// How a generated payload is spoiled (or not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mutation {
+    Valid,
+    WrongType,
+    MissingRequired,
+    UnknownField,
+    BadEnum,
+}
+
+#[derive(Debug, Clone)]
+pub struct FuzzCase {
+    pub action: String,
+    pub mutation: Mutation,
+    pub payload: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct FuzzReport {
+    pub seed: u64,
+    pub cases: u32,
+    /// The smallest failing case and why, if any.
+    pub failure: Option<(FuzzCase, String)>,
+}
+
+fn resolve<'a>(c: &'a Contract, s: &'a Value) -> &'a Value {
+    match s
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        Some(n) => c.defs.get(n).map(|d| resolve(c, d)).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// Builds the payload of a case; `None` when the mutation does not apply to this schema.
+pub fn payload(
+    contract: &Contract,
+    action: &str,
+    seed: u64,
+    mutation: Mutation,
+    pick: usize,
+) -> Option<Value> {
+    let spec = contract.actions.get(action)?;
+    let mut value = sample(&spec.payload, &contract.defs, &mut Rng::new(seed));
+    let schema = resolve(contract, &spec.payload);
+    let props = schema.get("properties").and_then(Value::as_object);
+    match mutation {
+        Mutation::Valid => {}
+        Mutation::WrongType => {
+            let keys: Vec<String> = value.as_object()?.keys().cloned().collect();
+            let k = keys.get(pick % keys.len().max(1))?;
+            value[k.as_str()] = json!({"frameproof_fuzz": [1, 2, 3]});
+        }
+        Mutation::MissingRequired => {
+            let required: Vec<&str> = schema
+                .get("required")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            let k = required.get(pick % required.len().max(1))?;
+            value.as_object_mut()?.remove(*k);
+        }
+        Mutation::UnknownField => {
+            if schema.get("additionalProperties") != Some(&json!(false)) {
+                return None;
+            }
+            value
+                .as_object_mut()?
+                .insert("frameproof_fuzz_unknown".into(), json!(true));
+        }
+        Mutation::BadEnum => {
+            let enums: Vec<&String> = props?
+                .iter()
+                .filter(|(k, s)| {
+                    value.get(k.as_str()).is_some_and(|v| !v.is_null())
+                        && resolve(contract, s).get("enum").is_some()
+                })
+                .map(|(k, _)| k)
+                .collect();
+            let k = enums.get(pick % enums.len().max(1))?;
+            value[k.as_str()] = json!("frameproof_fuzz_not_a_value");
+        }
+    }
+    Some(value)
+}
+
+struct Live {
+    conn: LiveConn,
+    rx: mpsc::Receiver<(String, Incoming)>,
+    next: u64,
+}
+
+async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, String> {
+    let param = contract
+        .transport
+        .auth
+        .methods
+        .iter()
+        .find_map(|m| match m {
+            AuthMethod::Query { param } => Some(param.clone()),
+            _ => None,
+        });
+    let url = match param {
+        Some(p) => format!("{}?{p}={token}", target.ws_url),
+        None => target.ws_url.clone(),
+    };
+    let (tx, rx) = mpsc::channel(4096);
+    let conn = LiveConn::connect(&url, "fuzz".into(), tx).await?;
+    Ok(Live { conn, rx, next: 0 })
+}
+
+async fn answer(
+    live: &mut Live,
+    contract: &Contract,
+    id: &str,
+    wait: Duration,
+) -> Result<Value, String> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, live.rx.recv()).await {
+            Ok(Some((_, Incoming::Frame(f)))) => {
+                if f.pointer(&contract.envelope.response.id) == Some(&json!(id)) {
+                    return Ok(f);
+                }
+            }
+            Ok(Some((_, Incoming::Closed(code)))) => {
+                return Err(format!("the server closed the connection ({code:?})"))
+            }
+            Ok(None) => return Err("the connection ended".into()),
+            Err(_) => return Err(format!("no answer within {wait:?}")),
+        }
+    }
+}
+
+fn error_code(contract: &Contract, frame: &Value) -> Option<String> {
+    let r = &contract.envelope.response;
+    frame
+        .pointer(&format!("{}{}", r.error, r.error_code))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+struct Runner<'a> {
+    contract: &'a Contract,
+    validator: Validator,
+    target: &'a Target,
+    token: String,
+    http: reqwest::Client,
+    live: Option<Live>,
+}
+
+impl Runner<'_> {
+    async fn case(&mut self, case: &FuzzCase) -> Result<(), String> {
+        if self.live.is_none() {
+            self.live = Some(open(self.contract, self.target, &self.token).await?);
+        }
+        let live = self.live.as_mut().ok_or("no connection")?;
+        live.next += 1;
+        let id = format!("fuzz-{}", live.next);
+        let request = json!({"id": id, "action": case.action, "payload": case.payload});
+        let mut session = self.validator.session();
+        session.observe(Direction::Client, request.to_string().as_bytes());
+        live.conn.send_text(request.to_string()).await?;
+        let ws_answer = answer(live, self.contract, &id, Duration::from_secs(5)).await?;
+        let found: Vec<String> = session
+            .observe(Direction::Server, ws_answer.to_string().as_bytes())
+            .into_iter()
+            .filter(|v| v.severity == Severity::Error)
+            .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
+            .collect();
+        if !found.is_empty() {
+            return Err(format!(
+                "the WebSocket answer breaks the contract: {}\nanswer: {ws_answer}",
+                found.join("; ")
+            ));
+        }
+        let ws_code = error_code(self.contract, &ws_answer);
+        if case.mutation != Mutation::Valid && ws_code.as_deref() != Some("validation_failed") {
+            return Err(format!("an invalid payload ({:?}) was not refused with validation_failed over the WebSocket: {ws_answer}", case.mutation));
+        }
+        // the same payload over REST
+        let Some(route) = self
+            .contract
+            .actions
+            .get(&case.action)
+            .and_then(|a| a.rest.clone())
+        else {
+            return self.alive().await;
+        };
+        let Ok(req) = self.contract.rest_request(&case.action, &case.payload) else {
+            // a mutation that cannot travel over REST (an object in the path)
+            return self.alive().await;
+        };
+        let url = format!("{}{}", self.target.http_url.trim_end_matches('/'), req.path);
+        let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut r = self
+            .http
+            .request(method, url)
+            .query(&req.query)
+            .bearer_auth(&self.token);
+        if let Some(b) = &req.body {
+            r = r.json(b);
+        }
+        let resp = r
+            .send()
+            .await
+            .map_err(|e| format!("the REST call failed: {e}"))?;
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        let check = self.validator.check_rest(
+            req.method.as_str(),
+            &req.path,
+            &req.query,
+            req.body.as_ref(),
+            status,
+            Some(&body),
+        );
+        let found: Vec<String> = check
+            .violations
+            .iter()
+            .filter(|v| v.rule != "rest.payload")
+            .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
+            .collect();
+        if !found.is_empty() {
+            return Err(format!(
+                "the REST answer breaks the contract: {}\n{status} {body}",
+                found.join("; ")
+            ));
+        }
+        let rest_code = body
+            .pointer("/error/code")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let rest_invalid = rest_code.as_deref() == Some("validation_failed");
+        let ws_invalid = ws_code.as_deref() == Some("validation_failed");
+        if rest_invalid != ws_invalid {
+            return Err(format!(
+                "the transports disagree on the payload's validity: WebSocket {ws_code:?}, REST {status} {rest_code:?}"
+            ));
+        }
+        if route.method == HttpMethod::Get && ws_code.is_none() != rest_code.is_none() {
+            return Err(format!("a read succeeds on one transport only: WebSocket {ws_code:?}, REST {status} {rest_code:?}"));
+        }
+        self.alive().await
+    }
+
+    /// The connection still answers after the case.
+    async fn alive(&mut self) -> Result<(), String> {
+        let live = self.live.as_mut().ok_or("no connection")?;
+        live.next += 1;
+        let id = format!("fuzz-alive-{}", live.next);
+        live.conn
+            .send_text(
+                json!({"id": id, "action": "frameproof.fuzz_probe", "payload": {}}).to_string(),
+            )
+            .await?;
+        answer(live, self.contract, &id, Duration::from_secs(5))
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Runs `cases` cases from `seed` against the server.
+pub fn run(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    seed: u64,
+    cases: u32,
+) -> Result<FuzzReport, String> {
+    let validator = Validator::new(contract).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let actions: Vec<String> = contract
+        .actions
+        .iter()
+        .filter(|(_, a)| a.websocket)
+        .map(|(n, _)| n.clone())
+        .collect();
+    if actions.is_empty() {
+        return Err("the contract has no WebSocket actions to fuzz".into());
+    }
+    let runner = Mutex::new(Runner {
+        contract,
+        validator,
+        target,
+        token: token.to_owned(),
+        http: reqwest::Client::new(),
+        live: None,
+    });
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 64,
+        ..Config::default()
+    };
+    let mut test =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let mutation = prop_oneof![
+        3 => Just(Mutation::Valid),
+        1 => Just(Mutation::WrongType),
+        1 => Just(Mutation::MissingRequired),
+        1 => Just(Mutation::UnknownField),
+        1 => Just(Mutation::BadEnum),
+    ];
+    let strategy = (0..actions.len(), any::<u64>(), mutation, any::<usize>());
+    let last_failure: Mutex<Option<(FuzzCase, String)>> = Mutex::new(None);
+    let result = test.run(&strategy, |(a, s, m, pick)| {
+        let action = &actions[a];
+        let Some(payload) = payload(contract, action, s, m, pick) else {
+            return Ok(());
+        };
+        let case = FuzzCase {
+            action: action.clone(),
+            mutation: m,
+            payload,
+        };
+        let mut r = runner
+            .lock()
+            .map_err(|_| TestCaseError::fail("runner poisoned"))?;
+        match runtime.block_on(r.case(&case)) {
+            Ok(()) => Ok(()),
+            Err(why) => {
+                // a dropped connection is reopened for the next case
+                r.live = None;
+                if let Ok(mut last) = last_failure.lock() {
+                    *last = Some((case, why.clone()));
+                }
+                Err(TestCaseError::fail(why))
+            }
+        }
+    });
+    let failure = match result {
+        Ok(()) => None,
+        Err(_) => last_failure.lock().ok().and_then(|l| l.clone()),
+    };
+    Ok(FuzzReport {
+        seed,
+        cases,
+        failure,
+    })
+}
