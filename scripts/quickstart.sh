@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The quickstart: check the bundled contract, start the reference server, put the validating
-# proxy in front of it with recording on, run a scripted session over the WebSocket and REST
-# through the proxy, then validate the recording — and print what each step saw.
+# The quickstart, the main job on the bundled example: check the contract; replay the recorded
+# transcripts against fresh reference servers over the WebSocket and over REST; run the checks
+# generated from the contract; put the validating proxy in front of a server, drive a scripted
+# session through it, and validate the capture it recorded — printing what each step saw.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/quickstart
@@ -13,6 +14,17 @@ contract=examples/timetracker/contract.json
 
 echo "== frameproof contract check $contract"
 $fp contract check "$contract"
+
+port=$(( 20000 + RANDOM % 20000 ))
+creds=examples/timetracker/transcripts/credentials.json
+echo "== frameproof conformance: the bundled transcripts over WebSocket and REST"
+$fp conformance --contract "$contract" --ws "ws://127.0.0.1:$port/ws" --rest "http://127.0.0.1:$port" \
+  --server-cmd "target/debug/timetracker --port $port --fixed-credentials" --credentials "$creds" \
+  --checks --check-user usr_alice --check-peer usr_bob --check-other-tenant usr_carol \
+  examples/timetracker/transcripts
+$fp conformance --contract "$contract" --ws "ws://127.0.0.1:$port/ws" --rest "http://127.0.0.1:$port" \
+  --server-cmd "target/debug/timetracker --port $port --fixed-credentials --token-ttl-secs 2" --credentials "$creds" \
+  examples/timetracker/transcripts/short-ttl
 
 echo "== starting the reference server"
 target/debug/timetracker --port 0 > "$out/server.log" 2>&1 &

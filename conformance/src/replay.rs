@@ -160,7 +160,17 @@ pub async fn replay(
         Ok(v) => v,
         Err(e) => return fail(format!("the contract cannot be used: {e}")),
     };
-    let bindings = match Bindings::new(&header.matchers) {
+    // error messages are prose for people, not contract: any message matches by default
+    let mut matchers = header.matchers.clone();
+    let r = &contract.envelope.response;
+    for ptr in [format!("{}{}", r.error, r.error_message), "/error/message".to_owned()] {
+        matchers.push(frameproof_schema::transcript::Matcher {
+            pointer: Some(ptr),
+            format: Some("any".into()),
+            regex: None,
+        });
+    }
+    let bindings = match Bindings::new(&matchers) {
         Ok(b) => b,
         Err(e) => return fail(e),
     };
