@@ -189,11 +189,22 @@ fn the_recorded_reference_transcripts_validate() {
     for file in files {
         let mut found = Vec::new();
         let text = std::fs::read_to_string(&file).expect("read");
-        validate_transcript(&validator(), text.as_bytes(), "t", &mut |v| found.push(v)).expect("readable");
+        validate_transcript(&validator(), text.as_bytes(), "t", &mut |v| found.push(v))
+            .expect("readable");
         let rules: Vec<&str> = found.iter().map(|v| v.rule).collect();
         if file.ends_with("08-protocol-errors.jsonl") {
             // the transcript's own deliberate client mistakes, and nothing from the server
-            assert_eq!(rules, ["frame.json", "frame.unknown_action", "payload.schema", "payload.schema", "payload.schema"], "{found:#?}");
+            assert_eq!(
+                rules,
+                [
+                    "frame.json",
+                    "frame.unknown_action",
+                    "payload.schema",
+                    "payload.schema",
+                    "payload.schema"
+                ],
+                "{found:#?}"
+            );
             assert!(found.iter().all(|v| v.direction == Some(Direction::Client)));
         } else {
             assert!(found.is_empty(), "{}: {found:#?}", file.display());

@@ -250,7 +250,9 @@ pub async fn start_with_store(
             name: u.name.clone(),
             role: u.role,
             access_token: if config.fixed_credentials {
-                directory.register_access(format!("at_fixed_{}", u.id), &u.id).0
+                directory
+                    .register_access(format!("at_fixed_{}", u.id), &u.id)
+                    .0
             } else {
                 directory.issue_access(&u.id).0
             },
