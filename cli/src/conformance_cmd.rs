@@ -53,6 +53,13 @@ pub struct ConformanceArgs {
     /// Credential name of a user of another tenant.
     #[arg(long)]
     check_other_tenant: Option<String>,
+    /// Credential name of the check user's refresh token: enables the token-expiry check
+    /// (against a server with short-lived tokens; see --check-expiry-wait-ms).
+    #[arg(long)]
+    check_refresh: Option<String>,
+    /// How long the token-expiry check waits for the expiry notice.
+    #[arg(long, default_value_t = 5000)]
+    check_expiry_wait_ms: u64,
     /// Replay only what failed in the last run.
     #[arg(long)]
     rerun_failed: bool,
@@ -225,6 +232,8 @@ pub fn run(args: ConformanceArgs) -> Outcome {
                     a,
                     a2: resolve(&args.check_peer),
                     b: resolve(&args.check_other_tenant),
+                    expiry: resolve(&args.check_refresh)
+                        .map(|r| (r, Duration::from_millis(args.check_expiry_wait_ms))),
                 };
                 let mut server = match start_server() {
                     Ok(s) => s,

@@ -4,6 +4,7 @@
 mod codegen_cmd;
 mod conformance_cmd;
 mod contract_cmd;
+mod diff_cmd;
 mod fuzz_cmd;
 mod locate;
 mod proxy_cmd;
@@ -33,6 +34,10 @@ enum Command {
     Validate(validate_cmd::ValidateArgs),
     /// Forward WebSocket and REST traffic to a server, validating (and optionally recording) every frame.
     Proxy(proxy_cmd::ProxyArgs),
+    /// Compare two versions of a contract: every change, what it breaks, and whether the version bump is big enough.
+    Diff(diff_cmd::DiffArgs),
+    /// Write a Markdown changelog between two versions of a contract, grouped by severity.
+    Changelog(diff_cmd::ChangelogArgs),
     /// Replay transcripts against a server over WebSocket and REST, and run generated checks.
     Conformance(conformance_cmd::ConformanceArgs),
     /// Property-based testing of a live server from the contract, over both transports.
@@ -60,6 +65,8 @@ fn main() -> ExitCode {
         Command::Contract(cmd) => contract_cmd::run(cmd),
         Command::Validate(args) => validate_cmd::run(args),
         Command::Proxy(args) => proxy_cmd::run(args),
+        Command::Diff(args) => diff_cmd::run_diff(args),
+        Command::Changelog(args) => diff_cmd::run_changelog(args),
         Command::Conformance(args) => conformance_cmd::run(args),
         Command::Fuzz(args) => fuzz_cmd::run(args),
         Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),

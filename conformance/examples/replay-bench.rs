@@ -11,7 +11,10 @@ use timetracker::server::ServerConfig;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let steps: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let steps: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let mut lines = vec![json!({
         "frameproof_transcript": "1.0",
         "contract": {"name": "trcr", "version": "1.2.0"},
@@ -25,13 +28,24 @@ async fn main() {
         lines.push(json!({"conn": "alice", "dir": "server", "frame": {"id": id, "status": "error", "error": {"code": "not_found", "message": "no project proj_missing"}}}).to_string());
     }
     let text = lines.join("\n") + "\n";
-    let server = timetracker::server::start(ServerConfig { port: 0, fixed_credentials: true, ..ServerConfig::default() })
-        .await
-        .expect("server");
+    let server = timetracker::server::start(ServerConfig {
+        port: 0,
+        fixed_credentials: true,
+        ..ServerConfig::default()
+    })
+    .await
+    .expect("server");
     let mut credentials = Credentials::new();
     credentials.insert("alice", "at_fixed_usr_alice");
-    let options = ReplayOptions { credentials, grace: Duration::from_millis(50), ..ReplayOptions::default() };
-    let target = Target { ws_url: server.ws_url(), http_url: server.http_url() };
+    let options = ReplayOptions {
+        credentials,
+        grace: Duration::from_millis(50),
+        ..ReplayOptions::default()
+    };
+    let target = Target {
+        ws_url: server.ws_url(),
+        http_url: server.http_url(),
+    };
     let contract = timetracker::contract();
     for transport in [Transport::WebSocket, Transport::Rest] {
         let started = Instant::now();

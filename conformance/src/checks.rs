@@ -23,6 +23,9 @@ pub struct CheckUsers {
     pub a2: Option<String>,
     /// A token of a user of tenant B.
     pub b: Option<String>,
+    /// User A's refresh credential and how long to wait for A's token to expire: enables the
+    /// token-expiry check (run it against a server with short-lived tokens).
+    pub expiry: Option<(String, Duration)>,
 }
 
 struct Conn {
@@ -164,6 +167,12 @@ pub async fn run(
         steps.push(step(
             "tenant isolation: no events of another tenant",
             isolation(contract, target, &users.a, a2, b, timeout, &http).await,
+        ));
+    }
+    if let Some((refresh, wait)) = &users.expiry {
+        steps.push(step(
+            "an expired token gets the notice and a refreshed token works on the same socket",
+            expiry(contract, target, &users.a, refresh, *wait, timeout, &http).await,
         ));
     }
     for (name, result) in routes(contract, target, &users.a, &http).await {
@@ -430,6 +439,117 @@ async fn isolation(
         }
     }
     Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn expiry(
+    contract: &Contract,
+    target: &Target,
+    token: &str,
+    refresh: &str,
+    wait: Duration,
+    timeout: Duration,
+    http: &reqwest::Client,
+) -> Result<(), String> {
+    let auth = &contract.transport.auth;
+    let expired_event = auth
+        .expired_event
+        .as_deref()
+        .ok_or("the contract names no expired_event")?;
+    let refresh_action = auth
+        .refresh_action
+        .as_deref()
+        .ok_or("the contract names no refresh_action")?;
+    let probe = contract
+        .actions
+        .iter()
+        .find(|(_, a)| {
+            a.websocket
+                && a.rest.as_ref().is_some_and(|r| {
+                    r.method == frameproof_naming::HttpMethod::Get && r.path_params.is_empty()
+                })
+        })
+        .map(|(n, _)| n.clone())
+        .ok_or("no parameterless read action to probe with")?;
+    let mut c = Conn::open(target, contract, Some(token)).await?;
+    let ev_ptr = contract.envelope.event.name.clone();
+    c.until(wait, |f| {
+        f.pointer(&ev_ptr).and_then(Value::as_str) == Some(expired_event)
+    })
+    .await
+    .map_err(|code| format!("the connection closed ({code:?}) instead of notifying"))?
+    .ok_or_else(|| format!("no `{expired_event}` within {} ms", wait.as_millis()))?;
+    c.send(&request(contract, "chk-exp-1", &probe, json!({})))
+        .await?;
+    let refused = c
+        .until(timeout, |f| response_id_is(contract, f, "chk-exp-1"))
+        .await
+        .map_err(|code| format!("closed ({code:?})"))?;
+    match refused
+        .as_ref()
+        .and_then(|f| error_code(contract, f))
+        .as_deref()
+    {
+        Some("token_expired") | Some("unauthorized") => {}
+        other => {
+            return Err(format!(
+                "a request with the expired token answered {other:?}"
+            ))
+        }
+    }
+    // refresh over REST: the action's one required string field carries the refresh token
+    let spec = &contract.actions[refresh_action];
+    let field = frameproof_schema::sample::sample(&spec.payload, &contract.defs, &mut Rng::new(1))
+        .as_object()
+        .and_then(|m| m.keys().next().cloned())
+        .ok_or("the refresh action's payload has no field")?;
+    let req = contract.rest_request(refresh_action, &json!({ field: refresh }))?;
+    let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
+    let method =
+        reqwest::Method::from_bytes(req.method.as_str().as_bytes()).map_err(|e| e.to_string())?;
+    let mut r = http.request(method, url).query(&req.query);
+    if let Some(b) = &req.body {
+        r = r.json(b);
+    }
+    let resp = r.send().await.map_err(|e| e.to_string())?;
+    let status = resp.status();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(format!("`{refresh_action}` answered {status}: {body}"));
+    }
+    let fresh = body
+        .as_object()
+        .and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k.contains("access"))
+                .and_then(|(_, v)| v.as_str())
+        })
+        .ok_or_else(|| format!("no access token in the refresh answer {body}"))?;
+    let auth_ctl = contract
+        .envelope
+        .control
+        .iter()
+        .find(|c| c.kind == frameproof_schema::ControlKind::Auth)
+        .ok_or("the envelope has no auth frame")?;
+    let mut frame =
+        control(contract, frameproof_schema::ControlKind::Auth).ok_or("no auth frame")?;
+    if let Some(key) = auth_ctl.token.as_deref().and_then(|p| p.strip_prefix('/')) {
+        frame[key] = json!(fresh);
+    }
+    c.send(&frame).await?;
+    c.send(&request(contract, "chk-exp-2", &probe, json!({})))
+        .await?;
+    let answer = c
+        .until(timeout, |f| response_id_is(contract, f, "chk-exp-2"))
+        .await
+        .map_err(|code| format!("the connection closed ({code:?}) after the new token"))?
+        .ok_or("no answer after the new token")?;
+    match error_code(contract, &answer) {
+        None => Ok(()),
+        Some(code) => Err(format!(
+            "after the new token the request still fails with `{code}`"
+        )),
+    }
 }
 
 async fn routes(

@@ -163,7 +163,10 @@ pub async fn replay(
     // error messages are prose for people, not contract: any message matches by default
     let mut matchers = header.matchers.clone();
     let r = &contract.envelope.response;
-    for ptr in [format!("{}{}", r.error, r.error_message), "/error/message".to_owned()] {
+    for ptr in [
+        format!("{}{}", r.error, r.error_message),
+        "/error/message".to_owned(),
+    ] {
         matchers.push(frameproof_schema::transcript::Matcher {
             pointer: Some(ptr),
             format: Some("any".into()),

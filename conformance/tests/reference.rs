@@ -123,6 +123,7 @@ async fn generated_checks_pass_and_catch_a_leak() {
             a: "at_fixed_usr_alice".into(),
             a2: Some("at_fixed_usr_bob".into()),
             b: Some("at_fixed_usr_carol".into()),
+            expiry: None,
         };
         let r = checks::run(
             &timetracker::contract(),
@@ -262,4 +263,33 @@ fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
             (other, _) => panic!("expected pass={expect_pass}, got {other:?}"),
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_expiry_check_passes_with_short_lived_tokens() {
+    let s = server(vec![], Duration::from_secs(1)).await;
+    let users = CheckUsers {
+        a: "at_fixed_usr_alice".into(),
+        a2: None,
+        b: None,
+        expiry: Some(("rt_fixed_usr_alice".into(), Duration::from_secs(4))),
+    };
+    let r = checks::run(
+        &timetracker::contract(),
+        &target(&s),
+        &users,
+        Duration::from_secs(2),
+    )
+    .await;
+    s.shutdown().await;
+    let step = r
+        .steps
+        .iter()
+        .find(|s| s.step.contains("expired token"))
+        .expect("the expiry check ran");
+    assert!(
+        step.passed(),
+        "{}",
+        frameproof_conformance::report::human(&[r.clone()])
+    );
 }
