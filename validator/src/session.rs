@@ -133,15 +133,10 @@ impl Session {
                 if let Some(id) = id {
                     let key = id_key(&id);
                     if direction == Direction::Client {
-                        if !self.outstanding.contains_key(&key) {
-                            self.outstanding.insert(
-                                key,
-                                Outstanding {
-                                    action: format!("{kind:?} frame").to_lowercase(),
-                                    frame: index,
-                                },
-                            );
-                        }
+                        self.outstanding.entry(key).or_insert_with(|| Outstanding {
+                            action: format!("{kind:?} frame").to_lowercase(),
+                            frame: index,
+                        });
                     } else {
                         self.outstanding.remove(&key);
                     }

@@ -34,7 +34,10 @@ fn a_real_browsers_har_validates_and_a_tampered_copy_does_not() {
     npm_ci(&browser_dir());
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let server = rt
-        .block_on(timetracker::server::start(ServerConfig { port: 0, ..ServerConfig::default() }))
+        .block_on(timetracker::server::start(ServerConfig {
+            port: 0,
+            ..ServerConfig::default()
+        }))
         .expect("server");
     let token = server.users()[0].access_token.clone();
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chromium.har");
@@ -51,19 +54,36 @@ fn a_real_browsers_har_validates_and_a_tampered_copy_does_not() {
         String::from_utf8_lossy(&run.stderr)
     );
     let text = std::fs::read_to_string(&out).expect("the HAR");
-    assert!(!text.contains("\"_webSocketMessages\": []"), "the browser's WebSocket frames were captured");
+    assert!(
+        !text.contains("\"_webSocketMessages\": []"),
+        "the browser's WebSocket frames were captured"
+    );
     let contract = timetracker::contract();
     let validator = Validator::new(&contract).expect("compiles");
     let mut found = Vec::new();
-    let stats = validate_har(&validator, text.as_bytes(), "chromium.har", &mut |v| found.push(v)).expect("readable");
+    let stats = validate_har(&validator, text.as_bytes(), "chromium.har", &mut |v| {
+        found.push(v)
+    })
+    .expect("readable");
     assert!(stats.frames >= 10, "{stats:?}");
     assert!(stats.rest_exchanges >= 4, "{stats:?}");
     assert!(found.is_empty(), "{found:#?}");
     // tamper: a response field renamed in one received frame
     let tampered = text.replacen("\\\"started_at\\\"", "\\\"startedAt\\\"", 1);
-    assert_ne!(tampered, text, "the capture holds a time entry to tamper with");
+    assert_ne!(
+        tampered, text,
+        "the capture holds a time entry to tamper with"
+    );
     let mut found = Vec::new();
-    validate_har(&validator, tampered.as_bytes(), "tampered.har", &mut |v| found.push(v)).expect("readable");
-    assert!(found.iter().any(|v| v.rule == "response.schema" || v.rule == "event.schema"), "{found:#?}");
+    validate_har(&validator, tampered.as_bytes(), "tampered.har", &mut |v| {
+        found.push(v)
+    })
+    .expect("readable");
+    assert!(
+        found
+            .iter()
+            .any(|v| v.rule == "response.schema" || v.rule == "event.schema"),
+        "{found:#?}"
+    );
     let _ = token;
 }

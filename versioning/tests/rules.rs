@@ -1,0 +1,35 @@
+//! Table-driven: every rule of the catalogue, on its own before/after example (a small
+//! contract edited at a few pointers), reports exactly that rule. Each report is snapshotted.
+
+use std::collections::BTreeSet;
+
+use frameproof_versioning::{catalogue, diff, render, IgnoreFile, Report, RuleId, ALL_SIDES};
+
+#[test]
+fn every_rule_reports_exactly_itself_on_its_example() {
+    let mut wrong = Vec::new();
+    for rule in RuleId::ALL {
+        let (old, new) = catalogue::example_contracts(*rule).expect("the example loads");
+        let changes = diff(&old, &new);
+        let found: BTreeSet<RuleId> = changes.iter().map(|c| c.rule).collect();
+        if found != BTreeSet::from([*rule]) {
+            wrong.push(format!(
+                "{rule}: found {:?}",
+                changes
+                    .iter()
+                    .map(|c| format!("{} {} {}", c.rule, c.old_pointer, c.message))
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_rule_report_is_snapshotted() {
+    for rule in RuleId::ALL {
+        let (old, new) = catalogue::example_contracts(*rule).expect("the example loads");
+        let report = Report::new(&old, &new, ALL_SIDES, &IgnoreFile::default());
+        insta::assert_snapshot!(format!("rule_{}", rule.id()), render::human(&report));
+    }
+}
