@@ -279,9 +279,23 @@ impl Engine<'_> {
             AuthMethod::Query { param } => Some(param.clone()),
             _ => None,
         });
-        let url = match (&token, &query) {
-            (Some(t), Some(param)) => format!("{}?{param}={t}", self.target.ws_url),
-            _ => self.target.ws_url.clone(),
+        let mut params: Vec<String> = Vec::new();
+        if let (Some(t), Some(param)) = (&token, &query) {
+            params.push(format!("{param}={t}"));
+        }
+        // a connection recorded at an older contract version says so again
+        let version = self.info(conn).and_then(|i| i.version.clone());
+        if let (Some(v), Some(versioning)) = (version, &self.contract.transport.versioning) {
+            for m in &versioning.methods {
+                if let frameproof_schema::VersionMethod::Query { param } = m {
+                    params.push(format!("{param}={v}"));
+                }
+            }
+        }
+        let url = if params.is_empty() {
+            self.target.ws_url.clone()
+        } else {
+            format!("{}?{}", self.target.ws_url, params.join("&"))
         };
         let started = Instant::now();
         let result = LiveConn::connect(&url, conn.to_owned(), self.tx.clone()).await;

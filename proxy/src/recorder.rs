@@ -68,7 +68,7 @@ impl Recorder {
         }
     }
 
-    pub fn connection(&mut self, id: &str, redacted: bool) {
+    pub fn connection(&mut self, id: &str, redacted: bool, version: Option<String>) {
         let mut credentials = serde_json::Map::new();
         if redacted {
             credentials.insert(
@@ -82,7 +82,7 @@ impl Recorder {
             org: None,
             user: None,
             credentials,
-            version: None,
+            version,
         });
     }
 

@@ -103,13 +103,24 @@ pub async fn upgrade(shared: Arc<Shared>, req: Request) -> Response {
     }
     let params = credential_params(contract);
     let (_, redacted) = redact_query(query, &params, &conn);
+    // the contract version the client speaks, where the contract says how it is named
+    let subprotocol = response
+        .headers()
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .or_else(|| parts.headers.get(header::SEC_WEBSOCKET_PROTOCOL))
+        .and_then(|v| v.to_str().ok());
+    let version = contract
+        .transport
+        .versioning
+        .as_ref()
+        .and_then(|v| v.from_handshake(query, subprotocol));
     let has_header_credential = parts.headers.contains_key(header::AUTHORIZATION);
     if let Some(r) = &shared.recorder {
         if let Ok(mut r) = r.lock() {
-            r.connection(&conn, redacted || has_header_credential);
+            r.connection(&conn, redacted || has_header_credential, version.clone());
         }
     }
-    ws.on_upgrade(move |client| bridge(shared, client, upstream, conn))
+    ws.on_upgrade(move |client| bridge(shared, client, upstream, conn, version))
 }
 
 type Upstream =
@@ -244,11 +255,20 @@ impl Bridge {
     }
 }
 
-async fn bridge(shared: Arc<Shared>, client: WebSocket, upstream: Upstream, conn: String) {
-    let session = shared
+async fn bridge(
+    shared: Arc<Shared>,
+    client: WebSocket,
+    upstream: Upstream,
+    conn: String,
+    version: Option<String>,
+) {
+    let mut session = shared
         .validator
         .session()
         .with_location("live", conn.clone());
+    if let Some(v) = &version {
+        session = session.with_version(v);
+    }
     let mut b = Bridge {
         shared,
         conn,

@@ -332,3 +332,40 @@ async fn handshake_refusals_and_a_dead_upstream_reach_the_client() {
     assert_eq!(r.status(), 502);
     let _ = proxy.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_of_an_older_version_is_held_to_it() {
+    let s = setup("version", vec![]).await;
+    let url = format!(
+        "ws://{}/ws?token={}&v=1.0",
+        s.proxy.addr,
+        token(&s, "usr_alice")
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("connect");
+    request(&mut ws, "v1", "projects.list", json!({})).await;
+    request(
+        &mut ws,
+        "v2",
+        "projects.create",
+        json!({"name": "Versioned", "hourly_rate": {"amount_cents": 1, "currency": "EUR"}}),
+    )
+    .await;
+    let _ = ws.close(None).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (live, offline, text) = finish(s).await;
+    assert!(
+        text.contains("\"version\":\"1.0.0\""),
+        "the recording keeps the negotiated version"
+    );
+    for found in [&live, &offline] {
+        let items: Vec<&str> = found
+            .iter()
+            .filter(|v| v.rule == "session.version")
+            .filter_map(|v| v.item.as_deref())
+            .collect();
+        assert!(items.contains(&"projects.create"), "{found:#?}");
+        assert!(!items.contains(&"projects.list"), "{found:#?}");
+    }
+}

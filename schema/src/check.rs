@@ -124,6 +124,25 @@ impl Contract {
                 Some(_) => {}
             }
         }
+        if let Some(v) = &t.versioning {
+            for (i, m) in v.methods.iter().enumerate() {
+                let at = format!("/transport/versioning/methods/{i}");
+                match m {
+                    crate::VersionMethod::Query { param } if param.is_empty() => {
+                        p.push(Problem::new(at, "the query parameter needs a name"))
+                    }
+                    crate::VersionMethod::Subprotocol { prefix } if prefix.is_empty() => {
+                        p.push(Problem::new(at, "the subprotocol needs a prefix"))
+                    }
+                    crate::VersionMethod::AuthFrame { pointer } => {
+                        if let Err(e) = pointer::segments(pointer) {
+                            p.push(Problem::new(at, e));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         if let Some(a) = &t.auth.refresh_action {
             if !self.actions.contains_key(a) {
                 p.push(Problem::new(

@@ -49,7 +49,8 @@ pub use rest::{RestRequest, RestRoute};
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
 pub use transport::{
-    AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, WebSocketSettings,
+    AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, VersionMethod, Versioning,
+    WebSocketSettings,
 };
 
 /// Re-exported so that generated code and users name the same schemars.

@@ -10,6 +10,104 @@ pub struct Transport {
     pub rest: RestSettings,
     pub auth: AuthSettings,
     pub heartbeat: Heartbeat,
+    /// How a client says which contract version it speaks (absent: it does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioning: Option<Versioning>,
+}
+
+/// Version negotiation: the ways a client names the contract version it was built against,
+/// in order of precedence. Validators flag actions and events newer than that version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Versioning {
+    pub methods: Vec<VersionMethod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VersionMethod {
+    /// A query parameter of the WebSocket handshake (`?v=1.2.0`).
+    Query { param: String },
+    /// A subprotocol `<prefix><version>` (`trcr.v1.2.0`).
+    Subprotocol { prefix: String },
+    /// A member of the `auth` control frame.
+    AuthFrame { pointer: String },
+}
+
+impl Versioning {
+    /// The version a handshake names, if any: `query` is the raw query string, `subprotocol` the
+    /// negotiated (or first requested) one. Partial versions (`1`, `1.2`) are completed with zeros.
+    pub fn from_handshake(&self, query: &str, subprotocol: Option<&str>) -> Option<String> {
+        self.methods.iter().find_map(|m| match m {
+            VersionMethod::Query { param } => query.split('&').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                (k == param).then(|| complete(v)).flatten()
+            }),
+            VersionMethod::Subprotocol { prefix } => subprotocol
+                .and_then(|p| {
+                    p.split(',')
+                        .find_map(|one| one.trim().strip_prefix(prefix.as_str()))
+                })
+                .and_then(complete),
+            VersionMethod::AuthFrame { .. } => None,
+        })
+    }
+
+    /// The version an `auth` control frame names, if the contract says it may.
+    pub fn from_auth_frame(&self, frame: &serde_json::Value) -> Option<String> {
+        self.methods.iter().find_map(|m| match m {
+            VersionMethod::AuthFrame { pointer } => frame
+                .pointer(pointer)
+                .and_then(|v| v.as_str())
+                .and_then(complete),
+            _ => None,
+        })
+    }
+}
+
+fn complete(v: &str) -> Option<String> {
+    let v = v.trim().trim_start_matches('v');
+    let full = match v.matches('.').count() {
+        0 => format!("{v}.0.0"),
+        1 => format!("{v}.0"),
+        _ => v.to_owned(),
+    };
+    semver::Version::parse(&full).ok().map(|p| p.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_handshakes_and_frames() {
+        let v = Versioning {
+            methods: vec![
+                VersionMethod::Query { param: "v".into() },
+                VersionMethod::Subprotocol {
+                    prefix: "trcr.v".into(),
+                },
+                VersionMethod::AuthFrame {
+                    pointer: "/version".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            v.from_handshake("token=x&v=1.1", None).as_deref(),
+            Some("1.1.0")
+        );
+        assert_eq!(
+            v.from_handshake("token=x", Some("chat, trcr.v2"))
+                .as_deref(),
+            Some("2.0.0")
+        );
+        assert_eq!(v.from_handshake("v=soon", None), None);
+        assert_eq!(
+            v.from_auth_frame(&serde_json::json!({"type": "auth", "version": "1.0.0"}))
+                .as_deref(),
+            Some("1.0.0")
+        );
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

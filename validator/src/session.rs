@@ -141,6 +141,21 @@ impl Session {
                         self.outstanding.remove(&key);
                     }
                 }
+                if *kind == ControlKind::Auth {
+                    // an auth frame may name the contract version the client speaks
+                    let named = value.as_ref().and_then(|v| {
+                        self.validator
+                            .inner
+                            .contract
+                            .transport
+                            .versioning
+                            .as_ref()?
+                            .from_auth_frame(v)
+                    });
+                    if let Some(v) = named {
+                        self.version = semver::Version::parse(&v).ok();
+                    }
+                }
                 self.on_control(*kind, topics, &mut out);
             }
             _ => {}

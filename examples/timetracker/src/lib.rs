@@ -6,7 +6,7 @@
 pub mod api;
 pub mod server;
 
-use frameproof::{AuthMethod, Contract};
+use frameproof::{AuthMethod, Contract, VersionMethod, Versioning};
 
 /// The WebSocket close code for a connection whose credentials are missing or invalid.
 /// The server's other close codes are in [`server`] (4408 heartbeat, 4503 slow consumer).
@@ -28,6 +28,13 @@ pub fn contract() -> Contract {
             t.auth.expired_event = Some("TokenExpired".into());
             t.auth.refresh_action = Some("auth.refresh".into());
             t.auth.close_code = Some(CLOSE_UNAUTHORIZED);
+            // clients name the contract version they were built against: `?v=1.1.0`
+            t.versioning = Some(Versioning {
+                methods: vec![
+                    VersionMethod::Query { param: "v".into() },
+                    VersionMethod::AuthFrame { pointer: "/version".into() },
+                ],
+            });
         })
         .error("nothing_to_invoice", 422, "The period has no billable time to invoice.")
         .action::<StartTimer>()
