@@ -39,29 +39,33 @@ pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Box<Vi
             ),
         )));
     }
-    if let Some(depth) = too_deep(bytes, limits.max_depth) {
-        return Err(Box::new(Violation::error(
-            "frame.too_deep",
-            "",
-            format!(
-                "the frame nests deeper than {} levels (at byte {depth})",
-                limits.max_depth
-            ),
-        )));
-    }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(Box::new(Violation::error(
-            "frame.utf8",
-            "",
-            format!("the frame is not valid UTF-8 (at byte {})", e.valid_up_to()),
-        )));
-    }
+    // One pass: serde_json checks UTF-8 and syntax, the visitor depth and duplicate keys; the
+    // cause of a failure is worked out only for frames that fail.
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v));
+    let seed = StrictValue {
+        depth: 0,
+        max: limits.max_depth,
+    };
+    let value = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let message = e.to_string();
+        if let Some(at) = too_deep(bytes, limits.max_depth) {
+            return Box::new(Violation::error(
+                "frame.too_deep",
+                "",
+                format!(
+                    "the frame nests deeper than {} levels (at byte {at})",
+                    limits.max_depth
+                ),
+            ));
+        }
+        if let Err(u) = std::str::from_utf8(bytes) {
+            return Box::new(Violation::error(
+                "frame.utf8",
+                "",
+                format!("the frame is not valid UTF-8 (at byte {})", u.valid_up_to()),
+            ));
+        }
         let (rule, message) = if message.starts_with("duplicate key") {
             ("frame.duplicate_key", message)
         } else {
@@ -103,8 +107,25 @@ fn too_deep(bytes: &[u8], max: usize) -> Option<usize> {
     None
 }
 
-/// Builds a `serde_json::Value`, refusing an object that names one key twice.
-struct StrictValue;
+/// Builds a `serde_json::Value`, refusing an object that names one key twice and nesting
+/// deeper than the limit.
+#[derive(Clone, Copy)]
+struct StrictValue {
+    depth: usize,
+    max: usize,
+}
+
+impl StrictValue {
+    fn child<E: de::Error>(self) -> Result<StrictValue, E> {
+        if self.depth >= self.max {
+            return Err(E::custom("nesting over the depth limit"));
+        }
+        Ok(StrictValue {
+            depth: self.depth + 1,
+            max: self.max,
+        })
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for StrictValue {
     type Value = Value;
@@ -146,16 +167,18 @@ impl<'de> Visitor<'de> for StrictValue {
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let child = self.child()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(v) = seq.next_element_seed(StrictValue)? {
+        while let Some(v) = seq.next_element_seed(child)? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let child = self.child()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(StrictValue)?;
+            let value = map.next_value_seed(child)?;
             if out.insert(key.clone(), value).is_some() {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{}`",
