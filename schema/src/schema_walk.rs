@@ -8,7 +8,7 @@ use serde_json::Value;
 pub(crate) const DEFS_PREFIX: &str = "#/$defs/";
 
 /// The def name a local `$ref` points to (`#/$defs/Task` → `Task`), unescaped.
-pub(crate) fn ref_target(reference: &str) -> Option<String> {
+pub fn ref_target(reference: &str) -> Option<String> {
     let name = reference.strip_prefix(DEFS_PREFIX)?;
     if name.contains('/') {
         return None;
