@@ -135,8 +135,16 @@ pub fn run_export(args: ExportArgs) -> Outcome {
     };
     match args.out {
         None => {
-            print!("{text}");
-            Outcome::Fine
+            use std::io::Write as _;
+            match std::io::stdout().lock().write_all(text.as_bytes()) {
+                // a reader that stopped early (`| head`) is not an error
+                Ok(()) => Outcome::Fine,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Fine,
+                Err(e) => {
+                    eprintln!("error: cannot write to standard output: {e}");
+                    Outcome::Unusable
+                }
+            }
         }
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

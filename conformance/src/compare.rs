@@ -247,7 +247,7 @@ impl Bindings {
                 }
             }
             (Value::String(e), Value::String(a)) => {
-                if e == a && !self.backward.get(a).is_some_and(|r| r != e) {
+                if e == a && self.backward.get(a).is_none_or(|r| r == e) {
                     // equal: also binds, so a later client frame keeps the value
                     if !self.client_said.contains(e) {
                         self.forward.entry(e.clone()).or_insert_with(|| a.clone());

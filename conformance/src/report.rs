@@ -91,7 +91,7 @@ impl StepResult {
                         let actual = d
                             .actual
                             .as_ref()
-                            .map(|a| short(a))
+                            .map(short)
                             .unwrap_or_else(|| "(missing)".into());
                         format!(
                             "{at}: recorded {}, live {actual} ({})",

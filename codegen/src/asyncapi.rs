@@ -1,0 +1,502 @@
+//! AsyncAPI 3.0 of the WebSocket: one channel (the socket, with its `ws` binding), every
+//! WebSocket action as a `send` operation with its `reply` (ok and error responses), every event
+//! as a `receive` operation, the control frames, and components: the contract's `$defs` as
+//! schemas (references rewritten to `#/components/schemas/...`) and one message per frame.
+
+use std::collections::BTreeMap;
+
+use frameproof_schema::{AuthMethod, Contract, Direction, Scope};
+use serde_json::{json, Map, Value};
+
+use crate::names::component_keys;
+use crate::schema_util::{rewrite_refs, Frames};
+
+const CHANNEL: &str = "socket";
+
+/// AsyncAPI schemas are JSON Schema draft-07 plus extras: tuples use `items: [...]`, and a
+/// `$ref` beside other keywords goes into `allOf`.
+pub(crate) fn to_draft07(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                to_draft07(v);
+            }
+            if let Some(prefix) = map.remove("prefixItems") {
+                let rest = map.remove("items");
+                map.insert("items".into(), prefix);
+                match rest {
+                    Some(r) => {
+                        map.insert("additionalItems".into(), r);
+                    }
+                    None => {
+                        map.insert("additionalItems".into(), Value::Bool(true));
+                    }
+                }
+            }
+            if map.contains_key("$ref") && map.len() > 1 {
+                let reference = map.remove("$ref").unwrap_or(Value::Null);
+                let annotations = ["description", "title", "deprecated", "default", "examples"];
+                let mut kept = Map::new();
+                for a in annotations {
+                    if let Some(v) = map.remove(a) {
+                        kept.insert(a.into(), v);
+                    }
+                }
+                let rest = std::mem::take(map);
+                let mut all = vec![json!({ "$ref": reference })];
+                if !rest.is_empty() {
+                    all.push(Value::Object(rest));
+                }
+                kept.insert("allOf".into(), Value::Array(all));
+                *map = kept;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_draft07),
+        _ => {}
+    }
+}
+
+fn scope_text(scope: &Scope) -> String {
+    match scope {
+        Scope::Tenant => "tenant: every connection of the acting user's organisation".into(),
+        Scope::Topic { pattern } => {
+            format!("topic `{pattern}`: connections subscribed to a matching topic")
+        }
+        Scope::Connection => "connection: only the connection concerned".into(),
+    }
+}
+
+/// A deterministic seed from a name (FNV-1a).
+pub(crate) fn seed_of(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn example(schema: &Value, contract: &Contract, seed: &str) -> Value {
+    let mut rng = frameproof_schema::sample::Rng::new(seed_of(seed));
+    frameproof_schema::sample::sample(schema, &contract.defs, &mut rng)
+}
+
+struct Builder<'a> {
+    contract: &'a Contract,
+    keys: BTreeMap<String, String>,
+    schemas: Map<String, Value>,
+    messages: Map<String, Value>,
+    channel_messages: Map<String, Value>,
+    correlation: Value,
+    /// Examples that need more than a sample of the schema (events with topics).
+    examples: BTreeMap<String, Value>,
+}
+
+impl Builder<'_> {
+    fn rewrite(&self, schema: &mut Value) {
+        let keys = &self.keys;
+        rewrite_refs(schema, &|name: &str| {
+            keys.get(name).map(|k| format!("#/components/schemas/{k}"))
+        });
+        to_draft07(schema);
+    }
+
+    /// Adds a message (and its payload schema); returns the channel's reference to it.
+    fn message(
+        &mut self,
+        key: String,
+        title: String,
+        summary: String,
+        mut schema: Value,
+        correlated: bool,
+    ) -> Value {
+        let ex = self
+            .examples
+            .remove(&key)
+            .unwrap_or_else(|| example(&schema, self.contract, &key));
+        self.rewrite(&mut schema);
+        let wanted = format!("frame.{key}");
+        let mut schema_key = wanted.clone();
+        let mut n = 2;
+        while self.schemas.contains_key(&schema_key) {
+            schema_key = format!("{wanted}_{n}");
+            n += 1;
+        }
+        self.schemas.insert(schema_key.clone(), schema);
+        let mut m = json!({
+            "name": key,
+            "title": title,
+            "summary": summary,
+            "contentType": "application/json",
+            "payload": { "$ref": format!("#/components/schemas/{schema_key}") },
+            "examples": [ { "name": "generated", "payload": ex } ],
+        });
+        if correlated {
+            m["correlationId"] = self.correlation.clone();
+        }
+        self.messages.insert(key.clone(), m);
+        self.channel_messages.insert(
+            key.clone(),
+            json!({ "$ref": format!("#/components/messages/{key}") }),
+        );
+        json!({ "$ref": format!("#/channels/{CHANNEL}/messages/{key}") })
+    }
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The AsyncAPI 3.0 document of a contract's WebSocket.
+pub fn asyncapi(contract: &Contract) -> Value {
+    let frames = Frames::new(contract);
+    let id_pointer = &contract.envelope.request.id;
+    let mut b = Builder {
+        contract,
+        keys: component_keys(contract.defs.keys()),
+        schemas: Map::new(),
+        messages: Map::new(),
+        channel_messages: Map::new(),
+        correlation: json!({ "location": format!("$message.payload#{id_pointer}") }),
+        examples: BTreeMap::new(),
+    };
+    for (def, schema) in &contract.defs {
+        let mut s = schema.clone();
+        b.rewrite(&mut s);
+        let key = b.keys[def].clone();
+        b.schemas.insert(key, s);
+    }
+    let mut operations = Map::new();
+
+    // the error answer to a frame that could not be read (`id` null), any request's codes
+    let generic_error = b.message(
+        "error".into(),
+        "Error response".into(),
+        "An error answer; `id` is null when the request could not be read.".into(),
+        frames.error(None),
+        true,
+    );
+
+    for (name, spec) in contract.actions.iter().filter(|(_, s)| s.websocket) {
+        let key = safe(name);
+        let request = b.message(
+            format!("{key}.request"),
+            format!("{name} request"),
+            if spec.description.is_empty() {
+                format!("Request `{name}`.")
+            } else {
+                spec.description.clone()
+            },
+            frames.request(name, spec),
+            true,
+        );
+        let ok = b.message(
+            format!("{key}.response"),
+            format!("{name} response"),
+            format!("The ok response to `{name}`."),
+            frames.ok(spec),
+            true,
+        );
+        let codes = frames.action_error_codes(spec);
+        let err = b.message(
+            format!("{key}.error"),
+            format!("{name} error"),
+            format!("An error response to `{name}`: {}.", codes.join(", ")),
+            frames.error(Some(&codes)),
+            true,
+        );
+        let mut description = spec.description.clone();
+        if !spec.emits.is_empty() {
+            description.push_str(&format!("\n\nEmits: {}.", spec.emits.join(", ")));
+        }
+        if let Some(rest) = &spec.rest {
+            description.push_str(&format!(
+                "\n\nAlso over REST: `{} {}`.",
+                rest.method.as_str(),
+                rest.path
+            ));
+        }
+        if let Some(d) = &spec.deprecated {
+            description.push_str(&format!(
+                "\n\n**Deprecated**{}{}",
+                d.since
+                    .as_ref()
+                    .map(|s| format!(" since {s}"))
+                    .unwrap_or_default(),
+                if d.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", d.note)
+                }
+            ));
+        }
+        let resource = name.split('.').next().unwrap_or(name);
+        let mut op = json!({
+            "action": "send",
+            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+            "title": name,
+            "summary": format!("{name} (since {})", spec.since),
+            "description": description.trim(),
+            "messages": [request],
+            "reply": {
+                "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+                "messages": [ok, err],
+            },
+            "tags": [ { "name": resource } ],
+            "x-frameproof-since": spec.since,
+        });
+        if let Some(d) = &spec.deprecated {
+            op["x-frameproof-deprecated"] = json!(d);
+        }
+        operations.insert(key, op);
+    }
+
+    for (name, spec) in &contract.events {
+        let key = safe(name);
+        let mut rng = frameproof_schema::sample::Rng::new(seed_of(name));
+        b.examples.insert(
+            format!("{key}.event"),
+            frames.sample_event(name, spec, &mut rng),
+        );
+        let msg = b.message(
+            format!("{key}.event"),
+            format!("{name} event"),
+            if spec.description.is_empty() {
+                format!("The event `{name}`.")
+            } else {
+                spec.description.clone()
+            },
+            frames.event(name, spec),
+            false,
+        );
+        let mut op = json!({
+            "action": "receive",
+            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+            "title": name,
+            "summary": format!("{name} (since {}; scope {})", spec.since, scope_text(&spec.scope)),
+            "description": spec.description,
+            "messages": [msg],
+            "tags": [ { "name": "events" } ],
+            "x-frameproof-scope": spec.scope,
+            "x-frameproof-since": spec.since,
+        });
+        if let Some(d) = &spec.deprecated {
+            op["x-frameproof-deprecated"] = json!(d);
+        }
+        operations.insert(format!("receive.{key}"), op);
+    }
+
+    // control frames: client frames are sends answered by the matching server frame
+    let mut control_refs: BTreeMap<String, Value> = BTreeMap::new();
+    for c in frames.controls() {
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let dir = match c.direction {
+            Direction::Client => "client",
+            Direction::Server => "server",
+        };
+        let r = b.message(
+            format!("control.{kind}"),
+            format!("{kind} ({dir} control frame)"),
+            format!(
+                "The `{kind}` control frame ({dir} → {}).",
+                if dir == "client" { "server" } else { "client" }
+            ),
+            c.schema.clone(),
+            false,
+        );
+        control_refs.insert(format!("{dir}.{kind}"), r);
+    }
+    let replies = [
+        ("ping", "pong"),
+        ("subscribe", "subscribed"),
+        ("unsubscribe", "unsubscribed"),
+        ("auth", "authenticated"),
+    ];
+    for c in frames
+        .controls()
+        .iter()
+        .filter(|c| c.direction == Direction::Client)
+    {
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let Some(msg) = control_refs.get(&format!("client.{kind}")) else {
+            continue;
+        };
+        let mut op = json!({
+            "action": "send",
+            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+            "title": format!("{kind} control frame"),
+            "messages": [msg],
+            "tags": [ { "name": "control" } ],
+        });
+        if let Some((_, reply)) = replies.iter().find(|(k, _)| *k == kind) {
+            let mut answers = Vec::new();
+            if let Some(r) = control_refs.get(&format!("server.{reply}")) {
+                answers.push(r.clone());
+            }
+            if kind != "ping" {
+                answers.push(generic_error.clone());
+            }
+            if !answers.is_empty() {
+                op["reply"] = json!({ "channel": { "$ref": format!("#/channels/{CHANNEL}") }, "messages": answers });
+            }
+        }
+        operations.insert(format!("control.{kind}"), op);
+    }
+    for c in frames
+        .controls()
+        .iter()
+        .filter(|c| c.direction == Direction::Server)
+    {
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        if replies.iter().any(|(_, r)| *r == kind) {
+            continue; // answered as a reply
+        }
+        if let Some(msg) = control_refs.get(&format!("server.{kind}")) {
+            operations.insert(
+                format!("control.{kind}"),
+                json!({
+                    "action": "receive",
+                    "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+                    "messages": [msg],
+                    "tags": [ { "name": "control" } ],
+                }),
+            );
+        }
+    }
+    operations.insert(
+        "receive.error".into(),
+        json!({
+            "action": "receive",
+            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+            "title": "error without a request",
+            "summary": "An error answer to a frame that could not be read (`id` null).",
+            "messages": [generic_error],
+        }),
+    );
+
+    // the socket's handshake: where the token goes
+    let t = &contract.transport;
+    let mut query = Map::new();
+    let mut headers = Map::new();
+    let mut auth_text = Vec::new();
+    for m in &t.auth.methods {
+        match m {
+            AuthMethod::Query { param } => {
+                query.insert(
+                    param.clone(),
+                    json!({ "type": "string", "description": "The access token." }),
+                );
+                auth_text.push(format!("the access token in the query (`?{param}=...`)"));
+            }
+            AuthMethod::FirstMessage { timeout_ms } => auth_text.push(format!(
+                "an `auth` control frame as the first message, within {timeout_ms} ms"
+            )),
+            AuthMethod::Ticket { action, param } => {
+                query.insert(param.clone(), json!({ "type": "string", "description": format!("A ticket from `{action}`.") }));
+                auth_text.push(format!(
+                    "a ticket from `{action}` in the query (`?{param}=...`)"
+                ));
+            }
+            AuthMethod::Header { name } => {
+                headers.insert(name.clone(), json!({ "type": "string" }));
+                auth_text.push(format!("the `{name}` handshake header"));
+            }
+        }
+    }
+    let mut binding = json!({ "method": "GET", "bindingVersion": "0.1.0" });
+    if !query.is_empty() {
+        binding["query"] = json!({ "type": "object", "properties": query });
+    }
+    if !headers.is_empty() {
+        binding["headers"] = json!({ "type": "object", "properties": headers });
+    }
+    let mut channel = json!({
+        "address": t.websocket.path,
+        "title": "The WebSocket",
+        "description": format!(
+            "Every request, response, event and control frame travels here (envelope profile `{}`). Authentication: {}. The server pings every {} ms and closes a connection that does not answer within {} ms.",
+            contract.envelope.profile,
+            if auth_text.is_empty() { "none".to_owned() } else { auth_text.join("; or ") },
+            t.heartbeat.interval_ms,
+            t.heartbeat.timeout_ms
+        ),
+        "messages": b.channel_messages.clone(),
+        "bindings": { "ws": binding },
+    });
+    let params = path_params(&t.websocket.path);
+    if !params.is_empty() {
+        let p: Map<String, Value> = params
+            .into_iter()
+            .map(|p| {
+                (
+                    p,
+                    json!({ "description": "A path parameter of the socket's address." }),
+                )
+            })
+            .collect();
+        channel["parameters"] = Value::Object(p);
+    }
+    let mut info = json!({ "title": contract.name, "version": contract.version });
+    if !contract.description.is_empty() {
+        info["description"] = json!(contract.description);
+    }
+    json!({
+        "asyncapi": "3.0.0",
+        "info": info,
+        "defaultContentType": "application/json",
+        "channels": { CHANNEL: channel },
+        "operations": operations,
+        "components": { "schemas": b.schemas, "messages": b.messages },
+        "x-frameproof-fingerprint": contract.fingerprint,
+    })
+}
+
+fn path_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                out.push(after[..end].to_owned());
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft07_tuples_and_refs() {
+        let mut s = json!({"prefixItems": [{"type": "string"}], "items": false, "type": "array"});
+        to_draft07(&mut s);
+        assert_eq!(s["items"], json!([{"type": "string"}]));
+        assert_eq!(s["additionalItems"], json!(false));
+        let mut s = json!({"$ref": "#/x", "description": "d", "type": "object"});
+        to_draft07(&mut s);
+        assert_eq!(
+            s,
+            json!({"description": "d", "allOf": [{"$ref": "#/x"}, {"type": "object"}]})
+        );
+        assert_eq!(path_params("/rooms/{roomId}/live"), vec!["roomId"]);
+    }
+}

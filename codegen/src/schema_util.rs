@@ -1,0 +1,494 @@
+//! Walks over the contract's JSON Schemas shared by the generators: `$ref` targets, object
+//! fields, reference rewriting, and whole-frame schemas per message built from the envelope
+//! layout.
+
+use std::collections::BTreeMap;
+
+use frameproof_schema::sample::{sample, Rng};
+use frameproof_schema::{
+    ActionSpec, Contract, ControlFrame, Envelope, ErrorCodeType, EventSpec, Scope,
+};
+use serde_json::{json, Map, Value};
+
+pub const DEFS_PREFIX: &str = "#/$defs/";
+
+/// The def a local reference names (`#/$defs/Task` → `Task`), pointer-unescaped.
+pub fn ref_name(reference: &str) -> Option<String> {
+    let rest = reference.strip_prefix(DEFS_PREFIX)?;
+    if rest.contains('/') {
+        return None;
+    }
+    Some(percent_decode(rest).replace("~1", "/").replace("~0", "~"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Follows `$ref`s (a bounded number of hops) to the schema they name.
+pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
+    let mut current = schema;
+    for _ in 0..32 {
+        let Some(target) = current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_name)
+            .and_then(|n| defs.get(&n))
+        else {
+            return current;
+        };
+        current = target;
+    }
+    current
+}
+
+/// One declared field of an object schema.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    pub name: String,
+    pub schema: &'a Value,
+    pub required: bool,
+}
+
+/// The fields an object schema declares (through `$ref`s and `allOf`), in declaration order;
+/// `None` when the schema is not an object schema with properties.
+pub fn object_fields<'a>(
+    schema: &'a Value,
+    defs: &'a BTreeMap<String, Value>,
+) -> Option<Vec<Field<'a>>> {
+    let schema = resolve(schema, defs);
+    let obj = schema.as_object()?;
+    let mut out: Vec<Field<'a>> = Vec::new();
+    let required: Vec<&str> = obj
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if let Some(Value::Object(props)) = obj.get("properties") {
+        for (name, s) in props {
+            out.push(Field {
+                name: name.clone(),
+                schema: s,
+                required: required.contains(&name.as_str()),
+            });
+        }
+    }
+    if let Some(Value::Array(parts)) = obj.get("allOf") {
+        for part in parts {
+            if let Some(fields) = object_fields(part, defs) {
+                for f in fields {
+                    if !out.iter().any(|o| o.name == f.name) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+    }
+    let is_object = obj.get("type").and_then(Value::as_str) == Some("object")
+        || obj.contains_key("properties")
+        || obj.contains_key("allOf");
+    is_object.then_some(out)
+}
+
+/// Rewrites every local `$ref` with `rename` (def name → new reference), in place.
+pub fn rewrite_refs(schema: &mut Value, rename: &dyn Fn(&str) -> Option<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "$ref" {
+                    if let Value::String(r) = v {
+                        if let Some(new) = ref_name(r).and_then(|n| rename(&n)) {
+                            *r = new;
+                        }
+                    }
+                } else {
+                    rewrite_refs(v, rename);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                rewrite_refs(v, rename);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names of the defs a schema refers to, directly.
+pub fn direct_refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    if let Some(n) = v.as_str().and_then(ref_name) {
+                        if !out.contains(&n) {
+                            out.push(n);
+                        }
+                    }
+                } else {
+                    direct_refs(v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| direct_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// JSON pointer segments (`/a/b~1c` → `["a", "b/c"]`); the empty pointer has none.
+pub fn pointer_segments(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// Builds an object schema from members placed at JSON pointers. A member at the empty pointer
+/// is the whole frame: the result is then the `allOf` of it and the other members.
+#[derive(Debug, Default)]
+pub struct FrameBuilder {
+    root: Map<String, Value>,
+    whole: Vec<Value>,
+}
+
+impl FrameBuilder {
+    pub fn new() -> FrameBuilder {
+        FrameBuilder::default()
+    }
+
+    pub fn put(&mut self, pointer: &str, schema: Value, required: bool) -> &mut Self {
+        let segments = pointer_segments(pointer);
+        if segments.is_empty() {
+            self.whole.push(schema);
+            return self;
+        }
+        insert_at(&mut self.root, &segments, schema, required);
+        self
+    }
+
+    pub fn build(self) -> Value {
+        let mut root = self.root;
+        root.insert("type".into(), json!("object"));
+        let object = Value::Object(root);
+        if self.whole.is_empty() {
+            return object;
+        }
+        let mut all = self.whole;
+        all.push(object);
+        json!({ "allOf": all })
+    }
+}
+
+fn insert_at(obj: &mut Map<String, Value>, segments: &[String], schema: Value, required: bool) {
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
+    if required {
+        let req = obj
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = req {
+            if !list.iter().any(|v| v.as_str() == Some(first.as_str())) {
+                list.push(Value::String(first.clone()));
+            }
+        }
+    }
+    let props = obj
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(props) = props else {
+        return;
+    };
+    if rest.is_empty() {
+        props.insert(first.clone(), schema);
+        return;
+    }
+    let child = props
+        .entry(first.clone())
+        .or_insert_with(|| json!({ "type": "object" }));
+    if let Value::Object(child) = child {
+        insert_at(child, rest, schema, required);
+    }
+}
+
+/// The anchored regex of a topic pattern (`task:{task_id}` → `^task:.+$`).
+pub fn topic_regex(pattern: &str) -> String {
+    let mut re = String::from("^");
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let (before, after) = rest.split_at(start);
+        re.push_str(&regex_escape(before));
+        match after.find('}') {
+            Some(end) => {
+                re.push_str(".+");
+                rest = &after[end + 1..];
+            }
+            None => {
+                re.push_str(&regex_escape(after));
+                rest = "";
+            }
+        }
+    }
+    re.push_str(&regex_escape(rest));
+    re.push('$');
+    re
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A concrete topic: each `{param}` replaced by the data's field of that name.
+pub fn fill_topic(pattern: &str, data: &Value) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let (before, after) = rest.split_at(start);
+        out.push_str(before);
+        match after.find('}') {
+            Some(end) => {
+                let param = &after[1..end];
+                let value = match data.get(param) {
+                    Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                    Some(Value::Number(n)) => n.to_string(),
+                    Some(Value::Bool(b)) => b.to_string(),
+                    _ => format!("{param}_1"),
+                };
+                out.push_str(&value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whole-frame schemas of one contract's messages, built from its envelope layout.
+pub struct Frames<'a> {
+    pub contract: &'a Contract,
+}
+
+impl<'a> Frames<'a> {
+    pub fn new(contract: &'a Contract) -> Frames<'a> {
+        Frames { contract }
+    }
+
+    fn envelope(&self) -> &Envelope {
+        &self.contract.envelope
+    }
+
+    fn constants(b: &mut FrameBuilder, constants: &BTreeMap<String, Value>) {
+        for (pointer, value) in constants {
+            b.put(pointer, json!({ "const": value }), true);
+        }
+    }
+
+    /// `{"id", "action": <name>, "payload"}` in the frameproof profile.
+    pub fn request(&self, name: &str, action: &ActionSpec) -> Value {
+        let r = &self.envelope().request;
+        let mut b = FrameBuilder::new();
+        b.put(&r.id, r.id_schema.clone(), true);
+        b.put(&r.action, json!({ "const": name }), true);
+        b.put(&r.payload, action.payload.clone(), true);
+        Self::constants(&mut b, &r.constants);
+        b.build()
+    }
+
+    /// The ok response to `action`.
+    pub fn ok(&self, action: &ActionSpec) -> Value {
+        let r = &self.envelope().response;
+        let mut b = FrameBuilder::new();
+        b.put(&r.id, self.envelope().request.id_schema.clone(), true);
+        if let Some(status) = &r.status {
+            b.put(&status.pointer, json!({ "const": status.ok }), true);
+        }
+        b.put(&r.data, action.response.clone(), true);
+        Self::constants(&mut b, &r.constants);
+        b.build()
+    }
+
+    /// The error codes an action may answer: its own and those marked `any_action`.
+    pub fn action_error_codes(&self, action: &ActionSpec) -> Vec<String> {
+        let mut codes: Vec<String> = action.errors.clone();
+        for (code, spec) in &self.contract.errors {
+            if spec.any_action && !codes.contains(code) {
+                codes.push(code.clone());
+            }
+        }
+        codes.sort();
+        codes
+    }
+
+    /// The schema of an error code as the envelope carries it (names or `rpc_code`s).
+    pub fn code_schema(&self, codes: &[String]) -> Value {
+        match self.envelope().response.error_code_type {
+            ErrorCodeType::Name => json!({ "type": "string", "enum": codes }),
+            ErrorCodeType::Number => {
+                let numbers: Vec<i64> = codes
+                    .iter()
+                    .filter_map(|c| self.contract.errors.get(c).and_then(|e| e.rpc_code))
+                    .collect();
+                json!({ "type": "integer", "enum": numbers })
+            }
+        }
+    }
+
+    /// An error response with one of `codes` (every code of the table when `None`).
+    pub fn error(&self, codes: Option<&[String]>) -> Value {
+        let all: Vec<String>;
+        let codes = match codes {
+            Some(c) => c,
+            None => {
+                all = self.contract.errors.keys().cloned().collect();
+                &all
+            }
+        };
+        let r = &self.envelope().response;
+        let mut err = FrameBuilder::new();
+        err.put(&r.error_code, self.code_schema(codes), true);
+        err.put(&r.error_message, json!({ "type": "string" }), true);
+        err.put(&r.error_details, json!({}), false);
+        let mut b = FrameBuilder::new();
+        b.put(
+            &r.id,
+            json!({ "anyOf": [self.envelope().request.id_schema.clone(), { "type": "null" }] }),
+            true,
+        );
+        if let Some(status) = &r.status {
+            b.put(&status.pointer, json!({ "const": status.error }), true);
+        }
+        b.put(&r.error, err.build(), true);
+        Self::constants(&mut b, &r.constants);
+        b.build()
+    }
+
+    /// An event frame: its name, data and the scope's members.
+    pub fn event(&self, name: &str, event: &EventSpec) -> Value {
+        let e = &self.envelope().event;
+        let mut b = FrameBuilder::new();
+        b.put(&e.name, json!({ "const": name }), true);
+        b.put(&e.data, event.data.clone(), true);
+        match &event.scope {
+            Scope::Tenant => {
+                if let Some(p) = &e.tenant {
+                    b.put(p, json!({ "type": "string" }), true);
+                }
+            }
+            Scope::Topic { pattern } => {
+                if let Some(p) = &e.topic {
+                    b.put(
+                        p,
+                        json!({
+                            "type": "string",
+                            "pattern": topic_regex(pattern),
+                            "description": format!("a topic matching `{pattern}`"),
+                        }),
+                        true,
+                    );
+                }
+            }
+            Scope::Connection => {}
+        }
+        for (p, s) in &e.optional {
+            b.put(p, s.clone(), false);
+        }
+        Self::constants(&mut b, &e.constants);
+        b.build()
+    }
+
+    /// An example event frame: sampled from its schema, the topic filled from the data's fields
+    /// (each `{param}` of a topic pattern names one).
+    pub fn sample_event(&self, name: &str, event: &EventSpec, rng: &mut Rng) -> Value {
+        let mut frame = sample(&self.event(name, event), &self.contract.defs, rng);
+        let e = &self.envelope().event;
+        if let (Scope::Topic { pattern }, Some(at)) = (&event.scope, &e.topic) {
+            let data = if e.data.is_empty() {
+                frame.clone()
+            } else {
+                frame.pointer(&e.data).cloned().unwrap_or(Value::Null)
+            };
+            let topic = fill_topic(pattern, &data);
+            if let Some(slot) = frame.pointer_mut(at) {
+                *slot = Value::String(topic);
+            }
+        }
+        frame
+    }
+
+    /// The control frames of the envelope.
+    pub fn controls(&self) -> &[ControlFrame] {
+        &self.envelope().control
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_builder_nests_and_merges_the_whole_frame() {
+        let mut b = FrameBuilder::new();
+        b.put("/id", json!({"type": "string"}), true);
+        b.put("/error/code", json!({"type": "string"}), true);
+        b.put("/trace", json!({"type": "string"}), false);
+        let v = b.build();
+        assert_eq!(v["required"], json!(["id", "error"]));
+        assert_eq!(v["properties"]["error"]["required"], json!(["code"]));
+        let mut b = FrameBuilder::new();
+        b.put("", json!({"$ref": "#/$defs/X"}), true);
+        b.put("/type", json!({"const": "X"}), true);
+        let v = b.build();
+        assert_eq!(v["allOf"][0], json!({"$ref": "#/$defs/X"}));
+    }
+
+    #[test]
+    fn refs() {
+        assert_eq!(ref_name("#/$defs/A~1B").as_deref(), Some("A/B"));
+        assert_eq!(ref_name("#/$defs/A%20B").as_deref(), Some("A B"));
+        assert_eq!(ref_name("#/definitions/A"), None);
+        assert_eq!(pointer_segments("/a/b~1c"), vec!["a", "b/c"]);
+        assert_eq!(topic_regex("task:{task_id}"), "^task:.+$");
+        assert_eq!(topic_regex("a.b/{x}-y"), "^a\\.b/.+-y$");
+        assert_eq!(
+            fill_topic("task:{task_id}", &json!({"task_id": "t1"})),
+            "task:t1"
+        );
+        assert_eq!(fill_topic("user:{id}", &json!({})), "user:id_1");
+    }
+}
