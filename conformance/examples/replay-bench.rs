@@ -53,7 +53,7 @@ async fn main() {
         let total = started.elapsed();
         let own = total.saturating_sub(report.waiting);
         if !report.passed() {
-            let human = frameproof_conformance::report::human(&[report.clone()]);
+            let human = frameproof_conformance::report::human(std::slice::from_ref(&report));
             eprintln!("{}", human.lines().take(8).collect::<Vec<_>>().join("\n"));
         }
         println!(

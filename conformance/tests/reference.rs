@@ -137,7 +137,7 @@ async fn generated_checks_pass_and_catch_a_leak() {
             r.passed(),
             expect_pass,
             "{}",
-            frameproof_conformance::report::human(&[r.clone()])
+            frameproof_conformance::report::human(std::slice::from_ref(&r))
         );
         if !expect_pass {
             assert!(r.failures().any(|f| f.step.contains("tenant isolation")));
@@ -290,6 +290,6 @@ async fn the_token_expiry_check_passes_with_short_lived_tokens() {
     assert!(
         step.passed(),
         "{}",
-        frameproof_conformance::report::human(&[r.clone()])
+        frameproof_conformance::report::human(std::slice::from_ref(&r))
     );
 }
