@@ -14,35 +14,7 @@ pub const DEFS_PREFIX: &str = "#/$defs/";
 
 /// The def a local reference names (`#/$defs/Task` → `Task`), pointer-unescaped.
 pub fn ref_name(reference: &str) -> Option<String> {
-    let rest = reference.strip_prefix(DEFS_PREFIX)?;
-    if rest.contains('/') {
-        return None;
-    }
-    Some(percent_decode(rest).replace("~1", "/").replace("~0", "~"))
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    frameproof_schema::def_name_of_ref(reference)
 }
 
 /// Follows `$ref`s (a bounded number of hops) to the schema they name.

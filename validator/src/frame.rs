@@ -57,6 +57,17 @@ fn join(segs: &[String]) -> String {
         .fold(String::new(), |acc, s| pointer::push(&acc, s))
 }
 
+/// The envelope's fixed members (`{"/jsonrpc": "2.0"}`), as a violation when one is off.
+fn fixed_members(value: &Value, constants: &[(Vec<String>, Value)]) -> Option<Violation> {
+    (!matches_constants(value, constants)).then(|| {
+        Violation::error(
+            "frame.envelope",
+            "",
+            "a fixed envelope member is missing or wrong",
+        )
+    })
+}
+
 fn matches_constants(value: &Value, constants: &[(Vec<String>, Value)]) -> bool {
     constants.iter().all(|(p, v)| get(value, p) == Some(v))
 }
@@ -400,13 +411,7 @@ impl Validator {
     fn check_ok(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
-        if !matches_constants(value, &l.res_constants) {
-            violations.push(Violation::error(
-                "frame.envelope",
-                "",
-                "a fixed envelope member is missing or wrong",
-            ));
-        }
+        violations.extend(fixed_members(value, &l.res_constants));
         let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
         if get(value, &l.res_id).is_none() {
             violations.push(Violation::error(
@@ -478,13 +483,7 @@ impl Validator {
     fn check_error(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
-        if !matches_constants(value, &l.res_constants) {
-            violations.push(Violation::error(
-                "frame.envelope",
-                "",
-                "a fixed envelope member is missing or wrong",
-            ));
-        }
+        violations.extend(fixed_members(value, &l.res_constants));
         let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
         if get(value, &l.res_id).is_none() {
             violations.push(Violation::error(
