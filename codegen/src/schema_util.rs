@@ -19,19 +19,7 @@ pub fn ref_name(reference: &str) -> Option<String> {
 
 /// Follows `$ref`s (a bounded number of hops) to the schema they name.
 pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
-    let mut current = schema;
-    for _ in 0..32 {
-        let Some(target) = current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(ref_name)
-            .and_then(|n| defs.get(&n))
-        else {
-            return current;
-        };
-        current = target;
-    }
-    current
+    frameproof_schema::resolve_ref(schema, defs)
 }
 
 /// One declared field of an object schema.

@@ -48,6 +48,8 @@ pub use load::LoadError;
 pub use rest::{RestRequest, RestRoute};
 /// The `$defs` name a local `$ref` (`#/$defs/Task`) points to, decoded; `None` for other references.
 pub use schema_walk::ref_target as def_name_of_ref;
+/// Follows `$ref` chains into `$defs` (at most 32 hops) to the schema they name.
+pub use schema_walk::resolve as resolve_ref;
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
 pub use transport::{

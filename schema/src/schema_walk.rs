@@ -93,7 +93,7 @@ pub(crate) fn rename_refs(schema: &mut Value, renames: &BTreeMap<String, String>
 }
 
 /// Follows `$ref` chains (at most 32 deep, so a cycle cannot hang us).
-pub(crate) fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
+pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
     let mut current = schema;
     for _ in 0..32 {
         let Some(target) = current
