@@ -20,6 +20,7 @@ mod frame;
 mod parse;
 mod rest;
 mod session;
+mod tape;
 mod violation;
 
 pub mod capture;
