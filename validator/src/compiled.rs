@@ -12,6 +12,10 @@ use frameproof_schema::{pointer, Contract, ControlKind, Direction, ErrorCodeType
 
 use crate::parse::Limits;
 use crate::session::Session;
+use crate::tape::TapeJson;
+
+/// A compiled schema; it validates parsed frames on their tape, in place.
+pub(crate) type Schema = jsonschema::Validator<TapeJson>;
 
 /// A contract the validator cannot use; names the schema and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,8 +26,8 @@ pub struct CompileError {
 }
 
 pub(crate) struct CompiledAction {
-    pub payload: jsonschema::Validator,
-    pub response: jsonschema::Validator,
+    pub payload: Schema,
+    pub response: Schema,
     pub errors: Vec<String>,
     pub since: Option<semver::Version>,
     pub deprecated: Option<String>,
@@ -31,7 +35,7 @@ pub(crate) struct CompiledAction {
 }
 
 pub(crate) struct CompiledEvent {
-    pub data: jsonschema::Validator,
+    pub data: Schema,
     pub scope: Scope,
     pub topic: Option<Template>,
     pub since: Option<semver::Version>,
@@ -42,7 +46,7 @@ pub(crate) struct CompiledControl {
     pub kind: ControlKind,
     pub direction: Direction,
     pub when: Vec<(Vec<String>, Value)>,
-    pub schema: jsonschema::Validator,
+    pub schema: Schema,
     pub topics: Option<Vec<String>>,
 }
 
@@ -69,14 +73,14 @@ pub(crate) struct Layout {
     pub ev_tenant: Option<Vec<String>>,
     pub ev_topic: Option<Vec<String>>,
     pub ev_constants: Vec<(Vec<String>, Value)>,
-    pub ev_optional: Vec<(Vec<String>, String, jsonschema::Validator)>,
+    pub ev_optional: Vec<(Vec<String>, String, Schema)>,
 }
 
 pub(crate) struct Inner {
     pub contract: Contract,
     pub limits: Limits,
     pub layout: Layout,
-    pub id_schema: jsonschema::Validator,
+    pub id_schema: Schema,
     pub actions: HashMap<String, CompiledAction>,
     pub events: HashMap<String, CompiledEvent>,
     pub controls: Vec<CompiledControl>,
@@ -90,12 +94,9 @@ pub struct Validator {
     pub(crate) inner: Arc<Inner>,
 }
 
-fn compile(
-    contract: &Contract,
-    at: &str,
-    schema: &Value,
-) -> Result<jsonschema::Validator, CompileError> {
-    jsonschema::draft202012::options()
+fn compile(contract: &Contract, at: &str, schema: &Value) -> Result<Schema, CompileError> {
+    jsonschema::options_for::<TapeJson>()
+        .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .with_pattern_options(jsonschema::PatternOptions::regex())
         .build(&contract.standalone(schema))

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
 
-use crate::compiled::{CompiledControl, Validator};
+use crate::compiled::{CompiledControl, Schema, Validator};
 use crate::parse::parse_frame;
+use crate::tape::{Tape, TapeNode};
 use crate::violation::{excerpt, Violation};
 
 /// At most this many schema errors are reported per frame part.
@@ -48,17 +49,13 @@ pub struct FrameCheck {
     pub violations: Vec<Violation>,
 }
 
-fn get<'v>(value: &'v Value, segs: &[String]) -> Option<&'v Value> {
-    pointer::get(value, segs)
-}
-
 fn join(segs: &[String]) -> String {
     segs.iter()
         .fold(String::new(), |acc, s| pointer::push(&acc, s))
 }
 
 /// The envelope's fixed members (`{"/jsonrpc": "2.0"}`), as a violation when one is off.
-fn fixed_members(value: &Value, constants: &[(Vec<String>, Value)]) -> Option<Violation> {
+fn fixed_members(value: TapeNode<'_>, constants: &[(Vec<String>, Value)]) -> Option<Violation> {
     (!matches_constants(value, constants)).then(|| {
         Violation::error(
             "frame.envelope",
@@ -68,8 +65,10 @@ fn fixed_members(value: &Value, constants: &[(Vec<String>, Value)]) -> Option<Vi
     })
 }
 
-fn matches_constants(value: &Value, constants: &[(Vec<String>, Value)]) -> bool {
-    constants.iter().all(|(p, v)| get(value, p) == Some(v))
+fn matches_constants(value: TapeNode<'_>, constants: &[(Vec<String>, Value)]) -> bool {
+    constants
+        .iter()
+        .all(|(p, v)| value.get(p).is_some_and(|n| n.equals(v)))
 }
 
 /// One schema error, after union refinement.
@@ -162,8 +161,8 @@ fn refine(e: &jsonschema::ValidationError<'_>, out: &mut Vec<Found>) {
 /// Runs a schema and turns its errors into violations located in the frame. The cheap
 /// `is_valid` runs first; errors are collected only for frames that fail.
 pub(crate) fn schema_violations(
-    schema: &jsonschema::Validator,
-    instance: &Value,
+    schema: &Schema,
+    instance: TapeNode<'_>,
     prefix: &str,
     rule: &'static str,
     item: Option<&str>,
@@ -179,41 +178,64 @@ pub(crate) fn schema_violations(
     found
         .into_iter()
         .map(|f| {
-            let offending = instance.pointer(&f.pointer);
+            let offending = instance.pointer(&f.pointer).map(|n| n.to_value());
             let mut v = Violation::error(rule, format!("{prefix}{}", f.pointer), f.message);
             v.keyword = Some(f.keyword);
             v.item = item.map(str::to_owned);
-            v.excerpt = offending.map(excerpt);
+            v.excerpt = offending.as_ref().map(excerpt);
             v
         })
         .collect()
 }
 
+/// [`schema_violations`] for a value that arrived owned (REST bodies).
+pub(crate) fn value_violations(
+    schema: &Schema,
+    instance: &Value,
+    prefix: &str,
+    rule: &'static str,
+    item: Option<&str>,
+) -> Vec<Violation> {
+    let mut tape = Tape::default();
+    schema_violations(schema, tape.load(instance).root(), prefix, rule, item)
+}
+
 impl Validator {
     /// Checks one text frame travelling in `direction`.
     pub fn check_frame(&self, direction: Direction, bytes: &[u8]) -> FrameCheck {
-        let value = match parse_frame(bytes, &self.inner.limits) {
-            Ok(v) => v,
-            Err(v) => {
-                return FrameCheck {
-                    kind: FrameKind::Unreadable,
-                    value: None,
-                    violations: vec![with_direction(*v, direction)],
+        let mut tape = Tape::default();
+        match parse_frame(bytes, &self.inner.limits, &mut tape) {
+            Ok(doc) => {
+                let root = doc.root();
+                let (kind, violations) = self.check_parsed(direction, root);
+                FrameCheck {
+                    kind,
+                    value: Some(root.to_value()),
+                    violations,
                 }
             }
-        };
+            Err(v) => FrameCheck {
+                kind: FrameKind::Unreadable,
+                value: None,
+                violations: vec![with_direction(*v, direction)],
+            },
+        }
+    }
+
+    /// Checks a frame already parsed onto a tape.
+    pub(crate) fn check_parsed(
+        &self,
+        direction: Direction,
+        value: TapeNode<'_>,
+    ) -> (FrameKind, Vec<Violation>) {
         let (kind, mut violations) = match direction {
-            Direction::Client => self.check_client(&value),
-            Direction::Server => self.check_server(&value),
+            Direction::Client => self.check_client(value),
+            Direction::Server => self.check_server(value),
         };
         for v in &mut violations {
             v.direction = Some(direction);
         }
-        FrameCheck {
-            kind,
-            value: Some(value),
-            violations,
-        }
+        (kind, violations)
     }
 
     /// A binary frame where the contract expects JSON text.
@@ -233,22 +255,25 @@ impl Validator {
         }
     }
 
-    fn control_for(&self, direction: Direction, value: &Value) -> Option<&CompiledControl> {
+    fn control_for(&self, direction: Direction, value: TapeNode<'_>) -> Option<&CompiledControl> {
         self.inner
             .controls
             .iter()
             .find(|c| c.direction == direction && matches_constants(value, &c.when))
     }
 
-    fn check_control(&self, c: &CompiledControl, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_control(
+        &self,
+        c: &CompiledControl,
+        value: TapeNode<'_>,
+    ) -> (FrameKind, Vec<Violation>) {
         let topics = c
             .topics
             .as_ref()
-            .and_then(|p| get(value, p))
-            .and_then(Value::as_array)
+            .and_then(|p| value.get(p))
             .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
+                a.items()
+                    .filter_map(|n| n.str())
                     .map(str::to_owned)
                     .collect()
             })
@@ -264,12 +289,12 @@ impl Validator {
         )
     }
 
-    fn check_client(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_client(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
         if let Some(c) = self.control_for(Direction::Client, value) {
             return self.check_control(c, value);
         }
         let l = &self.inner.layout;
-        let Some(action) = get(value, &l.req_action).and_then(Value::as_str) else {
+        let Some(action) = value.get(&l.req_action).and_then(|n| n.str()) else {
             return (
                 FrameKind::Unreadable,
                 vec![Violation::error(
@@ -277,7 +302,7 @@ impl Validator {
                     join(&l.req_action),
                     "neither a request (no action name here) nor a control frame",
                 )
-                .with_excerpt(value)],
+                .with_excerpt(&value.to_value())],
             );
         };
         let mut violations = Vec::new();
@@ -288,11 +313,23 @@ impl Validator {
                     "",
                     "a fixed envelope member is missing or wrong",
                 )
-                .with_excerpt(value),
+                .with_excerpt(&value.to_value()),
             );
         }
-        let id = get(value, &l.req_id).cloned().unwrap_or(Value::Null);
-        if get(value, &l.req_id).is_none() {
+        let id_node = value.get(&l.req_id);
+        let id = id_node.map_or(Value::Null, |n| n.to_value());
+        if let Some(id_node) = id_node {
+            for mut v in schema_violations(
+                &self.inner.id_schema,
+                id_node,
+                &join(&l.req_id),
+                "frame.envelope",
+                Some(action),
+            ) {
+                v.message = format!("bad correlation id: {}", v.message);
+                violations.push(v);
+            }
+        } else {
             violations.push(
                 Violation::error(
                     "frame.envelope",
@@ -301,17 +338,6 @@ impl Validator {
                 )
                 .with_item(action),
             );
-        } else {
-            for mut v in schema_violations(
-                &self.inner.id_schema,
-                &id,
-                &join(&l.req_id),
-                "frame.envelope",
-                Some(action),
-            ) {
-                v.message = format!("bad correlation id: {}", v.message);
-                violations.push(v);
-            }
         }
         let kind = FrameKind::Request {
             id,
@@ -338,7 +364,7 @@ impl Validator {
                 .with_item(action),
             );
         }
-        match get(value, &l.req_payload) {
+        match value.get(&l.req_payload) {
             None => violations.push(
                 Violation::error(
                     "frame.envelope",
@@ -358,16 +384,16 @@ impl Validator {
         (kind, violations)
     }
 
-    fn check_server(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_server(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
         if let Some(c) = self.control_for(Direction::Server, value) {
             return self.check_control(c, value);
         }
         let l = &self.inner.layout;
         if let Some((status_ptr, ok, err)) = &l.res_status {
-            if let Some(status) = get(value, status_ptr) {
-                return if status == ok {
+            if let Some(status) = value.get(status_ptr) {
+                return if status.equals(ok) {
                     self.check_ok(value)
-                } else if status == err {
+                } else if status.equals(err) {
                     self.check_error(value)
                 } else {
                     (
@@ -377,23 +403,23 @@ impl Validator {
                             join(status_ptr),
                             format!("status must be {ok} or {err}"),
                         )
-                        .with_excerpt(status)],
+                        .with_excerpt(&status.to_value())],
                     )
                 };
             }
         }
-        let event_name = get(value, &l.ev_name).and_then(Value::as_str);
-        let is_response = l.res_status.is_none() && get(value, &l.res_id).is_some();
+        let event_name = value.get(&l.ev_name).and_then(|n| n.str());
+        let is_response = l.res_status.is_none() && value.get(&l.res_id).is_some();
         if let Some(name) = event_name {
             if !is_response || self.inner.events.contains_key(name) {
                 return self.check_event(name, value);
             }
         }
         if is_response {
-            if get(value, &l.res_error).is_some() {
+            if value.get(&l.res_error).is_some() {
                 return self.check_error(value);
             }
-            if get(value, &l.res_data).is_some() {
+            if value.get(&l.res_data).is_some() {
                 return self.check_ok(value);
             }
         }
@@ -404,23 +430,23 @@ impl Validator {
                 "",
                 "not a response, an event or a control frame of this contract's envelope",
             )
-            .with_excerpt(value)],
+            .with_excerpt(&value.to_value())],
         )
     }
 
-    fn check_ok(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_ok(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
-        let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
-        if get(value, &l.res_id).is_none() {
+        let id = value.get(&l.res_id).map_or(Value::Null, |n| n.to_value());
+        if value.get(&l.res_id).is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 join(&l.res_id),
                 "the response has no correlation id",
             ));
         }
-        if get(value, &l.res_data).is_none() {
+        if value.get(&l.res_data).is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 l.res_data_ptr.clone(),
@@ -431,10 +457,10 @@ impl Validator {
     }
 
     /// The error code of an error response as the contract names it.
-    fn error_code(&self, error: &Value) -> Result<String, Box<Violation>> {
+    fn error_code(&self, error: TapeNode<'_>) -> Result<String, Box<Violation>> {
         let l = &self.inner.layout;
         let at = format!("{}{}", l.res_error_ptr, join(&l.err_code));
-        let raw = get(error, &l.err_code).ok_or_else(|| {
+        let raw = error.get(&l.err_code).ok_or_else(|| {
             Box::new(Violation::error(
                 "error.shape",
                 at.clone(),
@@ -443,9 +469,9 @@ impl Validator {
         })?;
         match l.code_type {
             ErrorCodeType::Name => {
-                let code = raw.as_str().ok_or_else(|| {
+                let code = raw.str().ok_or_else(|| {
                     Violation::error("error.shape", at.clone(), "the error code must be a string")
-                        .with_excerpt(raw)
+                        .with_excerpt(&raw.to_value())
                 })?;
                 if self.inner.contract.errors.contains_key(code) {
                     Ok(code.to_owned())
@@ -456,18 +482,18 @@ impl Validator {
                             at,
                             format!("`{code}` is not in the contract's error table"),
                         )
-                        .with_excerpt(raw),
+                        .with_excerpt(&raw.to_value()),
                     ))
                 }
             }
             ErrorCodeType::Number => {
-                let n = raw.as_i64().ok_or_else(|| {
+                let n = raw.i64().ok_or_else(|| {
                     Violation::error(
                         "error.shape",
                         at.clone(),
                         "the error code must be an integer",
                     )
-                    .with_excerpt(raw)
+                    .with_excerpt(&raw.to_value())
                 })?;
                 self.inner.rpc_codes.get(&n).cloned().ok_or_else(|| {
                     Box::new(Violation::error(
@@ -480,12 +506,12 @@ impl Validator {
         }
     }
 
-    fn check_error(&self, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_error(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
-        let id = get(value, &l.res_id).cloned().unwrap_or(Value::Null);
-        if get(value, &l.res_id).is_none() {
+        let id = value.get(&l.res_id).map_or(Value::Null, |n| n.to_value());
+        if value.get(&l.res_id).is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 join(&l.res_id),
@@ -493,7 +519,7 @@ impl Validator {
             ));
         }
         let mut code = None;
-        match get(value, &l.res_error) {
+        match value.get(&l.res_error) {
             None => violations.push(Violation::error(
                 "error.shape",
                 l.res_error_ptr.clone(),
@@ -505,7 +531,7 @@ impl Validator {
                     Err(v) => violations.push(*v),
                 }
                 let msg_at = format!("{}{}", l.res_error_ptr, join(&l.err_message));
-                if !get(error, &l.err_message).is_some_and(Value::is_string) {
+                if !error.get(&l.err_message).is_some_and(|n| n.is_str()) {
                     violations.push(Violation::error(
                         "error.shape",
                         msg_at,
@@ -517,20 +543,20 @@ impl Validator {
         (FrameKind::Error { id, code }, violations)
     }
 
-    fn check_event(&self, name: &str, value: &Value) -> (FrameKind, Vec<Violation>) {
+    fn check_event(&self, name: &str, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         let tenant = l
             .ev_tenant
             .as_ref()
-            .and_then(|p| get(value, p))
-            .and_then(Value::as_str)
+            .and_then(|p| value.get(p))
+            .and_then(|n| n.str())
             .map(str::to_owned);
         let topic = l
             .ev_topic
             .as_ref()
-            .and_then(|p| get(value, p))
-            .and_then(Value::as_str)
+            .and_then(|p| value.get(p))
+            .and_then(|n| n.str())
             .map(str::to_owned);
         let kind = FrameKind::Event {
             name: name.to_owned(),
@@ -559,7 +585,7 @@ impl Validator {
             return (kind, violations);
         };
         for (segs, ptr, schema) in &l.ev_optional {
-            if let Some(v) = get(value, segs) {
+            if let Some(v) = value.get(segs) {
                 violations.extend(schema_violations(
                     schema,
                     v,
@@ -569,7 +595,7 @@ impl Validator {
                 ));
             }
         }
-        match get(value, &l.ev_data) {
+        match value.get(&l.ev_data) {
             None => violations.push(
                 Violation::error(
                     "frame.envelope",
@@ -633,9 +659,9 @@ impl Validator {
     }
 
     /// Checks an ok response's data against the schema of the action it answers.
-    pub(crate) fn check_response_data(&self, action: &str, frame: &Value) -> Vec<Violation> {
+    pub(crate) fn check_response_data(&self, action: &str, frame: TapeNode<'_>) -> Vec<Violation> {
         let l = &self.inner.layout;
-        match (self.inner.actions.get(action), get(frame, &l.res_data)) {
+        match (self.inner.actions.get(action), frame.get(&l.res_data)) {
             (Some(spec), Some(data)) => schema_violations(
                 &spec.response,
                 data,
@@ -722,8 +748,9 @@ impl Validator {
 }
 
 /// The correlation id a control frame carries, if any (at the request's id pointer).
-pub(crate) fn control_id(validator: &Validator, frame: &Value) -> Option<Value> {
-    get(frame, &validator.inner.layout.req_id)
-        .filter(|v| !v.is_null())
-        .cloned()
+pub(crate) fn control_id(validator: &Validator, frame: TapeNode<'_>) -> Option<Value> {
+    frame
+        .get(&validator.inner.layout.req_id)
+        .filter(|v| !v.is_null_value())
+        .map(|n| n.to_value())
 }

@@ -1,12 +1,9 @@
-//! From bytes to a JSON value, safely: size and depth limits first, then a strict parse that
-//! reports duplicate keys (which `serde_json::Value` would resolve silently) and invalid UTF-8,
-//! never panicking and never holding more than the frame.
+//! From bytes to a parsed frame, safely: the size limit first, then one strict parse onto a
+//! [`Tape`] that reports invalid UTF-8, nesting over the depth limit and duplicate keys (which
+//! `serde_json::Value` would resolve silently), never panicking and never holding more than the
+//! frame.
 
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-
+use crate::tape::{Doc, Tape, TapeError};
 use crate::violation::{shorten, Violation};
 
 /// Limits on what one frame may be. Both are settings; frames over them are violations.
@@ -26,55 +23,63 @@ impl Default for Limits {
     }
 }
 
-/// Parses one text frame. The error is the violation to report.
-pub(crate) fn parse_frame(bytes: &[u8], limits: &Limits) -> Result<Value, Box<Violation>> {
-    if bytes.len() > limits.max_frame_bytes {
-        return Err(Box::new(Violation::error(
+/// Parses one text frame onto `tape`. The error is the violation to report.
+pub(crate) fn parse_frame<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    tape: &'a mut Tape,
+) -> Result<Doc<'a>, Box<Violation>> {
+    let too_large = |limit: usize| {
+        Box::new(Violation::error(
             "frame.too_large",
             "",
             format!(
-                "the frame is {} bytes, over the {} byte limit",
-                bytes.len(),
-                limits.max_frame_bytes
+                "the frame is {} bytes, over the {limit} byte limit",
+                bytes.len()
+            ),
+        ))
+    };
+    if bytes.len() > limits.max_frame_bytes {
+        return Err(too_large(limits.max_frame_bytes));
+    }
+    // One pass of serde_json over the text checks syntax, the tape's visitor depth and duplicate
+    // keys; the cause of a failure is worked out only for frames that fail.
+    let failure = match std::str::from_utf8(bytes) {
+        Ok(text) => match tape.parse(text, limits.max_depth) {
+            Ok(doc) => return Ok(doc),
+            Err(TapeError::TooLarge) => return Err(too_large(u32::MAX as usize)),
+            Err(TapeError::Json(e)) => Some(e.to_string()),
+        },
+        Err(_) => None,
+    };
+    if let Some(at) = too_deep(bytes, limits.max_depth) {
+        return Err(Box::new(Violation::error(
+            "frame.too_deep",
+            "",
+            format!(
+                "the frame nests deeper than {} levels (at byte {at})",
+                limits.max_depth
             ),
         )));
     }
-    // One pass: serde_json checks UTF-8 and syntax, the visitor depth and duplicate keys; the
-    // cause of a failure is worked out only for frames that fail.
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let seed = StrictValue {
-        depth: 0,
-        max: limits.max_depth,
+    let Some(message) = failure else {
+        let at = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |u| u.valid_up_to());
+        return Err(Box::new(Violation::error(
+            "frame.utf8",
+            "",
+            format!("the frame is not valid UTF-8 (at byte {at})"),
+        )));
     };
-    let value = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| {
-        let message = e.to_string();
-        if let Some(at) = too_deep(bytes, limits.max_depth) {
-            return Box::new(Violation::error(
-                "frame.too_deep",
-                "",
-                format!(
-                    "the frame nests deeper than {} levels (at byte {at})",
-                    limits.max_depth
-                ),
-            ));
-        }
-        if let Err(u) = std::str::from_utf8(bytes) {
-            return Box::new(Violation::error(
-                "frame.utf8",
-                "",
-                format!("the frame is not valid UTF-8 (at byte {})", u.valid_up_to()),
-            ));
-        }
-        let (rule, message) = if message.starts_with("duplicate key") {
-            ("frame.duplicate_key", message)
-        } else {
-            ("frame.json", format!("not valid JSON: {message}"))
-        };
-        let mut v = Violation::error(rule, "", message);
-        v.excerpt = Some(shorten(&String::from_utf8_lossy(bytes), 80));
-        Box::new(v)
-    })
+    let (rule, message) = if message.starts_with("duplicate key") {
+        ("frame.duplicate_key", message)
+    } else {
+        ("frame.json", format!("not valid JSON: {message}"))
+    };
+    let mut v = Violation::error(rule, "", message);
+    v.excerpt = Some(shorten(&String::from_utf8_lossy(bytes), 80));
+    Err(Box::new(v))
 }
 
 /// The byte offset where nesting first exceeds `max`, found without parsing.
@@ -107,95 +112,12 @@ fn too_deep(bytes: &[u8], max: usize) -> Option<usize> {
     None
 }
 
-/// Builds a `serde_json::Value`, refusing an object that names one key twice and nesting
-/// deeper than the limit.
-#[derive(Clone, Copy)]
-struct StrictValue {
-    depth: usize,
-    max: usize,
-}
-
-impl StrictValue {
-    fn child<E: de::Error>(self) -> Result<StrictValue, E> {
-        if self.depth >= self.max {
-            return Err(E::custom("nesting over the depth limit"));
-        }
-        Ok(StrictValue {
-            depth: self.depth + 1,
-            max: self.max,
-        })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for StrictValue {
-    type Value = Value;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictValue {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number out of range"))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let child = self.child()?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(v) = seq.next_element_seed(child)? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let child = self.child()?;
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(child)?;
-            if out.insert(key.clone(), value).is_some() {
-                return Err(de::Error::custom(format!(
-                    "duplicate key `{}`",
-                    shorten(&key, 40)
-                )));
-            }
-        }
-        Ok(Value::Object(out))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn rule(bytes: &[u8]) -> &'static str {
-        match parse_frame(bytes, &Limits::default()) {
+        match parse_frame(bytes, &Limits::default(), &mut Tape::default()) {
             Ok(_) => "ok",
             Err(v) => v.rule,
         }
@@ -223,7 +145,9 @@ mod tests {
             max_depth: 64,
         };
         assert_eq!(
-            parse_frame(b"[1,2,3,4,5,6,7]", &limits).map_err(|v| v.rule),
+            parse_frame(b"[1,2,3,4,5,6,7]", &limits, &mut Tape::default())
+                .map(|_| ())
+                .map_err(|v| v.rule),
             Err("frame.too_large")
         );
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use frameproof_naming::HttpMethod;
 
 use crate::compiled::Validator;
-use crate::frame::schema_violations;
+use crate::frame::value_violations;
 use crate::violation::Violation;
 
 /// The verdict on one REST exchange.
@@ -56,7 +56,7 @@ impl Validator {
             Err(e) => violations.push(Violation::error("rest.payload", "", e).with_item(&action)),
             Ok(payload) => {
                 if let Some(spec) = spec {
-                    violations.extend(schema_violations(
+                    violations.extend(value_violations(
                         &spec.payload,
                         &payload,
                         "",
@@ -68,7 +68,7 @@ impl Validator {
         }
         if (200..300).contains(&status) {
             match (spec, response) {
-                (Some(spec), Some(body)) => violations.extend(schema_violations(
+                (Some(spec), Some(body)) => violations.extend(value_violations(
                     &spec.response,
                     body,
                     "",

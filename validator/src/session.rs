@@ -11,6 +11,8 @@ use frameproof_schema::{ControlKind, Direction, Scope};
 
 use crate::compiled::Validator;
 use crate::frame::{FrameCheck, FrameKind};
+use crate::parse::parse_frame;
+use crate::tape::{Tape, TapeNode};
 use crate::violation::{Location, Violation};
 
 /// Outstanding requests tracked per connection; past this a capture is not a conversation.
@@ -34,6 +36,8 @@ pub struct Session {
     pings: u64,
     /// The first tenant seen in a tenant event, when the connection's own is not known.
     first_tenant: Option<String>,
+    /// Where frames are parsed; its buffers are reused from frame to frame.
+    tape: Tape,
 }
 
 fn id_key(id: &Value) -> String {
@@ -53,6 +57,7 @@ impl Session {
             overflow_reported: false,
             pings: 0,
             first_tenant: None,
+            tape: Tape::default(),
         }
     }
 
@@ -81,34 +86,61 @@ impl Session {
 
     /// Observes one text frame and returns what is wrong with it, alone and in context.
     pub fn observe(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
-        let check = self.validator.check_frame(direction, bytes);
-        self.after_check(direction, check)
+        self.observe_text(direction, bytes, false).violations
     }
 
     /// Observes one binary frame (always a violation for JSON contracts).
     pub fn observe_binary(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
         let check = self.validator.check_binary(direction, bytes);
-        self.after_check(direction, check)
+        self.after_check(direction, &check.kind, check.violations, None)
     }
 
-    /// Like [`Session::observe`], also returning the frame's classification.
+    /// Like [`Session::observe`], also returning the frame's classification and value.
     pub fn observe_detailed(&mut self, direction: Direction, bytes: &[u8]) -> FrameCheck {
-        let check = self.validator.check_frame(direction, bytes);
-        let kind = check.kind.clone();
-        let value = check.value.clone();
-        let violations = self.after_check(direction, check);
-        FrameCheck {
-            kind,
-            value,
-            violations,
-        }
+        self.observe_text(direction, bytes, true)
     }
 
-    fn after_check(&mut self, direction: Direction, check: FrameCheck) -> Vec<Violation> {
+    /// The frame goes onto the session's own tape, reused from frame to frame, and is checked
+    /// there; an owned value is built only when asked for.
+    fn observe_text(&mut self, direction: Direction, bytes: &[u8], with_value: bool) -> FrameCheck {
+        let mut tape = std::mem::take(&mut self.tape);
+        let check = match parse_frame(bytes, &self.validator.inner.limits, &mut tape) {
+            Ok(doc) => {
+                let root = doc.root();
+                let (kind, violations) = self.validator.check_parsed(direction, root);
+                let violations = self.after_check(direction, &kind, violations, Some(root));
+                FrameCheck {
+                    kind,
+                    value: with_value.then(|| root.to_value()),
+                    violations,
+                }
+            }
+            Err(v) => {
+                let mut v = *v;
+                v.direction = Some(direction);
+                let violations = self.after_check(direction, &FrameKind::Unreadable, vec![v], None);
+                FrameCheck {
+                    kind: FrameKind::Unreadable,
+                    value: None,
+                    violations,
+                }
+            }
+        };
+        self.tape = tape;
+        check
+    }
+
+    fn after_check(
+        &mut self,
+        direction: Direction,
+        kind: &FrameKind,
+        violations: Vec<Violation>,
+        frame: Option<TapeNode<'_>>,
+    ) -> Vec<Violation> {
         let index = self.frames;
         self.frames += 1;
-        let mut out = check.violations;
-        match (&check.kind, &check.value) {
+        let mut out = violations;
+        match (kind, frame) {
             (FrameKind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
             (FrameKind::Ok { id }, Some(frame)) => {
                 self.on_response(id, None, Some(frame), &mut out)
@@ -124,12 +156,10 @@ impl Session {
                 },
                 _,
             ) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
-            (FrameKind::Control { kind, topics }, value) => {
+            (FrameKind::Control { kind, topics }, frame) => {
                 // a control frame may carry an id: the client's is outstanding until the
                 // server acknowledges it (echoing the id) or answers with an error
-                let id = value
-                    .as_ref()
-                    .and_then(|v| crate::frame::control_id(&self.validator, v));
+                let id = frame.and_then(|v| crate::frame::control_id(&self.validator, v));
                 if let Some(id) = id {
                     let key = id_key(&id);
                     if direction == Direction::Client {
@@ -143,14 +173,14 @@ impl Session {
                 }
                 if *kind == ControlKind::Auth {
                     // an auth frame may name the contract version the client speaks
-                    let named = value.as_ref().and_then(|v| {
+                    let named = frame.and_then(|v| {
                         self.validator
                             .inner
                             .contract
                             .transport
                             .versioning
                             .as_ref()?
-                            .from_auth_frame(v)
+                            .from_auth_frame(&v.to_value())
                     });
                     if let Some(v) = named {
                         self.version = semver::Version::parse(&v).ok();
@@ -261,7 +291,7 @@ impl Session {
         &mut self,
         id: &Value,
         error_code: Option<&str>,
-        ok_frame: Option<&Value>,
+        ok_frame: Option<TapeNode<'_>>,
         out: &mut Vec<Violation>,
     ) {
         if id.is_null() && ok_frame.is_none() {

@@ -272,23 +272,20 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let at = self.tape.open();
         let mut len = 0usize;
-        while map
-            .next_key_seed(KeySeed {
-                build: &mut self,
-            })?
-            .is_some()
-        {
+        let mut seen = Seen::default();
+        while map.next_key_seed(KeySeed { build: &mut self })?.is_some() {
+            let key = self.tape.slots.len() - 1;
             let child = self.child()?;
             map.next_value_seed(child)?;
+            if let Some(name) = seen.repeated(self.tape, self.text, at, key, len) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    crate::violation::shorten(&name, 40)
+                )));
+            }
             len += 1;
         }
         self.tape.close_object(at, len);
-        if let Some(key) = duplicate_key(self.tape, self.text, at, len) {
-            return Err(de::Error::custom(format!(
-                "duplicate key `{}`",
-                crate::violation::shorten(&key, 40)
-            )));
-        }
         Ok(())
     }
 }
@@ -322,29 +319,46 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
     }
 }
 
-/// The first name an object (at slot `at`, `len` members) uses twice. Small objects compare
-/// pairwise; large ones sort their names.
-fn duplicate_key(tape: &Tape, text: &str, at: usize, len: usize) -> Option<String> {
-    if len < 2 {
-        return None;
-    }
-    let name = |t: Text| str_of(text, &tape.decoded, t);
-    let names = || MemberNames {
-        slots: &tape.slots,
-        next: at + 1,
-        left: len,
-    };
-    if len <= 16 {
-        for (i, a) in names().enumerate() {
-            if names().take(i).any(|b| name(a) == name(b)) {
-                return Some(name(a).to_owned());
-            }
+/// The names of the object being read, to refuse one named twice as soon as it is read. Small
+/// objects compare with the names before; past that, a set of names is kept.
+#[derive(Default)]
+struct Seen {
+    names: Option<std::collections::HashSet<String>>,
+}
+
+impl Seen {
+    const PAIRWISE: usize = 16;
+
+    /// The name of the member whose key is at slot `key`, when one of the `before` members of
+    /// the object at slot `at` has it too.
+    fn repeated(
+        &mut self,
+        tape: &Tape,
+        text: &str,
+        at: usize,
+        key: usize,
+        before: usize,
+    ) -> Option<String> {
+        let name_of = |t: Text| str_of(text, &tape.decoded, t);
+        let Some(Slot::Key(t)) = tape.slots.get(key) else {
+            return None;
+        };
+        let name = name_of(*t);
+        let earlier = || MemberNames {
+            slots: &tape.slots,
+            next: at + 1,
+            left: before,
+        };
+        if before < Self::PAIRWISE {
+            return earlier()
+                .any(|b| name_of(b) == name)
+                .then(|| name.to_owned());
         }
-        return None;
+        let names = self
+            .names
+            .get_or_insert_with(|| earlier().map(|b| name_of(b).to_owned()).collect());
+        (!names.insert(name.to_owned())).then(|| name.to_owned())
     }
-    let mut all: Vec<&str> = names().map(name).collect();
-    all.sort_unstable();
-    all.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].to_owned())
 }
 
 /// The member names of an object, in order.
@@ -522,7 +536,7 @@ impl<'a> TapeNode<'a> {
         }
     }
 
-    fn items(&self) -> Items<'a> {
+    pub(crate) fn items(&self) -> Items<'a> {
         let left = match self.slot() {
             Slot::Array { len, .. } => *len as usize,
             _ => 0,
@@ -782,12 +796,23 @@ mod tests {
             .unwrap();
         let root = doc.root();
         assert_eq!(root.member("id").and_then(|n| n.str()), Some("7"));
-        let segs = ["p".to_owned(), "list".to_owned(), "1".to_owned(), "x".to_owned()];
+        let segs = [
+            "p".to_owned(),
+            "list".to_owned(),
+            "1".to_owned(),
+            "x".to_owned(),
+        ];
         assert_eq!(root.get(&segs).and_then(|n| n.str()), Some("y"));
-        assert_eq!(root.pointer("/p/list/0").map(|n| n.to_value()), Some(json!(10)));
+        assert_eq!(
+            root.pointer("/p/list/0").map(|n| n.to_value()),
+            Some(json!(10))
+        );
         assert!(root.pointer("/p/list/2").is_none());
         assert!(root.pointer("/id/x").is_none());
-        assert!(root.member("p").unwrap().equals(&json!({"list": [10, {"x": "y"}]})));
+        assert!(root
+            .member("p")
+            .unwrap()
+            .equals(&json!({"list": [10, {"x": "y"}]})));
         assert!(root.pointer("/p/list/0").unwrap().equals(&json!(10.0)));
     }
 
