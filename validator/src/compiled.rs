@@ -45,7 +45,9 @@ pub(crate) struct CompiledEvent {
 pub(crate) struct CompiledControl {
     pub kind: ControlKind,
     pub direction: Direction,
-    pub when: Vec<(Vec<String>, Value)>,
+    /// Fixed members that tell this control frame apart: (index into
+    /// [`Inner::control_pointers`], value).
+    pub when: Vec<(usize, Value)>,
     pub schema: Schema,
     pub topics: Option<Vec<String>>,
 }
@@ -53,6 +55,7 @@ pub(crate) struct CompiledControl {
 /// Pointers of the envelope, parsed.
 pub(crate) struct Layout {
     pub req_id: Vec<String>,
+    pub req_id_ptr: String,
     pub req_action: Vec<String>,
     pub req_payload: Vec<String>,
     pub req_payload_ptr: String,
@@ -84,6 +87,8 @@ pub(crate) struct Inner {
     pub actions: HashMap<String, CompiledAction>,
     pub events: HashMap<String, CompiledEvent>,
     pub controls: Vec<CompiledControl>,
+    /// The distinct pointers the controls' `when` members name, so each is looked up once.
+    pub control_pointers: Vec<Vec<String>>,
     /// rpc code → error name, for numeric profiles.
     pub rpc_codes: HashMap<i64, String>,
 }
@@ -136,6 +141,7 @@ impl Validator {
         let e = &contract.envelope;
         let layout = Layout {
             req_id: segs("/envelope/request/id", &e.request.id)?,
+            req_id_ptr: e.request.id.clone(),
             req_action: segs("/envelope/request/action", &e.request.action)?,
             req_payload: segs("/envelope/request/payload", &e.request.payload)?,
             req_payload_ptr: e.request.payload.clone(),
@@ -228,12 +234,24 @@ impl Validator {
             );
         }
         let mut controls = Vec::new();
+        let mut control_pointers: Vec<Vec<String>> = Vec::new();
         for (i, c) in e.control.iter().enumerate() {
             let at = format!("/envelope/control/{i}");
+            let mut when = Vec::new();
+            for (p, v) in constants(&at, &c.when)? {
+                let i = match control_pointers.iter().position(|q| *q == p) {
+                    Some(i) => i,
+                    None => {
+                        control_pointers.push(p);
+                        control_pointers.len() - 1
+                    }
+                };
+                when.push((i, v));
+            }
             controls.push(CompiledControl {
                 kind: c.kind,
                 direction: c.direction,
-                when: constants(&at, &c.when)?,
+                when,
                 schema: compile(contract, &format!("{at}/schema"), &c.schema)?,
                 topics: c.topics.as_deref().map(|p| segs(&at, p)).transpose()?,
             });
@@ -256,6 +274,7 @@ impl Validator {
                 actions,
                 events,
                 controls,
+                control_pointers,
                 rpc_codes,
             }),
         })

@@ -256,10 +256,20 @@ impl Validator {
     }
 
     fn control_for(&self, direction: Direction, value: TapeNode<'_>) -> Option<&CompiledControl> {
-        self.inner
-            .controls
-            .iter()
-            .find(|c| c.direction == direction && matches_constants(value, &c.when))
+        // every distinct `when` pointer is looked up once per frame (the first few, cached)
+        const CACHED: usize = 8;
+        let pointers = &self.inner.control_pointers;
+        let mut cache: [Option<Option<TapeNode<'_>>>; CACHED] = [None; CACHED];
+        let mut lookup = |i: usize| match cache.get_mut(i) {
+            Some(slot) => *slot.get_or_insert_with(|| value.get(&pointers[i])),
+            None => value.get(&pointers[i]),
+        };
+        self.inner.controls.iter().find(|c| {
+            c.direction == direction
+                && c.when
+                    .iter()
+                    .all(|(i, v)| lookup(*i).is_some_and(|n| n.equals(v)))
+        })
     }
 
     fn check_control(
@@ -322,7 +332,7 @@ impl Validator {
             for mut v in schema_violations(
                 &self.inner.id_schema,
                 id_node,
-                &join(&l.req_id),
+                &l.req_id_ptr,
                 "frame.envelope",
                 Some(action),
             ) {

@@ -4,6 +4,7 @@
 //! unanswered are reported when the session finishes.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use serde_json::Value;
 
@@ -25,7 +26,7 @@ struct Outstanding {
 
 pub struct Session {
     validator: Validator,
-    outstanding: HashMap<String, Outstanding>,
+    outstanding: HashMap<IdKey, Outstanding, ahash::RandomState>,
     subscriptions: HashSet<String>,
     tenant: Option<String>,
     version: Option<semver::Version>,
@@ -40,15 +41,38 @@ pub struct Session {
     tape: Tape,
 }
 
-fn id_key(id: &Value) -> String {
-    id.to_string()
+/// A correlation id as the outstanding table keys it: a string id by its text, any other by
+/// its JSON (so the string `"1"` and the number `1` stay apart). Built by moving the id, not by
+/// formatting it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum IdKey {
+    Text(String),
+    Json(String),
+}
+
+impl From<Value> for IdKey {
+    fn from(id: Value) -> IdKey {
+        match id {
+            Value::String(s) => IdKey::Text(s),
+            other => IdKey::Json(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for IdKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdKey::Text(s) => write!(f, "{}", Value::String(s.clone())),
+            IdKey::Json(j) => f.write_str(j),
+        }
+    }
 }
 
 impl Session {
     pub(crate) fn new(validator: Validator) -> Session {
         Session {
             validator,
-            outstanding: HashMap::new(),
+            outstanding: HashMap::default(),
             subscriptions: HashSet::new(),
             tenant: None,
             version: None,
@@ -92,7 +116,7 @@ impl Session {
     /// Observes one binary frame (always a violation for JSON contracts).
     pub fn observe_binary(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
         let check = self.validator.check_binary(direction, bytes);
-        self.after_check(direction, &check.kind, check.violations, None)
+        self.after_check(direction, check.kind, check.violations, None)
     }
 
     /// Like [`Session::observe`], also returning the frame's classification and value.
@@ -108,9 +132,11 @@ impl Session {
             Ok(doc) => {
                 let root = doc.root();
                 let (kind, violations) = self.validator.check_parsed(direction, root);
-                let violations = self.after_check(direction, &kind, violations, Some(root));
+                // the session takes the kind apart (its id and action move into the table)
+                let kept = with_value.then(|| kind.clone());
+                let violations = self.after_check(direction, kind, violations, Some(root));
                 FrameCheck {
-                    kind,
+                    kind: kept.unwrap_or(FrameKind::Unreadable),
                     value: with_value.then(|| root.to_value()),
                     violations,
                 }
@@ -118,7 +144,7 @@ impl Session {
             Err(v) => {
                 let mut v = *v;
                 v.direction = Some(direction);
-                let violations = self.after_check(direction, &FrameKind::Unreadable, vec![v], None);
+                let violations = self.after_check(direction, FrameKind::Unreadable, vec![v], None);
                 FrameCheck {
                     kind: FrameKind::Unreadable,
                     value: None,
@@ -133,7 +159,7 @@ impl Session {
     fn after_check(
         &mut self,
         direction: Direction,
-        kind: &FrameKind,
+        kind: FrameKind,
         violations: Vec<Violation>,
         frame: Option<TapeNode<'_>>,
     ) -> Vec<Violation> {
@@ -141,7 +167,9 @@ impl Session {
         self.frames += 1;
         let mut out = violations;
         match (kind, frame) {
-            (FrameKind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
+            (FrameKind::Request { id, action }, _) => {
+                self.on_request(id, action, index, &mut out)
+            }
             (FrameKind::Ok { id }, Some(frame)) => {
                 self.on_response(id, None, Some(frame), &mut out)
             }
@@ -155,13 +183,13 @@ impl Session {
                     topic,
                 },
                 _,
-            ) => self.on_event(name, tenant.as_deref(), topic.as_deref(), &mut out),
+            ) => self.on_event(&name, tenant.as_deref(), topic.as_deref(), &mut out),
             (FrameKind::Control { kind, topics }, frame) => {
                 // a control frame may carry an id: the client's is outstanding until the
                 // server acknowledges it (echoing the id) or answers with an error
                 let id = frame.and_then(|v| crate::frame::control_id(&self.validator, v));
                 if let Some(id) = id {
-                    let key = id_key(&id);
+                    let key = IdKey::from(id);
                     if direction == Direction::Client {
                         self.outstanding.entry(key).or_insert_with(|| Outstanding {
                             action: format!("{kind:?} frame").to_lowercase(),
@@ -171,7 +199,7 @@ impl Session {
                         self.outstanding.remove(&key);
                     }
                 }
-                if *kind == ControlKind::Auth {
+                if kind == ControlKind::Auth {
                     // an auth frame may name the contract version the client speaks
                     let named = frame.and_then(|v| {
                         self.validator
@@ -186,7 +214,7 @@ impl Session {
                         self.version = semver::Version::parse(&v).ok();
                     }
                 }
-                self.on_control(*kind, topics, &mut out);
+                self.on_control(kind, &topics, &mut out);
             }
             _ => {}
         }
@@ -222,9 +250,9 @@ impl Session {
         }
     }
 
-    fn on_request(&mut self, id: &Value, action: &str, index: u64, out: &mut Vec<Violation>) {
+    fn on_request(&mut self, id: Value, action: String, index: u64, out: &mut Vec<Violation>) {
         let inner = &self.validator.inner;
-        if let Some(spec) = inner.actions.get(action) {
+        if let Some(spec) = inner.actions.get(&action) {
             if let Some(note) = &spec.deprecated {
                 let why = if note.is_empty() {
                     String::new()
@@ -233,7 +261,7 @@ impl Session {
                 };
                 out.push(
                     Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}"))
-                        .with_item(action),
+                        .with_item(&action),
                 );
             }
             if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
@@ -244,7 +272,7 @@ impl Session {
                             "",
                             format!("`{action}` arrived in {since}, newer than the connection's version {negotiated}"),
                         )
-                        .with_item(action),
+                        .with_item(&action),
                     );
                 }
             }
@@ -252,7 +280,7 @@ impl Session {
         if id.is_null() {
             return;
         }
-        let key = id_key(id);
+        let key = IdKey::from(id);
         if let Some(first) = self.outstanding.get(&key) {
             out.push(
                 Violation::error(
@@ -263,7 +291,7 @@ impl Session {
                         first.frame, first.action
                     ),
                 )
-                .with_item(action),
+                .with_item(&action),
             );
             return;
         }
@@ -281,7 +309,7 @@ impl Session {
         self.outstanding.insert(
             key,
             Outstanding {
-                action: action.to_owned(),
+                action,
                 frame: index,
             },
         );
@@ -289,7 +317,7 @@ impl Session {
 
     fn on_response(
         &mut self,
-        id: &Value,
+        id: Value,
         error_code: Option<&str>,
         ok_frame: Option<TapeNode<'_>>,
         out: &mut Vec<Violation>,
@@ -298,7 +326,7 @@ impl Session {
             // an error about a frame that could not be read carries no id
             return;
         }
-        let key = id_key(id);
+        let key = IdKey::from(id);
         let Some(request) = self.outstanding.remove(&key) else {
             out.push(Violation::error(
                 "session.unknown_response_id",
@@ -421,7 +449,7 @@ impl Session {
 
     /// Ends the session: every request still unanswered is a violation.
     pub fn finish(self) -> Vec<Violation> {
-        let mut left: Vec<(String, Outstanding)> = self.outstanding.into_iter().collect();
+        let mut left: Vec<(IdKey, Outstanding)> = self.outstanding.into_iter().collect();
         left.sort_by_key(|(_, o)| o.frame);
         let mut out: Vec<Violation> = Vec::new();
         if self.pings > 0 {

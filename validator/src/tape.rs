@@ -277,7 +277,7 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
             let key = self.tape.slots.len() - 1;
             let child = self.child()?;
             map.next_value_seed(child)?;
-            if let Some(name) = seen.repeated(self.tape, self.text, at, key, len) {
+            if let Some(name) = seen.repeated(self.tape, self.text, key, len) {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{}`",
                     crate::violation::shorten(&name, 40)
@@ -319,67 +319,62 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
     }
 }
 
-/// The names of the object being read, to refuse one named twice as soon as it is read. Small
-/// objects compare with the names before; past that, a set of names is kept.
-#[derive(Default)]
+/// The names of the object being read, to refuse one named twice as soon as it is read. The
+/// first names are kept inline behind a 64-bit mask of (length, first byte, last byte), so a
+/// name is compared in full only with earlier names that share those; past them, a set of
+/// names is kept.
 struct Seen {
+    mask: u64,
+    first: [Text; Seen::INLINE],
     names: Option<std::collections::HashSet<String>>,
 }
 
-impl Seen {
-    const PAIRWISE: usize = 16;
+impl Default for Seen {
+    fn default() -> Self {
+        let none = Text {
+            start: 0,
+            len: 0,
+            decoded: false,
+        };
+        Seen {
+            mask: 0,
+            first: [none; Seen::INLINE],
+            names: None,
+        }
+    }
+}
 
-    /// The name of the member whose key is at slot `key`, when one of the `before` members of
-    /// the object at slot `at` has it too.
-    fn repeated(
-        &mut self,
-        tape: &Tape,
-        text: &str,
-        at: usize,
-        key: usize,
-        before: usize,
-    ) -> Option<String> {
+fn mask_bit(name: &[u8]) -> u64 {
+    let first = name.first().copied().unwrap_or(0) as usize;
+    let last = name.last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() * 7 + first * 3 + last) % 64)
+}
+
+impl Seen {
+    const INLINE: usize = 16;
+
+    /// The name of the member whose key is at slot `key`, when one of the `before` members
+    /// read earlier has it too.
+    fn repeated(&mut self, tape: &Tape, text: &str, key: usize, before: usize) -> Option<String> {
         let name_of = |t: Text| str_of(text, &tape.decoded, t);
         let Some(Slot::Key(t)) = tape.slots.get(key) else {
             return None;
         };
         let name = name_of(*t);
-        let earlier = || MemberNames {
-            slots: &tape.slots,
-            next: at + 1,
-            left: before,
-        };
-        if before < Self::PAIRWISE {
-            return earlier()
-                .any(|b| name_of(b) == name)
-                .then(|| name.to_owned());
+        if before < Self::INLINE {
+            let bit = mask_bit(name.as_bytes());
+            let clash = self.mask & bit != 0
+                && self.first[..before]
+                    .iter()
+                    .any(|b| b.len == t.len && name_of(*b) == name);
+            self.mask |= bit;
+            self.first[before] = *t;
+            return clash.then(|| name.to_owned());
         }
         let names = self
             .names
-            .get_or_insert_with(|| earlier().map(|b| name_of(b).to_owned()).collect());
+            .get_or_insert_with(|| self.first.iter().map(|b| name_of(*b).to_owned()).collect());
         (!names.insert(name.to_owned())).then(|| name.to_owned())
-    }
-}
-
-/// The member names of an object, in order.
-struct MemberNames<'a> {
-    slots: &'a [Slot],
-    next: usize,
-    left: usize,
-}
-
-impl Iterator for MemberNames<'_> {
-    type Item = Text;
-    fn next(&mut self) -> Option<Text> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        let Some(Slot::Key(t)) = self.slots.get(self.next) else {
-            return None;
-        };
-        self.next = after(self.slots, self.next + 1);
-        Some(*t)
     }
 }
 
@@ -464,7 +459,7 @@ impl<'a> TapeNode<'a> {
             let Some(Slot::Key(t)) = self.doc.tape.slots.get(key) else {
                 return None;
             };
-            if self.text(*t) == name {
+            if t.len as usize == name.len() && self.text(*t) == name {
                 return Some(self.at(key + 1));
             }
             key = after(&self.doc.tape.slots, key + 1);
