@@ -288,8 +288,12 @@ impl Validator {
                     .collect()
             })
             .unwrap_or_default();
-        let name = format!("{:?}", c.kind).to_lowercase();
-        let violations = schema_violations(&c.schema, value, "", "control.schema", Some(&name));
+        let violations = if c.schema.is_valid(value) {
+            Vec::new()
+        } else {
+            let name = format!("{:?}", c.kind).to_lowercase();
+            schema_violations(&c.schema, value, "", "control.schema", Some(&name))
+        };
         (
             FrameKind::Control {
                 kind: c.kind,
@@ -448,8 +452,9 @@ impl Validator {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
-        let id = value.get(&l.res_id).map_or(Value::Null, |n| n.to_value());
-        if value.get(&l.res_id).is_none() {
+        let id_node = value.get(&l.res_id);
+        let id = id_node.map_or(Value::Null, |n| n.to_value());
+        if id_node.is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 join(&l.res_id),
@@ -469,18 +474,19 @@ impl Validator {
     /// The error code of an error response as the contract names it.
     fn error_code(&self, error: TapeNode<'_>) -> Result<String, Box<Violation>> {
         let l = &self.inner.layout;
-        let at = format!("{}{}", l.res_error_ptr, join(&l.err_code));
+        // where the code is, spelled out only for a violation
+        let at = || format!("{}{}", l.res_error_ptr, join(&l.err_code));
         let raw = error.get(&l.err_code).ok_or_else(|| {
             Box::new(Violation::error(
                 "error.shape",
-                at.clone(),
+                at(),
                 "the error has no code",
             ))
         })?;
         match l.code_type {
             ErrorCodeType::Name => {
                 let code = raw.str().ok_or_else(|| {
-                    Violation::error("error.shape", at.clone(), "the error code must be a string")
+                    Violation::error("error.shape", at(), "the error code must be a string")
                         .with_excerpt(&raw.to_value())
                 })?;
                 if self.inner.contract.errors.contains_key(code) {
@@ -489,7 +495,7 @@ impl Validator {
                     Err(Box::new(
                         Violation::error(
                             "error.unknown_code",
-                            at,
+                            at(),
                             format!("`{code}` is not in the contract's error table"),
                         )
                         .with_excerpt(&raw.to_value()),
@@ -500,7 +506,7 @@ impl Validator {
                 let n = raw.i64().ok_or_else(|| {
                     Violation::error(
                         "error.shape",
-                        at.clone(),
+                        at(),
                         "the error code must be an integer",
                     )
                     .with_excerpt(&raw.to_value())
@@ -508,7 +514,7 @@ impl Validator {
                 self.inner.rpc_codes.get(&n).cloned().ok_or_else(|| {
                     Box::new(Violation::error(
                         "error.unknown_code",
-                        at,
+                        at(),
                         format!("{n} is not an rpc_code of the contract's error table"),
                     ))
                 })
@@ -520,8 +526,9 @@ impl Validator {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
-        let id = value.get(&l.res_id).map_or(Value::Null, |n| n.to_value());
-        if value.get(&l.res_id).is_none() {
+        let id_node = value.get(&l.res_id);
+        let id = id_node.map_or(Value::Null, |n| n.to_value());
+        if id_node.is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 join(&l.res_id),
@@ -540,11 +547,10 @@ impl Validator {
                     Ok(c) => code = Some(c),
                     Err(v) => violations.push(*v),
                 }
-                let msg_at = format!("{}{}", l.res_error_ptr, join(&l.err_message));
                 if !error.get(&l.err_message).is_some_and(|n| n.is_str()) {
                     violations.push(Violation::error(
                         "error.shape",
-                        msg_at,
+                        format!("{}{}", l.res_error_ptr, join(&l.err_message)),
                         "the error needs a message string",
                     ));
                 }

@@ -27,7 +27,7 @@ struct Outstanding {
 pub struct Session {
     validator: Validator,
     outstanding: HashMap<IdKey, Outstanding, ahash::RandomState>,
-    subscriptions: HashSet<String>,
+    subscriptions: HashSet<String, ahash::RandomState>,
     tenant: Option<String>,
     version: Option<semver::Version>,
     frames: u64,
@@ -73,7 +73,7 @@ impl Session {
         Session {
             validator,
             outstanding: HashMap::default(),
-            subscriptions: HashSet::new(),
+            subscriptions: HashSet::default(),
             tenant: None,
             version: None,
             frames: 0,

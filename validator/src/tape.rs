@@ -48,6 +48,8 @@ enum Slot {
 pub(crate) struct Tape {
     slots: Vec<Slot>,
     decoded: String,
+    /// Scratch: the names of the objects being read, innermost last.
+    names: Vec<Text>,
 }
 
 /// A parsed document: the tape and the text its strings point into.
@@ -79,6 +81,7 @@ impl Tape {
         }
         self.slots.clear();
         self.decoded.clear();
+        self.names.clear();
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = Build {
             tape: self,
@@ -271,13 +274,21 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let at = self.tape.open();
+        let base = self.tape.names.len();
         let mut len = 0usize;
         let mut seen = Seen::default();
-        while map.next_key_seed(KeySeed { build: &mut self })?.is_some() {
-            let key = self.tape.slots.len() - 1;
+        while map
+            .next_key_seed(KeySeed {
+                build: &mut self,
+            })?
+            .is_some()
+        {
+            let Some(Slot::Key(key)) = self.tape.slots.last().cloned() else {
+                return Err(de::Error::custom("a member without its name"));
+            };
             let child = self.child()?;
             map.next_value_seed(child)?;
-            if let Some(name) = seen.repeated(self.tape, self.text, key, len) {
+            if let Some(name) = seen.repeated(self.tape, self.text, key, base, len) {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{}`",
                     crate::violation::shorten(&name, 40)
@@ -285,6 +296,7 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
             }
             len += 1;
         }
+        self.tape.names.truncate(base);
         self.tape.close_object(at, len);
         Ok(())
     }
@@ -320,28 +332,13 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
 }
 
 /// The names of the object being read, to refuse one named twice as soon as it is read. The
-/// first names are kept inline behind a 64-bit mask of (length, first byte, last byte), so a
-/// name is compared in full only with earlier names that share those; past them, a set of
-/// names is kept.
+/// first names go on the tape's scratch stack behind a 64-bit mask of (length, first byte, last
+/// byte), so a name is compared in full only with earlier names that share those; past them, a
+/// set of names is kept (allocated only for objects that large).
+#[derive(Default)]
 struct Seen {
     mask: u64,
-    first: [Text; Seen::INLINE],
     names: Option<std::collections::HashSet<String>>,
-}
-
-impl Default for Seen {
-    fn default() -> Self {
-        let none = Text {
-            start: 0,
-            len: 0,
-            decoded: false,
-        };
-        Seen {
-            mask: 0,
-            first: [none; Seen::INLINE],
-            names: None,
-        }
-    }
 }
 
 fn mask_bit(name: &[u8]) -> u64 {
@@ -350,30 +347,42 @@ fn mask_bit(name: &[u8]) -> u64 {
     1 << ((name.len() * 7 + first * 3 + last) % 64)
 }
 
+/// Byte equality inlined for the short strings member names are (`==` calls `memcmp`).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 impl Seen {
     const INLINE: usize = 16;
 
-    /// The name of the member whose key is at slot `key`, when one of the `before` members
-    /// read earlier has it too.
-    fn repeated(&mut self, tape: &Tape, text: &str, key: usize, before: usize) -> Option<String> {
-        let name_of = |t: Text| str_of(text, &tape.decoded, t);
-        let Some(Slot::Key(t)) = tape.slots.get(key) else {
-            return None;
-        };
-        let name = name_of(*t);
+    /// The name `t`, when one of the `before` members read earlier (their names from `base` on
+    /// the tape's scratch stack) has it too.
+    fn repeated(
+        &mut self,
+        tape: &mut Tape,
+        text: &str,
+        t: Text,
+        base: usize,
+        before: usize,
+    ) -> Option<String> {
+        let name = str_of(text, &tape.decoded, t);
         if before < Self::INLINE {
             let bit = mask_bit(name.as_bytes());
             let clash = self.mask & bit != 0
-                && self.first[..before]
-                    .iter()
-                    .any(|b| b.len == t.len && name_of(*b) == name);
+                && tape.names[base..].iter().any(|b| {
+                    b.len == t.len && same(str_of(text, &tape.decoded, *b).as_bytes(), name.as_bytes())
+                });
             self.mask |= bit;
-            self.first[before] = *t;
+            tape.names.push(t);
             return clash.then(|| name.to_owned());
         }
-        let names = self
-            .names
-            .get_or_insert_with(|| self.first.iter().map(|b| name_of(*b).to_owned()).collect());
+        let names = self.names.get_or_insert_with(|| {
+            tape.names[base..]
+                .iter()
+                .map(|b| str_of(text, &tape.decoded, *b).to_owned())
+                .collect()
+        });
         (!names.insert(name.to_owned())).then(|| name.to_owned())
     }
 }
@@ -459,7 +468,7 @@ impl<'a> TapeNode<'a> {
             let Some(Slot::Key(t)) = self.doc.tape.slots.get(key) else {
                 return None;
             };
-            if t.len as usize == name.len() && self.text(*t) == name {
+            if t.len as usize == name.len() && same(self.text(*t).as_bytes(), name.as_bytes()) {
                 return Some(self.at(key + 1));
             }
             key = after(&self.doc.tape.slots, key + 1);
