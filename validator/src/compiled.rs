@@ -29,6 +29,8 @@ pub struct CompileError {
 }
 
 pub(crate) struct CompiledAction {
+    /// The action's name, shared by every request of it a session is waiting on.
+    pub name: Arc<str>,
     pub payload: Schema,
     pub response: Schema,
     pub errors: Vec<String>,
@@ -204,6 +206,7 @@ impl Validator {
             actions.insert(
                 name.clone(),
                 CompiledAction {
+                    name: Arc::from(name.as_str()),
                     payload: compile(contract, &format!("{at}/payload"), &a.payload)?,
                     response: compile(contract, &format!("{at}/response"), &a.response)?,
                     errors: a.errors.clone(),

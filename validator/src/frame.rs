@@ -2,6 +2,8 @@
 //! match their schemas. Dispatch happens first (on the action or event name), so a schema error
 //! names the right action instead of "not valid under any of anyOf".
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
@@ -47,6 +49,67 @@ pub struct FrameCheck {
     pub kind: FrameKind,
     pub value: Option<Value>,
     pub violations: Vec<Violation>,
+}
+
+/// What a frame turned out to be, borrowing from its tape: the session works from this without
+/// allocating; [`FrameKind`] is its owned form.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind<'a> {
+    Request {
+        id: Option<TapeNode<'a>>,
+        action: &'a str,
+    },
+    Ok {
+        id: Option<TapeNode<'a>>,
+    },
+    Error {
+        id: Option<TapeNode<'a>>,
+        code: Option<Cow<'a, str>>,
+    },
+    Event {
+        name: &'a str,
+        tenant: Option<&'a str>,
+        topic: Option<&'a str>,
+    },
+    Control {
+        kind: ControlKind,
+        topics: Vec<&'a str>,
+    },
+    Unreadable,
+}
+
+fn owned_id(id: Option<TapeNode<'_>>) -> Value {
+    id.map_or(Value::Null, |n| n.to_value())
+}
+
+impl Kind<'_> {
+    pub(crate) fn to_frame_kind(&self) -> FrameKind {
+        match self {
+            Kind::Request { id, action } => FrameKind::Request {
+                id: owned_id(*id),
+                action: (*action).to_owned(),
+            },
+            Kind::Ok { id } => FrameKind::Ok { id: owned_id(*id) },
+            Kind::Error { id, code } => FrameKind::Error {
+                id: owned_id(*id),
+                code: code.as_deref().map(str::to_owned),
+            },
+            Kind::Event {
+                name,
+                tenant,
+                topic,
+            } => FrameKind::Event {
+                name: (*name).to_owned(),
+                tenant: tenant.map(str::to_owned),
+                topic: topic.map(str::to_owned),
+            },
+            Kind::Control { kind, topics } => FrameKind::Control {
+                kind: *kind,
+                topics: topics.iter().map(|t| (*t).to_owned()).collect(),
+            },
+            Kind::Unreadable => FrameKind::Unreadable,
+        }
+    }
 }
 
 fn join(segs: &[String]) -> String {
@@ -209,7 +272,7 @@ impl Validator {
                 let root = doc.root();
                 let (kind, violations) = self.check_parsed(direction, root);
                 FrameCheck {
-                    kind,
+                    kind: kind.to_frame_kind(),
                     value: Some(root.to_value()),
                     violations,
                 }
@@ -223,11 +286,11 @@ impl Validator {
     }
 
     /// Checks a frame already parsed onto a tape.
-    pub(crate) fn check_parsed(
+    pub(crate) fn check_parsed<'a>(
         &self,
         direction: Direction,
-        value: TapeNode<'_>,
-    ) -> (FrameKind, Vec<Violation>) {
+        value: TapeNode<'a>,
+    ) -> (Kind<'a>, Vec<Violation>) {
         let (kind, mut violations) = match direction {
             Direction::Client => self.check_client(value),
             Direction::Server => self.check_server(value),
@@ -272,21 +335,16 @@ impl Validator {
         })
     }
 
-    fn check_control(
+    fn check_control<'a>(
         &self,
         c: &CompiledControl,
-        value: TapeNode<'_>,
-    ) -> (FrameKind, Vec<Violation>) {
+        value: TapeNode<'a>,
+    ) -> (Kind<'a>, Vec<Violation>) {
         let topics = c
             .topics
             .as_ref()
             .and_then(|p| value.get(p))
-            .map(|a| {
-                a.items()
-                    .filter_map(|n| n.str())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|a| a.items().filter_map(|n| n.str()).collect())
             .unwrap_or_default();
         let violations = if c.schema.is_valid(value) {
             Vec::new()
@@ -295,7 +353,7 @@ impl Validator {
             schema_violations(&c.schema, value, "", "control.schema", Some(&name))
         };
         (
-            FrameKind::Control {
+            Kind::Control {
                 kind: c.kind,
                 topics,
             },
@@ -303,14 +361,14 @@ impl Validator {
         )
     }
 
-    fn check_client(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
+    fn check_client<'a>(&self, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
         if let Some(c) = self.control_for(Direction::Client, value) {
             return self.check_control(c, value);
         }
         let l = &self.inner.layout;
         let Some(action) = value.get(&l.req_action).and_then(|n| n.str()) else {
             return (
-                FrameKind::Unreadable,
+                Kind::Unreadable,
                 vec![Violation::error(
                     "frame.envelope",
                     join(&l.req_action),
@@ -331,7 +389,6 @@ impl Validator {
             );
         }
         let id_node = value.get(&l.req_id);
-        let id = id_node.map_or(Value::Null, |n| n.to_value());
         if let Some(id_node) = id_node {
             for mut v in schema_violations(
                 &self.inner.id_schema,
@@ -353,9 +410,9 @@ impl Validator {
                 .with_item(action),
             );
         }
-        let kind = FrameKind::Request {
-            id,
-            action: action.to_owned(),
+        let kind = Kind::Request {
+            id: id_node,
+            action,
         };
         let Some(spec) = self.inner.actions.get(action) else {
             violations.push(
@@ -398,7 +455,7 @@ impl Validator {
         (kind, violations)
     }
 
-    fn check_server(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
+    fn check_server<'a>(&self, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
         if let Some(c) = self.control_for(Direction::Server, value) {
             return self.check_control(c, value);
         }
@@ -411,7 +468,7 @@ impl Validator {
                     self.check_error(value)
                 } else {
                     (
-                        FrameKind::Unreadable,
+                        Kind::Unreadable,
                         vec![Violation::error(
                             "frame.envelope",
                             join(status_ptr),
@@ -438,7 +495,7 @@ impl Validator {
             }
         }
         (
-            FrameKind::Unreadable,
+            Kind::Unreadable,
             vec![Violation::error(
                 "frame.envelope",
                 "",
@@ -448,12 +505,11 @@ impl Validator {
         )
     }
 
-    fn check_ok(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
+    fn check_ok<'a>(&self, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
         let id_node = value.get(&l.res_id);
-        let id = id_node.map_or(Value::Null, |n| n.to_value());
         if id_node.is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
@@ -468,11 +524,11 @@ impl Validator {
                 "the ok response has no data",
             ));
         }
-        (FrameKind::Ok { id }, violations)
+        (Kind::Ok { id: id_node }, violations)
     }
 
     /// The error code of an error response as the contract names it.
-    fn error_code(&self, error: TapeNode<'_>) -> Result<String, Box<Violation>> {
+    fn error_code<'a>(&self, error: TapeNode<'a>) -> Result<Cow<'a, str>, Box<Violation>> {
         let l = &self.inner.layout;
         // where the code is, spelled out only for a violation
         let at = || format!("{}{}", l.res_error_ptr, join(&l.err_code));
@@ -490,7 +546,7 @@ impl Validator {
                         .with_excerpt(&raw.to_value())
                 })?;
                 if self.inner.contract.errors.contains_key(code) {
-                    Ok(code.to_owned())
+                    Ok(Cow::Borrowed(code))
                 } else {
                     Err(Box::new(
                         Violation::error(
@@ -504,30 +560,30 @@ impl Validator {
             }
             ErrorCodeType::Number => {
                 let n = raw.i64().ok_or_else(|| {
-                    Violation::error(
-                        "error.shape",
-                        at(),
-                        "the error code must be an integer",
-                    )
-                    .with_excerpt(&raw.to_value())
+                    Violation::error("error.shape", at(), "the error code must be an integer")
+                        .with_excerpt(&raw.to_value())
                 })?;
-                self.inner.rpc_codes.get(&n).cloned().ok_or_else(|| {
-                    Box::new(Violation::error(
-                        "error.unknown_code",
-                        at(),
-                        format!("{n} is not an rpc_code of the contract's error table"),
-                    ))
-                })
+                self.inner
+                    .rpc_codes
+                    .get(&n)
+                    .cloned()
+                    .map(Cow::Owned)
+                    .ok_or_else(|| {
+                        Box::new(Violation::error(
+                            "error.unknown_code",
+                            at(),
+                            format!("{n} is not an rpc_code of the contract's error table"),
+                        ))
+                    })
             }
         }
     }
 
-    fn check_error(&self, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
+    fn check_error<'a>(&self, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
         let id_node = value.get(&l.res_id);
-        let id = id_node.map_or(Value::Null, |n| n.to_value());
         if id_node.is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
@@ -556,28 +612,26 @@ impl Validator {
                 }
             }
         }
-        (FrameKind::Error { id, code }, violations)
+        (Kind::Error { id: id_node, code }, violations)
     }
 
-    fn check_event(&self, name: &str, value: TapeNode<'_>) -> (FrameKind, Vec<Violation>) {
+    fn check_event<'a>(&self, name: &'a str, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
         let l = &self.inner.layout;
         let mut violations = Vec::new();
         let tenant = l
             .ev_tenant
             .as_ref()
             .and_then(|p| value.get(p))
-            .and_then(|n| n.str())
-            .map(str::to_owned);
+            .and_then(|n| n.str());
         let topic = l
             .ev_topic
             .as_ref()
             .and_then(|p| value.get(p))
-            .and_then(|n| n.str())
-            .map(str::to_owned);
-        let kind = FrameKind::Event {
-            name: name.to_owned(),
-            tenant: tenant.clone(),
-            topic: topic.clone(),
+            .and_then(|n| n.str());
+        let kind = Kind::Event {
+            name,
+            tenant,
+            topic,
         };
         if !matches_constants(value, &l.ev_constants) {
             violations.push(
@@ -764,9 +818,8 @@ impl Validator {
 }
 
 /// The correlation id a control frame carries, if any (at the request's id pointer).
-pub(crate) fn control_id(validator: &Validator, frame: TapeNode<'_>) -> Option<Value> {
+pub(crate) fn control_id<'a>(validator: &Validator, frame: TapeNode<'a>) -> Option<TapeNode<'a>> {
     frame
         .get(&validator.inner.layout.req_id)
         .filter(|v| !v.is_null_value())
-        .map(|n| n.to_value())
 }

@@ -17,6 +17,7 @@
 
 mod compiled;
 mod frame;
+mod in_flight;
 mod parse;
 mod rest;
 mod session;

@@ -3,15 +3,14 @@
 //! connection's own tenant; nothing newer than the negotiated version is used; requests left
 //! unanswered are reported when the session finishes.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
-
-use serde_json::Value;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use frameproof_schema::{ControlKind, Direction, Scope};
 
 use crate::compiled::Validator;
-use crate::frame::{FrameCheck, FrameKind};
+use crate::frame::{FrameCheck, FrameKind, Kind};
+use crate::in_flight::{show, InFlight, Pending};
 use crate::parse::parse_frame;
 use crate::tape::{Tape, TapeNode};
 use crate::violation::{Location, Violation};
@@ -19,14 +18,9 @@ use crate::violation::{Location, Violation};
 /// Outstanding requests tracked per connection; past this a capture is not a conversation.
 const MAX_OUTSTANDING: usize = 65_536;
 
-struct Outstanding {
-    action: String,
-    frame: u64,
-}
-
 pub struct Session {
     validator: Validator,
-    outstanding: HashMap<IdKey, Outstanding, ahash::RandomState>,
+    outstanding: InFlight,
     subscriptions: HashSet<String, ahash::RandomState>,
     tenant: Option<String>,
     version: Option<semver::Version>,
@@ -41,38 +35,11 @@ pub struct Session {
     tape: Tape,
 }
 
-/// A correlation id as the outstanding table keys it: a string id by its text, any other by
-/// its JSON (so the string `"1"` and the number `1` stay apart). Built by moving the id, not by
-/// formatting it.
-#[derive(Debug, PartialEq, Eq, Hash)]
-enum IdKey {
-    Text(String),
-    Json(String),
-}
-
-impl From<Value> for IdKey {
-    fn from(id: Value) -> IdKey {
-        match id {
-            Value::String(s) => IdKey::Text(s),
-            other => IdKey::Json(other.to_string()),
-        }
-    }
-}
-
-impl fmt::Display for IdKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IdKey::Text(s) => write!(f, "{}", Value::String(s.clone())),
-            IdKey::Json(j) => f.write_str(j),
-        }
-    }
-}
-
 impl Session {
     pub(crate) fn new(validator: Validator) -> Session {
         Session {
             validator,
-            outstanding: HashMap::default(),
+            outstanding: InFlight::default(),
             subscriptions: HashSet::default(),
             tenant: None,
             version: None,
@@ -116,7 +83,7 @@ impl Session {
     /// Observes one binary frame (always a violation for JSON contracts).
     pub fn observe_binary(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Violation> {
         let check = self.validator.check_binary(direction, bytes);
-        self.after_check(direction, check.kind, check.violations, None)
+        self.after_check(direction, Kind::Unreadable, check.violations, None)
     }
 
     /// Like [`Session::observe`], also returning the frame's classification and value.
@@ -132,11 +99,14 @@ impl Session {
             Ok(doc) => {
                 let root = doc.root();
                 let (kind, violations) = self.validator.check_parsed(direction, root);
-                // the session takes the kind apart (its id and action move into the table)
-                let kept = with_value.then(|| kind.clone());
+                let kept = if with_value {
+                    kind.to_frame_kind()
+                } else {
+                    FrameKind::Unreadable
+                };
                 let violations = self.after_check(direction, kind, violations, Some(root));
                 FrameCheck {
-                    kind: kept.unwrap_or(FrameKind::Unreadable),
+                    kind: kept,
                     value: with_value.then(|| root.to_value()),
                     violations,
                 }
@@ -144,7 +114,7 @@ impl Session {
             Err(v) => {
                 let mut v = *v;
                 v.direction = Some(direction);
-                let violations = self.after_check(direction, FrameKind::Unreadable, vec![v], None);
+                let violations = self.after_check(direction, Kind::Unreadable, vec![v], None);
                 FrameCheck {
                     kind: FrameKind::Unreadable,
                     value: None,
@@ -159,7 +129,7 @@ impl Session {
     fn after_check(
         &mut self,
         direction: Direction,
-        kind: FrameKind,
+        kind: Kind<'_>,
         violations: Vec<Violation>,
         frame: Option<TapeNode<'_>>,
     ) -> Vec<Violation> {
@@ -167,36 +137,31 @@ impl Session {
         self.frames += 1;
         let mut out = violations;
         match (kind, frame) {
-            (FrameKind::Request { id, action }, _) => {
-                self.on_request(id, action, index, &mut out)
-            }
-            (FrameKind::Ok { id }, Some(frame)) => {
-                self.on_response(id, None, Some(frame), &mut out)
-            }
-            (FrameKind::Error { id, code }, _) => {
-                self.on_response(id, code.as_deref(), None, &mut out)
-            }
+            (Kind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
+            (Kind::Ok { id }, Some(frame)) => self.on_response(id, None, Some(frame), &mut out),
+            (Kind::Error { id, code }, _) => self.on_response(id, code.as_deref(), None, &mut out),
             (
-                FrameKind::Event {
+                Kind::Event {
                     name,
                     tenant,
                     topic,
                 },
                 _,
-            ) => self.on_event(&name, tenant.as_deref(), topic.as_deref(), &mut out),
-            (FrameKind::Control { kind, topics }, frame) => {
+            ) => self.on_event(name, tenant, topic, &mut out),
+            (Kind::Control { kind, topics }, frame) => {
                 // a control frame may carry an id: the client's is outstanding until the
                 // server acknowledges it (echoing the id) or answers with an error
                 let id = frame.and_then(|v| crate::frame::control_id(&self.validator, v));
                 if let Some(id) = id {
-                    let key = IdKey::from(id);
                     if direction == Direction::Client {
-                        self.outstanding.entry(key).or_insert_with(|| Outstanding {
-                            action: format!("{kind:?} frame").to_lowercase(),
+                        let action = Arc::from(format!("{kind:?} frame").to_lowercase());
+                        let pending = Pending {
+                            action,
                             frame: index,
-                        });
+                        };
+                        self.outstanding.insert(id, pending);
                     } else {
-                        self.outstanding.remove(&key);
+                        self.outstanding.remove(id);
                     }
                 }
                 if kind == ControlKind::Auth {
@@ -227,12 +192,14 @@ impl Session {
         out
     }
 
-    fn on_control(&mut self, kind: ControlKind, topics: &[String], out: &mut Vec<Violation>) {
+    fn on_control(&mut self, kind: ControlKind, topics: &[&str], out: &mut Vec<Violation>) {
         match kind {
-            ControlKind::Subscribe => self.subscriptions.extend(topics.iter().cloned()),
+            ControlKind::Subscribe => self
+                .subscriptions
+                .extend(topics.iter().map(|t| (*t).to_owned())),
             ControlKind::Unsubscribe => {
                 for t in topics {
-                    self.subscriptions.remove(t);
+                    self.subscriptions.remove(*t);
                 }
             }
             ControlKind::Ping => self.pings += 1,
@@ -250,9 +217,16 @@ impl Session {
         }
     }
 
-    fn on_request(&mut self, id: Value, action: String, index: u64, out: &mut Vec<Violation>) {
+    fn on_request(
+        &mut self,
+        id: Option<TapeNode<'_>>,
+        action: &str,
+        index: u64,
+        out: &mut Vec<Violation>,
+    ) {
         let inner = &self.validator.inner;
-        if let Some(spec) = inner.actions.get(&action) {
+        let spec = inner.actions.get(action);
+        if let Some(spec) = spec {
             if let Some(note) = &spec.deprecated {
                 let why = if note.is_empty() {
                     String::new()
@@ -261,7 +235,7 @@ impl Session {
                 };
                 out.push(
                     Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}"))
-                        .with_item(&action),
+                        .with_item(action),
                 );
             }
             if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
@@ -272,16 +246,16 @@ impl Session {
                             "",
                             format!("`{action}` arrived in {since}, newer than the connection's version {negotiated}"),
                         )
-                        .with_item(&action),
+                        .with_item(action),
                     );
                 }
             }
         }
-        if id.is_null() {
+        let Some(id) = id.filter(|id| !id.is_null_value()) else {
             return;
-        }
-        let key = IdKey::from(id);
-        if let Some(first) = self.outstanding.get(&key) {
+        };
+        if let Some(first) = self.outstanding.get(id) {
+            let key = show(id);
             out.push(
                 Violation::error(
                     "session.duplicate_id",
@@ -291,7 +265,7 @@ impl Session {
                         first.frame, first.action
                     ),
                 )
-                .with_item(&action),
+                .with_item(action),
             );
             return;
         }
@@ -306,28 +280,35 @@ impl Session {
             }
             return;
         }
-        self.outstanding.insert(
-            key,
-            Outstanding {
-                action,
-                frame: index,
-            },
-        );
+        let action = spec.map_or_else(|| Arc::from(action), |s| s.name.clone());
+        let pending = Pending {
+            action,
+            frame: index,
+        };
+        self.outstanding.insert(id, pending);
     }
 
     fn on_response(
         &mut self,
-        id: Value,
+        id: Option<TapeNode<'_>>,
         error_code: Option<&str>,
         ok_frame: Option<TapeNode<'_>>,
         out: &mut Vec<Violation>,
     ) {
-        if id.is_null() && ok_frame.is_none() {
+        let id = id.filter(|id| !id.is_null_value());
+        let Some(id) = id else {
+            if ok_frame.is_some() {
+                out.push(Violation::error(
+                    "session.unknown_response_id",
+                    "",
+                    "response to id null, which no outstanding request has",
+                ));
+            }
             // an error about a frame that could not be read carries no id
             return;
-        }
-        let key = IdKey::from(id);
-        let Some(request) = self.outstanding.remove(&key) else {
+        };
+        let Some(request) = self.outstanding.remove(id) else {
+            let key = show(id);
             out.push(Violation::error(
                 "session.unknown_response_id",
                 "",
@@ -343,7 +324,7 @@ impl Session {
             let inner = &self.validator.inner;
             let declared = inner
                 .actions
-                .get(&action)
+                .get(&*action)
                 .is_some_and(|a| a.errors.iter().any(|e| e == code));
             let any = inner
                 .contract
@@ -359,12 +340,12 @@ impl Session {
                             "`{action}` answered with error `{code}`, which it does not declare"
                         ),
                     )
-                    .with_item(&action),
+                    .with_item(&*action),
                 );
             }
         }
         for v in out.iter_mut() {
-            v.item.get_or_insert_with(|| action.clone());
+            v.item.get_or_insert_with(|| action.to_string());
         }
     }
 
@@ -449,8 +430,7 @@ impl Session {
 
     /// Ends the session: every request still unanswered is a violation.
     pub fn finish(self) -> Vec<Violation> {
-        let mut left: Vec<(IdKey, Outstanding)> = self.outstanding.into_iter().collect();
-        left.sort_by_key(|(_, o)| o.frame);
+        let left = self.outstanding.into_sorted();
         let mut out: Vec<Violation> = Vec::new();
         if self.pings > 0 {
             let mut v = Violation::error(
@@ -472,7 +452,7 @@ impl Session {
                 "",
                 format!("request {id} (`{}`) was never answered", o.action),
             )
-            .with_item(o.action);
+            .with_item(&*o.action);
             v.location = Location {
                 file: self.location.file.clone(),
                 connection: self.location.connection.clone(),

@@ -277,12 +277,7 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
         let base = self.tape.names.len();
         let mut len = 0usize;
         let mut seen = Seen::default();
-        while map
-            .next_key_seed(KeySeed {
-                build: &mut self,
-            })?
-            .is_some()
-        {
+        while map.next_key_seed(KeySeed { build: &mut self })?.is_some() {
             let Some(Slot::Key(key)) = self.tape.slots.last().cloned() else {
                 return Err(de::Error::custom("a member without its name"));
             };
@@ -371,7 +366,8 @@ impl Seen {
             let bit = mask_bit(name.as_bytes());
             let clash = self.mask & bit != 0
                 && tape.names[base..].iter().any(|b| {
-                    b.len == t.len && same(str_of(text, &tape.decoded, *b).as_bytes(), name.as_bytes())
+                    b.len == t.len
+                        && same(str_of(text, &tape.decoded, *b).as_bytes(), name.as_bytes())
                 });
             self.mask |= bit;
             tape.names.push(t);
@@ -619,7 +615,7 @@ impl Json for TapeJson {
     type Node<'a> = TapeNode<'a>;
     type PreparedKey = String;
     // a member lookup scans the object's names, like a members pass does
-    const KEYS_PER_LOOKUP: usize = 1;
+    const KEYS_PER_LOOKUP: usize = 4;
     const ACYCLIC: bool = true;
     type StringBuffer = Tape;
 
