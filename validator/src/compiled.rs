@@ -104,7 +104,11 @@ pub struct Validator {
     pub(crate) inner: Arc<Inner>,
 }
 
-fn compile(contract: &Contract, at: &str, schema: &Value) -> Result<Schema, CompileError> {
+pub(crate) fn compile(
+    contract: &Contract,
+    at: &str,
+    schema: &Value,
+) -> Result<Schema, CompileError> {
     jsonschema::options_for::<TapeJson>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)

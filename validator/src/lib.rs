@@ -16,6 +16,8 @@
 //! ```
 
 mod compiled;
+#[cfg(test)]
+mod differential;
 mod frame;
 mod in_flight;
 mod parse;
