@@ -277,13 +277,10 @@ impl<'de> Visitor<'de> for Build<'_, '_> {
         let base = self.tape.names.len();
         let mut len = 0usize;
         let mut seen = Seen::default();
-        while map.next_key_seed(KeySeed { build: &mut self })?.is_some() {
-            let Some(Slot::Key(key)) = self.tape.slots.last().cloned() else {
-                return Err(de::Error::custom("a member without its name"));
-            };
+        while let Some((key, bit)) = map.next_key_seed(KeySeed { build: &mut self })? {
             let child = self.child()?;
             map.next_value_seed(child)?;
-            if let Some(name) = seen.repeated(self.tape, self.text, key, base, len) {
+            if let Some(name) = seen.repeated(self.tape, self.text, key, bit, base, len) {
                 return Err(de::Error::custom(format!(
                     "duplicate key `{}`",
                     crate::violation::shorten(&name, 40)
@@ -302,27 +299,30 @@ struct KeySeed<'b, 't, 's> {
     build: &'b mut Build<'t, 's>,
 }
 
+/// A member name as written: where it is, and its bit in [`Seen`]'s mask.
+type Name = (Text, u64);
+
 impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    type Value = Name;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Name, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
-    type Value = ();
+    type Value = Name;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a member name")
     }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<(), E> {
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name, E> {
         let t = self.build.text(v, true);
         self.build.push(Slot::Key(t));
-        Ok(())
+        Ok((t, mask_bit(v.as_bytes())))
     }
-    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+    fn visit_str<E>(self, v: &str) -> Result<Name, E> {
         let t = self.build.text(v, false);
         self.build.push(Slot::Key(t));
-        Ok(())
+        Ok((t, mask_bit(v.as_bytes())))
     }
 }
 
@@ -353,22 +353,28 @@ impl Seen {
 
     /// The name `t`, when one of the `before` members read earlier (their names from `base` on
     /// the tape's scratch stack) has it too.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn repeated(
         &mut self,
         tape: &mut Tape,
         text: &str,
         t: Text,
+        bit: u64,
         base: usize,
         before: usize,
     ) -> Option<String> {
+        if before < Self::INLINE && self.mask & bit == 0 {
+            // the common case: no earlier name shares the bit
+            self.mask |= bit;
+            tape.names.push(t);
+            return None;
+        }
         let name = str_of(text, &tape.decoded, t);
         if before < Self::INLINE {
-            let bit = mask_bit(name.as_bytes());
-            let clash = self.mask & bit != 0
-                && tape.names[base..].iter().any(|b| {
-                    b.len == t.len
-                        && same(str_of(text, &tape.decoded, *b).as_bytes(), name.as_bytes())
-                });
+            let clash = tape.names[base..].iter().any(|b| {
+                b.len == t.len && same(str_of(text, &tape.decoded, *b).as_bytes(), name.as_bytes())
+            });
             self.mask |= bit;
             tape.names.push(t);
             return clash.then(|| name.to_owned());
