@@ -122,8 +122,15 @@ async fn forward(shared: Arc<Shared>, req: Request) -> Response {
         .unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
 }
 
-fn parse_query(query: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     frameproof_validator::har::split_url(&format!("/?{query}")).1
+}
+
+/// Whether a request path is one of the contract's REST routes' (under its base path).
+pub(crate) fn under_base_path(contract: &frameproof_schema::Contract, path: &str) -> bool {
+    let base = contract.transport.rest.base_path.trim_end_matches('/');
+    path.strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Validates and records one REST exchange under the contract's base path.
@@ -137,8 +144,7 @@ fn observe(
     response: &Bytes,
 ) {
     let contract = shared.validator.contract();
-    let base = contract.transport.rest.base_path.trim_end_matches('/');
-    if !(path.starts_with(&format!("{base}/")) || path == base) {
+    if !under_base_path(contract, path) {
         return;
     }
     let request_json: Option<Value> = (!body.is_empty())

@@ -3,9 +3,11 @@
 //! session checks, and can record what it saw as a transcript the conformance suite replays.
 //!
 //! Files: `websocket` (bridging one socket, frame by frame), `http` (forwarding REST),
-//! `recorder` (transcripts, with credentials redacted), `redact` (what counts as a credential).
+//! `recorder` (transcripts, with credentials redacted), `redact` (what counts as a credential),
+//! `layer` (the same REST checks as a tower layer inside your own axum server).
 
 mod http;
+mod layer;
 mod recorder;
 mod redact;
 mod websocket;
@@ -21,6 +23,7 @@ use tokio::sync::watch;
 use frameproof_schema::Contract;
 use frameproof_validator::{Validator, Violation};
 
+pub use layer::{ContractLayer, ContractService};
 pub use recorder::Recording;
 
 /// Called with every violation, as it is found.

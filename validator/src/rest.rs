@@ -23,6 +23,7 @@ pub struct RestCheck {
 }
 
 impl Validator {
+    /// Checks one REST exchange: the route, the payload, the status and the body.
     #[allow(clippy::too_many_arguments)]
     pub fn check_rest(
         &self,
@@ -32,6 +33,24 @@ impl Validator {
         body: Option<&Value>,
         status: u16,
         response: Option<&Value>,
+    ) -> RestCheck {
+        let mut check = self.check_rest_request(method, path, query, body);
+        if let Some(action) = &check.action {
+            let found = self.check_rest_response(action, status, response);
+            check.violations.extend(found);
+        }
+        check
+    }
+
+    /// The request half of an exchange, before a handler runs (a server that refuses invalid
+    /// requests checks this): the route resolves to an action and the payload rebuilt from
+    /// path, query and body matches its schema.
+    pub fn check_rest_request(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
     ) -> RestCheck {
         let mut violations = Vec::new();
         let contract = &self.inner.contract;
@@ -51,11 +70,10 @@ impl Validator {
         };
         let action = action.to_owned();
         let params: BTreeMap<String, String> = params;
-        let spec = self.inner.actions.get(&action);
         match contract.rest_payload(&action, &params, query, body) {
             Err(e) => violations.push(Violation::error("rest.payload", "", e).with_item(&action)),
             Ok(payload) => {
-                if let Some(spec) = spec {
+                if let Some(spec) = self.inner.actions.get(&action) {
                     violations.extend(value_violations(
                         &spec.payload,
                         &payload,
@@ -66,27 +84,35 @@ impl Validator {
                 }
             }
         }
-        if (200..300).contains(&status) {
-            match (spec, response) {
-                (Some(spec), Some(body)) => violations.extend(value_violations(
-                    &spec.response,
-                    body,
-                    "",
-                    "rest.response",
-                    Some(&action),
-                )),
-                (Some(_), None) => violations.push(
-                    Violation::error("rest.response", "", "the ok response has no JSON body")
-                        .with_item(&action),
-                ),
-                _ => {}
-            }
-        } else {
-            violations.extend(self.check_rest_error(&action, status, response));
-        }
         RestCheck {
             action: Some(action),
             violations,
+        }
+    }
+
+    /// The response half of an exchange for `action`: the status fits the ok/error mapping
+    /// and the body is the response, or a declared error with the status its code has.
+    pub fn check_rest_response(
+        &self,
+        action: &str,
+        status: u16,
+        response: Option<&Value>,
+    ) -> Vec<Violation> {
+        let spec = self.inner.actions.get(action);
+        if !(200..300).contains(&status) {
+            return self.check_rest_error(action, status, response);
+        }
+        match (spec, response) {
+            (Some(spec), Some(body)) => {
+                value_violations(&spec.response, body, "", "rest.response", Some(action))
+            }
+            (Some(_), None) => {
+                vec![
+                    Violation::error("rest.response", "", "the ok response has no JSON body")
+                        .with_item(action),
+                ]
+            }
+            _ => Vec::new(),
         }
     }
 

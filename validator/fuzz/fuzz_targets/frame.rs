@@ -1,4 +1,7 @@
 //! Any bytes, in either direction, through a session: a violation or nothing, never a panic.
+//! And the tape the frame is parsed onto reads what serde_json reads: the frame's value equals
+//! `serde_json::from_slice::<Value>`, and a frame only the tape refuses names a duplicate key or
+//! nesting over the depth limit.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -19,6 +22,20 @@ fuzz_target!(|data: &[u8]| {
         None => (Direction::Client, data),
     };
     let _ = session.observe(dir, bytes);
+    let check = validator().check_frame(dir, bytes);
+    if let Ok(reference) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        match &check.value {
+            Some(value) => assert_eq!(value, &reference),
+            None => assert!(
+                check
+                    .violations
+                    .iter()
+                    .any(|v| v.rule == "frame.duplicate_key" || v.rule == "frame.too_deep"),
+                "{:?}",
+                check.violations
+            ),
+        }
+    }
     let _ = session.observe_binary(dir, bytes);
     let _ = session.finish();
 });

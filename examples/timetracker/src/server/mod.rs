@@ -73,6 +73,25 @@ pub struct ServerConfig {
     /// Seed predictable tokens (`at_fixed_<user_id>`, `rt_fixed_<user_id>`) so recorded
     /// transcripts can be replayed against a fresh server. For tests and demos only.
     pub fixed_credentials: bool,
+    /// Wraps the server's router before it serves: how middleware such as frameproof's
+    /// `ContractLayer` is embedded.
+    pub wrap_app: Option<WrapApp>,
+}
+
+/// A function from the server's router to the router that is served.
+#[derive(Clone)]
+pub struct WrapApp(pub Arc<dyn Fn(Router) -> Router + Send + Sync>);
+
+impl WrapApp {
+    pub fn new(wrap: impl Fn(Router) -> Router + Send + Sync + 'static) -> WrapApp {
+        WrapApp(Arc::new(wrap))
+    }
+}
+
+impl std::fmt::Debug for WrapApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WrapApp(..)")
+    }
 }
 
 impl Default for ServerConfig {
@@ -107,6 +126,7 @@ impl Default for ServerConfig {
             latency: Duration::ZERO,
             faults: Vec::new(),
             fixed_credentials: false,
+            wrap_app: None,
         }
     }
 }
@@ -274,6 +294,7 @@ pub async fn start_with_store(
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(1 << 20);
     let service = service::Service::new(compiled, store, directory, hub, faults, config.latency);
+    let wrap_app = config.wrap_app.clone();
     let (stop, shutdown) = watch::channel(false);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
@@ -290,6 +311,10 @@ pub async fn start_with_store(
         .route(&ws_path, get(ws::upgrade))
         .fallback(rest::handle)
         .with_state(state.clone());
+    let app = match wrap_app {
+        Some(wrap) => (wrap.0)(app),
+        None => app,
+    };
     let mut stopping = shutdown;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -1,0 +1,233 @@
+//! Validation inside your own axum server, without a proxy in between: a tower layer that checks
+//! every REST exchange under the contract's base path — route, payload, status, body — and hands
+//! each violation to a sink. With `enforce`, a request whose route or payload fails is answered
+//! with the contract's `validation_failed` error and never reaches the handler.
+//!
+//! WebSocket upgrades pass through untouched: validate their frames with a
+//! [`frameproof_validator::Session`] in the socket handler, one per connection.
+//!
+//! ```no_run
+//! # use axum::{routing::get, Router};
+//! # use frameproof_proxy::ContractLayer;
+//! # use frameproof_validator::Validator;
+//! # fn app(contract: &frameproof_schema::Contract) -> Router {
+//! let validator = Validator::new(contract).expect("compiles");
+//! Router::new()
+//!     .route("/api/projects", get(|| async { "[]" }))
+//!     .layer(ContractLayer::new(validator).on_violation(|v| eprintln!("{}: {}", v.rule, v.message)))
+//! # }
+//! ```
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use futures_util::future::BoxFuture;
+use serde_json::{json, Value};
+use tower::{Layer, Service};
+
+use frameproof_validator::{Validator, Violation};
+
+use crate::http::{parse_query, under_base_path};
+use crate::ViolationSink;
+
+/// Checks the REST exchanges of the service it wraps against a contract.
+#[derive(Clone)]
+pub struct ContractLayer {
+    validator: Validator,
+    on_violation: ViolationSink,
+    enforce: bool,
+    max_body_bytes: usize,
+}
+
+impl ContractLayer {
+    /// Reports nowhere until [`ContractLayer::on_violation`] says where.
+    pub fn new(validator: Validator) -> ContractLayer {
+        ContractLayer {
+            validator,
+            on_violation: Arc::new(|_| {}),
+            enforce: false,
+            max_body_bytes: 16 * 1024 * 1024,
+        }
+    }
+
+    /// Called with every violation, as the exchange that has it completes.
+    pub fn on_violation(mut self, sink: impl Fn(&Violation) + Send + Sync + 'static) -> Self {
+        self.on_violation = Arc::new(sink);
+        self
+    }
+
+    /// Answer a request that fails its route or payload with `validation_failed` (with the
+    /// violations as details) instead of calling the handler.
+    pub fn enforce(mut self, yes: bool) -> Self {
+        self.enforce = yes;
+        self
+    }
+
+    /// Bodies are buffered to be checked, up to this size; a larger request is refused with
+    /// 413, a larger response passes through unchecked (with a warning).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    fn report(&self, mut v: Violation) {
+        v.location.file = "live".into();
+        v.location.connection = "rest".into();
+        (self.on_violation)(&v);
+    }
+
+    /// The contract's `validation_failed` error in its REST form (`{"error": ...}`), with the
+    /// status the error table gives it.
+    fn rejection(&self, violations: &[Violation]) -> Response<Body> {
+        let contract = self.validator.contract();
+        let code = "validation_failed";
+        let status = contract.errors.get(code).map_or(400, |e| e.status);
+        let details: Vec<Value> = violations
+            .iter()
+            .map(|v| json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}))
+            .collect();
+        let message = violations.first().map_or_else(
+            || "the request is invalid".to_owned(),
+            |v| v.message.clone(),
+        );
+        let frame =
+            self.validator
+                .error_frame(Value::Null, code, &message, Some(Value::Array(details)));
+        let error = frame
+            .pointer(&contract.envelope.response.error)
+            .cloned()
+            .unwrap_or(frame);
+        let body = json!({ "error": error }).to_string();
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() =
+            StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+}
+
+impl<S> Layer<S> for ContractLayer {
+    type Service = ContractService<S>;
+
+    fn layer(&self, inner: S) -> ContractService<S> {
+        ContractService {
+            inner,
+            layer: Arc::new(self.clone()),
+        }
+    }
+}
+
+/// The service [`ContractLayer`] wraps around yours.
+#[derive(Clone)]
+pub struct ContractService<S> {
+    inner: S,
+    layer: Arc<ContractLayer>,
+}
+
+impl<S> Service<Request<Body>> for ContractService<S>
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        // the service that was polled ready is the one to call; a fresh clone takes its place
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let layer = self.layer.clone();
+        let path = request.uri().path().to_owned();
+        let websocket = request.headers().contains_key(header::UPGRADE);
+        if websocket || !under_base_path(layer.validator.contract(), &path) {
+            return Box::pin(inner.call(request));
+        }
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, layer.max_body_bytes).await else {
+                layer.report(Violation::error(
+                    "rest.payload",
+                    "",
+                    format!(
+                        "the request body is over {} bytes (or broke off)",
+                        layer.max_body_bytes
+                    ),
+                ));
+                let mut response = Response::new(Body::empty());
+                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+                return Ok(response);
+            };
+            let method = parts.method.as_str().to_owned();
+            let query = parse_query(parts.uri.query().unwrap_or(""));
+            let request_json: Option<Value> = if body.is_empty() {
+                None
+            } else {
+                serde_json::from_slice(&body).ok()
+            };
+            let request_check =
+                layer
+                    .validator
+                    .check_rest_request(&method, &path, &query, request_json.as_ref());
+            if layer.enforce && !request_check.violations.is_empty() {
+                let rejection = layer.rejection(&request_check.violations);
+                request_check
+                    .violations
+                    .into_iter()
+                    .for_each(|v| layer.report(v));
+                return Ok(rejection);
+            }
+            let response = inner
+                .call(Request::from_parts(parts, Body::from(body)))
+                .await?;
+            let mut violations = request_check.violations;
+            let (parts, body) = response.into_parts();
+            // a streamed or oversized body passes through as it is, never cut short
+            let fits = body
+                .size_hint()
+                .upper()
+                .is_some_and(|n| n <= layer.max_body_bytes as u64);
+            let response = if fits {
+                let bytes = axum::body::to_bytes(body, layer.max_body_bytes)
+                    .await
+                    .unwrap_or_else(|_| Bytes::new());
+                if let Some(action) = &request_check.action {
+                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+                    violations.extend(layer.validator.check_rest_response(
+                        action,
+                        parts.status.as_u16(),
+                        json.as_ref(),
+                    ));
+                }
+                Response::from_parts(parts, Body::from(bytes))
+            } else {
+                let mut v = Violation::warning(
+                    "rest.unchecked",
+                    "",
+                    format!(
+                        "the response body is streamed or over {} bytes: not checked",
+                        layer.max_body_bytes
+                    ),
+                );
+                v.item = request_check.action.clone();
+                violations.push(v);
+                Response::from_parts(parts, body)
+            };
+            violations.into_iter().for_each(|v| layer.report(v));
+            Ok(response)
+        })
+    }
+}
