@@ -525,7 +525,7 @@ impl<'a> TapeNode<'a> {
     }
 
     /// An owned copy, for the cold paths.
-    pub(crate) fn to_value(&self) -> Value {
+    pub(crate) fn to_value(self) -> Value {
         match self.slot() {
             Slot::Null | Slot::Key(_) => Value::Null,
             Slot::Bool(b) => Value::Bool(*b),
@@ -701,7 +701,7 @@ impl<'a> Node<'a, TapeJson> for TapeNode<'a> {
     }
 
     fn to_value(&self) -> Cow<'a, Value> {
-        Cow::Owned(TapeNode::to_value(self))
+        Cow::Owned(TapeNode::to_value(*self))
     }
 
     fn identity(&self) -> Option<NodeIdentity> {
