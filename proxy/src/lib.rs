@@ -118,6 +118,10 @@ pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningPr
         .with_state(shared.clone());
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
+        // a proxy adds latency to every frame: small writes go out at once (no Nagle delay)
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = stopped.wait_for(|s| *s).await;
