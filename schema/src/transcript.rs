@@ -67,10 +67,13 @@ pub struct Matcher {
     pub regex: Option<String>,
 }
 
-/// One line after the header.
+/// One line after the header. `F` is how a JSON frame is held: a `Value` (the default, for
+/// tools that look inside frames), or `Box<RawValue>` for the validator, which wants the frame's
+/// text exactly as recorded (a duplicated key or a long integer survives; nothing is parsed
+/// twice).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Record {
+#[serde(deny_unknown_fields, bound(deserialize = "F: Deserialize<'de>"))]
+pub struct Record<F = Value> {
     pub conn: String,
     /// Milliseconds since the transcript started.
     #[serde(default)]
@@ -79,7 +82,7 @@ pub struct Record {
     pub dir: Option<Direction>,
     /// A text frame that is JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frame: Option<Value>,
+    pub frame: Option<F>,
     /// A text frame kept verbatim (not JSON, or recorded raw).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -140,7 +143,26 @@ pub enum Payload<'r> {
     ExpectNone(&'r ExpectNone),
 }
 
-impl Record {
+/// A recorded JSON frame, as the bytes a socket carried.
+pub trait RecordedFrame {
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String>;
+}
+
+impl RecordedFrame for Value {
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        serde_json::to_vec(self)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl RecordedFrame for Box<serde_json::value::RawValue> {
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        Ok(std::borrow::Cow::Borrowed(self.get().as_bytes()))
+    }
+}
+
+impl<F: RecordedFrame> Record<F> {
     /// Which kind of record this is; exactly one of `frame`, `text`, `binary`, `close`, `rest`,
     /// `expect_none` must be present, and messages need `dir`.
     pub fn payload(&self) -> Result<Payload<'_>, String> {
@@ -168,7 +190,7 @@ impl Record {
         if let Some(f) = &self.frame {
             return Ok(Payload::Message {
                 dir: dir()?,
-                bytes: std::borrow::Cow::Owned(serde_json::to_vec(f).map_err(|e| e.to_string())?),
+                bytes: f.frame_bytes()?,
                 binary: false,
             });
         }
@@ -217,7 +239,7 @@ pub struct TranscriptReader<R> {
 
 /// What [`TranscriptReader::next_record`] yields: a record or a line that could not be read
 /// (which the caller reports and skips).
-pub type RecordResult = Result<(u64, Record), TranscriptError>;
+pub type RecordResult<F = Value> = Result<(u64, Record<F>), TranscriptError>;
 
 impl<R: BufRead> TranscriptReader<R> {
     /// Reads the header line. `max_line` bounds the bytes of one line (longer lines are skipped
@@ -266,6 +288,11 @@ impl<R: BufRead> TranscriptReader<R> {
 
     /// The next record, `None` at the end. Blank lines are skipped.
     pub fn next_record(&mut self) -> Option<RecordResult> {
+        self.next_record_as()
+    }
+
+    /// [`TranscriptReader::next_record`] with frames held as `F` (`Box<RawValue>`: as recorded).
+    pub fn next_record_as<F: serde::de::DeserializeOwned>(&mut self) -> Option<RecordResult<F>> {
         loop {
             self.line += 1;
             let line = self.line;
@@ -291,7 +318,7 @@ impl<R: BufRead> TranscriptReader<R> {
                         continue;
                     }
                     return Some(
-                        serde_json::from_slice::<Record>(&self.buf)
+                        serde_json::from_slice::<Record<F>>(&self.buf)
                             .map(|r| (line, r))
                             .map_err(|e| TranscriptError {
                                 line,

@@ -72,7 +72,8 @@ pub fn validate_transcript<R: BufRead>(
         .collect();
     let mut sessions: HashMap<String, Session> = HashMap::new();
     let mut stats = Stats::default();
-    while let Some(next) = reader.next_record() {
+    // frames as recorded: the session parses them once, duplicate keys and all
+    while let Some(next) = reader.next_record_as::<Box<serde_json::value::RawValue>>() {
         let (line, record) = match next {
             Ok(r) => r,
             Err(e) => {

@@ -211,3 +211,26 @@ fn the_recorded_reference_transcripts_validate() {
         }
     }
 }
+
+#[test]
+fn recorded_frames_are_checked_as_recorded() {
+    // a frame in a transcript is validated from its recorded text, not from a value parsed and
+    // written back: a key named twice (which a parsed value would silently collapse) is caught,
+    // and so is the place of the mistake in the original text
+    let text = concat!(
+        r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[{"id":"c1","org":"org_acme"}]}"#,
+        "\n",
+        r#"{"conn":"c1","dir":"client","t":1,"frame":{"id":"r1","action":"projects.get","payload":{"id":"proj_1"},"payload":{"id":7}}}"#,
+        "\n",
+        r#"{"conn":"c1","dir":"client","t":2,"frame":{"type":"ping"}}"#,
+        "\n",
+    );
+    let mut found = Vec::new();
+    validate_transcript(&validator(), text.as_bytes(), "dup", &mut |v| found.push(v))
+        .expect("readable");
+    let rules: Vec<_> = found.iter().map(|v| (v.rule, v.location.line)).collect();
+    assert!(
+        rules.contains(&("frame.duplicate_key", Some(2))),
+        "{rules:?}"
+    );
+}
