@@ -31,7 +31,7 @@ use tower::{Layer, Service};
 use frameproof_validator::{Validator, Violation};
 
 use crate::http::{parse_query, under_base_path};
-use crate::ViolationSink;
+use crate::{validation_details, ViolationSink};
 
 /// Checks the REST exchanges of the service it wraps against a contract.
 #[derive(Clone)]
@@ -85,17 +85,16 @@ impl ContractLayer {
         let contract = self.validator.contract();
         let code = "validation_failed";
         let status = contract.errors.get(code).map_or(400, |e| e.status);
-        let details: Vec<Value> = violations
-            .iter()
-            .map(|v| json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}))
-            .collect();
         let message = violations.first().map_or_else(
             || "the request is invalid".to_owned(),
             |v| v.message.clone(),
         );
-        let frame =
-            self.validator
-                .error_frame(Value::Null, code, &message, Some(Value::Array(details)));
+        let frame = self.validator.error_frame(
+            Value::Null,
+            code,
+            &message,
+            Some(validation_details(violations)),
+        );
         let error = frame
             .pointer(&contract.envelope.response.error)
             .cloned()

@@ -26,6 +26,16 @@ use frameproof_validator::{Validator, Violation};
 pub use layer::{ContractLayer, ContractService};
 pub use recorder::Recording;
 
+/// The `details` of a `validation_failed` answer the proxy or the layer sends on the contract's
+/// behalf: `{"errors": [{pointer, rule, message}]}`, the shape the reference server uses.
+pub(crate) fn validation_details(violations: &[Violation]) -> serde_json::Value {
+    let errors: Vec<serde_json::Value> = violations
+        .iter()
+        .map(|v| serde_json::json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}))
+        .collect();
+    serde_json::json!({ "errors": errors })
+}
+
 /// Called with every violation, as it is found.
 pub type ViolationSink = Arc<dyn Fn(&Violation) + Send + Sync>;
 

@@ -252,18 +252,11 @@ impl Bridge {
                 )
             })
             .unwrap_or_else(|| "rejected by frameproof proxy".into());
-        let details: Vec<Value> = check
-            .violations
-            .iter()
-            .map(
-                |v| serde_json::json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}),
-            )
-            .collect();
         let frame = self.shared.validator.error_frame(
             id,
             "validation_failed",
             &message,
-            Some(serde_json::json!({"errors": details})),
+            Some(crate::validation_details(&check.violations)),
         );
         // the session sees the proxy's answer as the server's
         let text = frame.to_string();

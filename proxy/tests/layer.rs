@@ -34,6 +34,17 @@ fn token(s: &RunningServer) -> String {
     s.user("usr_alice").expect("seeded").access_token.clone()
 }
 
+async fn get_json(http: &reqwest::Client, url: String, token: String) -> Value {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// The first id in a value that starts with `prefix`.
 fn find_id(v: &Value, prefix: &str) -> Option<String> {
     match v {
@@ -53,25 +64,9 @@ async fn rest_traffic(s: &RunningServer) -> Vec<u16> {
     let http = reqwest::Client::new();
     let base = s.rest_url();
     let mut statuses = Vec::new();
-    let projects: Value = http
-        .get(format!("{base}/projects"))
-        .bearer_auth(token(s))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let projects: Value = get_json(&http, format!("{base}/projects"), token(s)).await;
     let project = find_id(&projects, "proj_").expect("a seeded project");
-    let tasks: Value = http
-        .get(format!("{base}/tasks"))
-        .bearer_auth(token(s))
-        .send()
-        .await
-        .expect("tasks")
-        .json()
-        .await
-        .expect("json");
+    let tasks: Value = get_json(&http, format!("{base}/tasks"), token(s)).await;
     let task = find_id(&tasks, "task_").expect("a seeded task");
     for (method, path, body) in [
         ("GET", format!("/projects/{project}"), None),
@@ -164,15 +159,7 @@ async fn enforce_refuses_invalid_requests_before_the_handler() {
     let (s, found) = server(Vec::new(), true).await;
     let http = reqwest::Client::new();
     let base = s.rest_url();
-    let tasks: Value = http
-        .get(format!("{base}/tasks"))
-        .bearer_auth(token(&s))
-        .send()
-        .await
-        .expect("tasks")
-        .json()
-        .await
-        .expect("json");
+    let tasks: Value = get_json(&http, format!("{base}/tasks"), token(&s)).await;
     let task = find_id(&tasks, "task_").expect("a seeded task");
     let r = http
         .patch(format!("{base}/tasks/{task}"))
@@ -197,15 +184,7 @@ async fn enforce_refuses_invalid_requests_before_the_handler() {
         rules(&found)
     );
     // the handler never ran: the title is unchanged
-    let after: Value = http
-        .get(format!("{base}/tasks/{task}"))
-        .bearer_auth(token(&s))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let after: Value = get_json(&http, format!("{base}/tasks/{task}"), token(&s)).await;
     assert_ne!(after["title"], "must not land", "{after}");
     // a route the mapping does not have is refused too
     let r = http
