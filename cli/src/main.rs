@@ -75,3 +75,15 @@ fn main() -> ExitCode {
     };
     ExitCode::from(outcome as u8)
 }
+
+/// An error with every cause behind it: `cannot write the recording: No space left on device`.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}

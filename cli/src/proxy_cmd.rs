@@ -23,15 +23,64 @@ pub struct ProxyArgs {
     /// The server, e.g. http://127.0.0.1:8080.
     #[arg(long)]
     upstream: String,
-    /// Write a transcript of all traffic into this directory when the proxy stops.
+    /// Record all traffic as a transcript in this directory, written as it happens.
     #[arg(long)]
     record: Option<PathBuf>,
-    /// Answer invalid client frames with `validation_failed` instead of forwarding them.
+    /// Answer invalid client frames and REST requests with `validation_failed` instead of
+    /// forwarding them.
     #[arg(long)]
     enforce: bool,
     /// Also write every violation as a JSON line to this file.
     #[arg(long)]
     violations: Option<PathBuf>,
+    /// Largest WebSocket message in bytes (default: the contract's max_frame_bytes, else 16 MiB).
+    #[arg(long, value_name = "BYTES")]
+    max_message_bytes: Option<usize>,
+    /// Largest REST body in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Connections served at once; more wait in the listen backlog.
+    #[arg(long, default_value_t = 10_000)]
+    max_connections: usize,
+    /// Seconds a client has to send its request headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    header_timeout: f64,
+    /// Seconds a WebSocket may pass with no message either way before it is closed (1001).
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    idle_timeout: f64,
+    /// Seconds to connect to the upstream and complete its handshake.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    connect_timeout: f64,
+    /// Seconds the upstream has to answer a REST request, or to send anything while a
+    /// WebSocket request waits.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    response_timeout: f64,
+    /// Seconds a peer has to take a message before it is closed as stalled.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    send_timeout: f64,
+    /// Seconds open exchanges get to finish when the proxy shuts down.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    drain_timeout: f64,
+}
+
+fn seconds(s: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(std::time::Duration::MAX)
+}
+
+/// Resolves on SIGTERM (what `docker stop`, systemd and CI time-outs send) or SIGINT.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 pub fn run(args: ProxyArgs) -> Outcome {
@@ -57,6 +106,15 @@ pub fn run(args: ProxyArgs) -> Outcome {
     let mut config = ProxyConfig::new(args.listen, args.upstream.clone());
     config.record = args.record.clone();
     config.enforce = args.enforce;
+    config.limits.max_message_bytes = args.max_message_bytes;
+    config.limits.max_body_bytes = args.max_body_bytes;
+    config.limits.max_connections = args.max_connections;
+    config.timeouts.header_read = seconds(args.header_timeout);
+    config.timeouts.idle = seconds(args.idle_timeout);
+    config.timeouts.upstream_connect = seconds(args.connect_timeout);
+    config.timeouts.upstream_response = seconds(args.response_timeout);
+    config.timeouts.send = seconds(args.send_timeout);
+    config.timeouts.drain = seconds(args.drain_timeout);
     config.on_violation = Arc::new(move |v| {
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let at = if v.pointer.is_empty() {
@@ -96,7 +154,7 @@ pub fn run(args: ProxyArgs) -> Outcome {
         let proxy = match start(&contract, config).await {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::chain(&e));
                 return Outcome::Unusable;
             }
         };
@@ -104,12 +162,15 @@ pub fn run(args: ProxyArgs) -> Outcome {
             "frameproof proxy: ws://{0}{1} and http://{0}{2} → {3} (contract {4} {5}); Ctrl-C to stop",
             proxy.addr, contract.transport.websocket.path, contract.transport.rest.base_path, args.upstream, contract.name, contract.version
         );
-        let _ = tokio::signal::ctrl_c().await;
+        if let Some(path) = proxy.recording_path() {
+            println!("recording to {}", path.display());
+        }
+        terminated().await;
         match proxy.shutdown().await {
             Ok(Some(rec)) => println!("recorded {} records of {} connection(s) to {}", rec.records, rec.connections, rec.path.display()),
             Ok(None) => {}
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::chain(&e));
                 return Outcome::Unusable;
             }
         }

@@ -237,7 +237,7 @@ pub async fn replay(
 
 impl Engine<'_> {
     fn info(&self, conn: &str) -> Option<&ConnectionInfo> {
-        self.header.connections.iter().find(|c| c.id == conn)
+        self.header.connection(conn)
     }
 
     fn state(&mut self, conn: &str) -> &mut ConnState {
@@ -409,6 +409,7 @@ impl Engine<'_> {
                 let ex = ex.clone();
                 self.rest_record(line, &conn, &ex).await;
             }
+            Payload::Connection(info) => self.header.declare(&conn, info),
             Payload::ExpectNone(e) => {
                 self.barrier().await;
                 let (event, within) = (e.event.clone(), Duration::from_millis(e.within_ms));

@@ -1,19 +1,22 @@
-//! Every request the proxy receives: a WebSocket upgrade at the contract's socket path is
-//! bridged (`websocket`), anything else is forwarded to the upstream server as it is, and REST
-//! exchanges under the contract's base path are validated and recorded.
+//! REST: every request that is not a WebSocket upgrade is forwarded to the upstream as it is,
+//! behind [`crate::ContractLayer`] (the same checks, and with `--enforce` the same refusals, as
+//! in your own server). Bodies are bounded both ways, the upstream has a time to answer, and
+//! exchanges under the contract's base path are recorded with their credentials redacted.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use axum::http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
+use serde_json::Value;
 
 use frameproof_schema::transcript::RestExchange;
+use frameproof_validator::Validator;
 
-use crate::redact::{credential_params, redact_query};
-use crate::Shared;
+use crate::answers::rest_error;
+use crate::config::{Limits, Timeouts};
+use crate::recorder::Recorder;
+use crate::redact::Credentials;
 
 /// Headers that belong to one hop, not to the exchange.
 const HOP_BY_HOP: &[&str] = &[
@@ -36,92 +39,6 @@ pub(crate) fn forwardable(
         .filter(|(name, _)| !HOP_BY_HOP.contains(&name.as_str()))
 }
 
-pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    let wants_upgrade = req
-        .headers()
-        .get(header::UPGRADE)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
-    if wants_upgrade {
-        return crate::websocket::upgrade(shared, req).await;
-    }
-    forward(shared, req).await
-}
-
-fn error_body(status: StatusCode, code: &str, message: String) -> Response {
-    (
-        status,
-        axum::Json(json!({"error": {"code": code, "message": message}})),
-    )
-        .into_response()
-}
-
-async fn forward(shared: Arc<Shared>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, shared.config.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => {
-            return error_body(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "bad_request",
-                format!(
-                    "the body is over the proxy's {} byte limit",
-                    shared.config.max_body_bytes
-                ),
-            )
-        }
-    };
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    let url = format!("{}{}", shared.config.upstream, path_and_query);
-    let mut request = shared.http.request(parts.method.clone(), &url);
-    for (name, value) in forwardable(&parts.headers) {
-        request = request.header(name, value);
-    }
-    let upstream = match request.body(body.clone()).send().await {
-        Ok(r) => r,
-        Err(e) => {
-            return error_body(
-                StatusCode::BAD_GATEWAY,
-                "unavailable",
-                format!(
-                    "the upstream server at {} did not answer: {e}",
-                    shared.config.upstream
-                ),
-            )
-        }
-    };
-    let status = upstream.status();
-    let headers = upstream.headers().clone();
-    let response_body = match upstream.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            return error_body(
-                StatusCode::BAD_GATEWAY,
-                "unavailable",
-                format!("the upstream response broke off: {e}"),
-            )
-        }
-    };
-    observe(
-        &shared,
-        parts.method.as_str(),
-        parts.uri.path(),
-        parts.uri.query().unwrap_or(""),
-        &body,
-        status.as_u16(),
-        &response_body,
-    );
-    let mut out = Response::builder().status(status);
-    for (name, value) in forwardable(&headers) {
-        out = out.header(name, value);
-    }
-    out.body(Body::from(response_body))
-        .unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
-}
-
 pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     frameproof_validator::har::split_url(&format!("/?{query}")).1
 }
@@ -133,53 +50,176 @@ pub(crate) fn under_base_path(contract: &frameproof_schema::Contract, path: &str
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Validates and records one REST exchange under the contract's base path.
-fn observe(
-    shared: &Shared,
-    method: &str,
-    path: &str,
-    query: &str,
-    body: &Bytes,
-    status: u16,
-    response: &Bytes,
-) {
-    let contract = shared.validator.contract();
-    if !under_base_path(contract, path) {
-        return;
+/// Forwards REST requests to the upstream (the service inside the proxy's `ContractLayer`).
+pub(crate) struct Forwarder {
+    pub upstream: String,
+    pub http: reqwest::Client,
+    pub validator: Validator,
+    pub limits: Limits,
+    pub timeouts: Timeouts,
+    pub recorder: Option<Arc<Recorder>>,
+    pub credentials: Arc<Credentials>,
+}
+
+impl Forwarder {
+    pub fn client(timeouts: &Timeouts) -> reqwest::Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeouts.upstream_connect)
+            .timeout(timeouts.upstream_response)
+            .build()
     }
-    let request_json: Option<Value> = (!body.is_empty())
-        .then(|| serde_json::from_slice(body).ok())
-        .flatten();
-    let response_json: Option<Value> = serde_json::from_slice(response).ok();
-    let pairs = parse_query(query);
-    let check = shared.validator.check_rest(
-        method,
-        path,
-        &pairs,
-        request_json.as_ref(),
-        status,
-        response_json.as_ref(),
-    );
-    for mut v in check.violations {
-        v.location.file = "live".into();
-        v.location.connection = "rest".into();
-        shared.report(&v);
+
+    pub async fn call(self: Arc<Self>, req: Request<Body>) -> Result<Response<Body>, Infallible> {
+        Ok(self.forward(req).await)
     }
-    if let Some(recorder) = &shared.recorder {
-        let params = credential_params(contract);
-        let (redacted, _) = redact_query(query, &params, "rest");
-        if let Ok(mut r) = recorder.lock() {
-            r.rest(
-                "rest",
-                RestExchange {
-                    method: method.to_owned(),
-                    path: path.to_owned(),
-                    query: parse_query(&redacted),
-                    body: request_json,
-                    status,
-                    response: response_json,
-                },
+
+    async fn forward(&self, req: Request<Body>) -> Response<Body> {
+        let (parts, body) = req.into_parts();
+        let limit = self.limits.max_body_bytes;
+        let Ok(body) = axum::body::to_bytes(body, limit).await else {
+            return rest_error(
+                &self.validator,
+                413,
+                "bad_request",
+                &format!("the request body is over the proxy's {limit} byte limit"),
+                None,
             );
+        };
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let url = format!("{}{}", self.upstream, path_and_query);
+        let mut request = self.http.request(parts.method.clone(), &url);
+        for (name, value) in forwardable(&parts.headers) {
+            request = request.header(name, value);
         }
+        let upstream = match request.body(body.clone()).send().await {
+            Ok(r) => r,
+            Err(e) => return self.upstream_failed(&e),
+        };
+        let status = upstream.status();
+        let headers = upstream.headers().clone();
+        let response_body = match read_bounded(upstream, limit).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge) => {
+                return rest_error(
+                    &self.validator,
+                    502,
+                    "unavailable",
+                    &format!("the upstream's answer is over the proxy's {limit} byte limit"),
+                    None,
+                )
+            }
+            Err(BodyError::Broken(e)) => return self.upstream_failed(&e),
+        };
+        self.record(
+            parts.method.as_str(),
+            parts.uri.path(),
+            parts.uri.query().unwrap_or(""),
+            &body,
+            status.as_u16(),
+            &response_body,
+        );
+        let mut out = Response::builder().status(status);
+        for (name, value) in forwardable(&headers) {
+            out = out.header(name, value);
+        }
+        out.body(Body::from(response_body))
+            .unwrap_or_else(|_| Response::new(Body::empty()))
     }
+
+    fn upstream_failed(&self, e: &reqwest::Error) -> Response<Body> {
+        let (natural, what) = if e.is_timeout() {
+            (
+                504,
+                format!(
+                    "did not answer within {} ms",
+                    self.timeouts.upstream_response.as_millis()
+                ),
+            )
+        } else if e.is_connect() {
+            (502, format!("could not be reached: {e}"))
+        } else {
+            (502, format!("failed: {e}"))
+        };
+        rest_error(
+            &self.validator,
+            natural,
+            "unavailable",
+            &format!("the upstream server at {} {what}", self.upstream),
+            None,
+        )
+    }
+
+    /// Records one REST exchange under the contract's base path, credentials redacted.
+    fn record(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: &Bytes,
+        status: u16,
+        response: &Bytes,
+    ) {
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
+        if !under_base_path(self.validator.contract(), path) {
+            return;
+        }
+        let mut request_json: Option<Value> = (!body.is_empty())
+            .then(|| serde_json::from_slice(body).ok())
+            .flatten();
+        let mut response_json: Option<Value> = serde_json::from_slice(response).ok();
+        if self.credentials.is_refresh_route(method, path) {
+            for json in [&mut request_json, &mut response_json]
+                .into_iter()
+                .flatten()
+            {
+                self.credentials.redact_members(json, "rest");
+            }
+        }
+        let (redacted, _) = self.credentials.redact_query(query, "rest");
+        recorder.rest(
+            "rest",
+            RestExchange {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                query: parse_query(&redacted),
+                body: request_json,
+                status,
+                response: response_json,
+            },
+        );
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Broken(reqwest::Error),
+}
+
+/// The upstream's answer, read chunk by chunk up to `limit` bytes.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut out = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Broken)? {
+        if out.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}
+
+/// A plain-text answer for requests outside the contract (a bad upgrade, say).
+pub(crate) fn plain(status: StatusCode, text: impl Into<String>) -> Response<Body> {
+    let mut r = Response::new(Body::from(text.into()));
+    *r.status_mut() = status;
+    r
 }

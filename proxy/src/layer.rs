@@ -23,15 +23,15 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::http::{header, Request, Response};
 use futures_util::future::BoxFuture;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tower::{Layer, Service};
 
 use frameproof_validator::{Validator, Violation};
 
 use crate::http::{parse_query, under_base_path};
-use crate::{validation_details, ViolationSink};
+use crate::ViolationSink;
 
 /// Checks the REST exchanges of the service it wraps against a contract.
 #[derive(Clone)]
@@ -82,32 +82,7 @@ impl ContractLayer {
     /// The contract's `validation_failed` error in its REST form (`{"error": ...}`), with the
     /// status the error table gives it.
     fn rejection(&self, violations: &[Violation]) -> Response<Body> {
-        let contract = self.validator.contract();
-        let code = "validation_failed";
-        let status = contract.errors.get(code).map_or(400, |e| e.status);
-        let message = violations.first().map_or_else(
-            || "the request is invalid".to_owned(),
-            |v| v.message.clone(),
-        );
-        let frame = self.validator.error_frame(
-            Value::Null,
-            code,
-            &message,
-            Some(validation_details(violations)),
-        );
-        let error = frame
-            .pointer(&contract.envelope.response.error)
-            .cloned()
-            .unwrap_or(frame);
-        let body = json!({ "error": error }).to_string();
-        let mut response = Response::new(Body::from(body));
-        *response.status_mut() =
-            StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
+        crate::answers::rest_rejection(&self.validator, violations)
     }
 }
 
@@ -166,9 +141,13 @@ where
                         layer.max_body_bytes
                     ),
                 ));
-                let mut response = Response::new(Body::empty());
-                *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-                return Ok(response);
+                return Ok(crate::answers::rest_error(
+                    &layer.validator,
+                    413,
+                    "bad_request",
+                    &format!("the request body is over {} bytes", layer.max_body_bytes),
+                    None,
+                ));
             };
             let method = parts.method.as_str().to_owned();
             let query = parse_query(parts.uri.query().unwrap_or(""));

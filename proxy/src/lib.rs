@@ -1,93 +1,82 @@
 //! `frameproof proxy`: sits between a frontend and a server, forwards WebSocket connections and
 //! REST requests transparently, validates every frame in both directions with the validator's
 //! session checks, and can record what it saw as a transcript the conformance suite replays.
+//! What it guarantees — what is recorded and when, what is redacted, every limit, time-out and
+//! close code — is in `docs/proxy.md`.
 //!
-//! Files: `websocket` (bridging one socket, frame by frame), `http` (forwarding REST),
-//! `recorder` (transcripts, with credentials redacted), `redact` (what counts as a credential),
-//! `layer` (the same REST checks as a tower layer inside your own axum server).
+//! Files: `config` (limits and time-outs), `server` (accepting connections), `websocket`
+//! (bridging one socket, frame by frame), `http` (forwarding REST), `layer` (the REST checks
+//! as a tower layer, also inside your own axum server), `answers` (what the proxy answers on
+//! the contract's behalf), `recorder` (transcripts, written as they happen), `redact` (what
+//! counts as a credential).
 
+mod answers;
+mod config;
 mod http;
 mod layer;
 mod recorder;
 mod redact;
+mod server;
 mod websocket;
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response};
 use tokio::sync::watch;
+use tokio_util::task::TaskTracker;
+use tower::util::BoxCloneSyncService;
+use tower::Layer;
 
 use frameproof_schema::Contract;
-use frameproof_validator::{Validator, Violation};
+use frameproof_validator::{CompileError, Validator, Violation};
 
+pub use config::{Limits, ProxyConfig, Timeouts, ViolationSink};
 pub use layer::{ContractLayer, ContractService};
 pub use recorder::Recording;
 
-/// The `details` of a `validation_failed` answer the proxy or the layer sends on the contract's
-/// behalf: `{"errors": [{pointer, rule, message}]}`, the shape the reference server uses.
-pub(crate) fn validation_details(violations: &[Violation]) -> serde_json::Value {
-    let errors: Vec<serde_json::Value> = violations
-        .iter()
-        .map(|v| serde_json::json!({"pointer": v.pointer, "rule": v.rule, "message": v.message}))
-        .collect();
-    serde_json::json!({ "errors": errors })
-}
-
-/// Called with every violation, as it is found.
-pub type ViolationSink = Arc<dyn Fn(&Violation) + Send + Sync>;
-
-#[derive(Clone)]
-pub struct ProxyConfig {
-    pub listen: SocketAddr,
-    /// `http://host:port` of the server.
-    pub upstream: String,
-    /// Write a transcript of everything into this directory when the proxy stops.
-    pub record: Option<PathBuf>,
-    /// Answer invalid client frames with `validation_failed` instead of forwarding them.
-    pub enforce: bool,
-    /// Largest REST body forwarded, in bytes.
-    pub max_body_bytes: usize,
-    pub on_violation: ViolationSink,
-}
-
-impl ProxyConfig {
-    pub fn new(listen: SocketAddr, upstream: impl Into<String>) -> ProxyConfig {
-        ProxyConfig {
-            listen,
-            upstream: upstream.into().trim_end_matches('/').to_owned(),
-            record: None,
-            enforce: false,
-            max_body_bytes: 16 * 1024 * 1024,
-            on_violation: Arc::new(|_| {}),
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ProxyError {
-    #[error("the contract cannot be used: {0}")]
-    Contract(String),
-    #[error("cannot listen on {0}: {1}")]
-    Listen(SocketAddr, std::io::Error),
-    #[error("cannot write the recording: {0}")]
-    Record(std::io::Error),
+    #[error("the contract cannot be used")]
+    Contract(#[source] CompileError),
+    #[error("cannot build the HTTP client for the upstream")]
+    Client(#[source] reqwest::Error),
+    #[error("cannot listen on {0}")]
+    Listen(SocketAddr, #[source] std::io::Error),
+    #[error("cannot write the recording")]
+    Record(#[source] std::io::Error),
 }
+
+type RestService = ContractService<BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>>;
 
 pub(crate) struct Shared {
     pub config: ProxyConfig,
     pub validator: Validator,
-    pub http: reqwest::Client,
-    pub recorder: Option<Mutex<recorder::Recorder>>,
+    pub recorder: Option<Arc<recorder::Recorder>>,
+    pub credentials: Arc<redact::Credentials>,
+    pub rest: RestService,
+    /// The largest WebSocket message either side may send.
+    pub max_message_bytes: usize,
     pub next_connection: AtomicU64,
+    /// Every connection and bridge, so shutdown can wait for them.
+    pub tracker: TaskTracker,
+    /// Turns true when the proxy shuts down.
+    pub stop: watch::Receiver<bool>,
 }
 
 impl Shared {
     pub fn report(&self, v: &Violation) {
         (self.config.on_violation)(v);
     }
+}
+
+/// Resolves when the proxy starts shutting down (the guard `wait_for` returns is not `Send`,
+/// so it must not live in a `select!`).
+pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 /// A running proxy.
@@ -98,12 +87,14 @@ pub struct RunningProxy {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// Starts the proxy on `config.listen`.
+/// Starts the proxy on `config.listen`. With `config.record`, the recording file exists (with
+/// its header) before this returns.
 pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningProxy, ProxyError> {
-    let validator = Validator::new(contract).map_err(|e| ProxyError::Contract(e.to_string()))?;
+    let validator = Validator::new(contract).map_err(ProxyError::Contract)?;
     let recorder = match &config.record {
-        Some(dir) => Some(Mutex::new(
-            recorder::Recorder::create(dir, contract).map_err(ProxyError::Record)?,
+        Some(dir) => Some(Arc::new(
+            recorder::Recorder::create(dir, contract, config.limits.max_queued_records)
+                .map_err(ProxyError::Record)?,
         )),
         None => None,
     };
@@ -113,31 +104,30 @@ pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningPr
     let addr = listener
         .local_addr()
         .map_err(|e| ProxyError::Listen(config.listen, e))?;
+    let credentials = Arc::new(redact::Credentials::of(contract));
+    let rest = rest_service(&config, &validator, &recorder, &credentials)?;
+    let max_message_bytes = config.limits.max_message_bytes.unwrap_or_else(|| {
+        contract
+            .transport
+            .websocket
+            .max_frame_bytes
+            .map_or(16 * 1024 * 1024, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            })
+    });
+    let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared {
         config,
         validator,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ProxyError::Contract(e.to_string()))?,
         recorder,
+        credentials,
+        rest,
+        max_message_bytes,
         next_connection: AtomicU64::new(1),
+        tracker: TaskTracker::new(),
+        stop: stopped,
     });
-    let app = Router::new()
-        .fallback(http::handle)
-        .with_state(shared.clone());
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        // a proxy adds latency to every frame: small writes go out at once (no Nagle delay)
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await;
-    });
+    let task = tokio::spawn(server::serve(listener, shared.clone()));
     Ok(RunningProxy {
         addr,
         shared,
@@ -146,19 +136,64 @@ pub async fn start(contract: &Contract, config: ProxyConfig) -> Result<RunningPr
     })
 }
 
+/// The REST path: the forwarder behind the contract layer, whose reports are made safe first.
+fn rest_service(
+    config: &ProxyConfig,
+    validator: &Validator,
+    recorder: &Option<Arc<recorder::Recorder>>,
+    credentials: &Arc<redact::Credentials>,
+) -> Result<RestService, ProxyError> {
+    let forwarder = Arc::new(http::Forwarder {
+        upstream: config.upstream.clone(),
+        http: http::Forwarder::client(&config.timeouts).map_err(ProxyError::Client)?,
+        validator: validator.clone(),
+        limits: config.limits.clone(),
+        timeouts: config.timeouts.clone(),
+        recorder: recorder.clone(),
+        credentials: credentials.clone(),
+    });
+    let inner = BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
+        forwarder.clone().call(req)
+    }));
+    let sink = config.on_violation.clone();
+    let safe = credentials.clone();
+    let layer = ContractLayer::new(validator.clone())
+        .enforce(config.enforce)
+        .max_body_bytes(config.limits.max_body_bytes)
+        .on_violation(move |v| {
+            if v.item.as_deref().is_some_and(|i| safe.is_refresh(i)) {
+                let mut v = v.clone();
+                safe.scrub(&mut v, &[]);
+                sink(&v);
+            } else {
+                sink(v);
+            }
+        });
+    Ok(layer.layer(inner))
+}
+
 impl RunningProxy {
-    /// Stops accepting, lets open exchanges finish (briefly), and writes the recording.
+    /// Shuts down gracefully: stops accepting, closes every WebSocket with 1001 to both sides
+    /// (recording the closes), lets REST exchanges in flight finish (up to the drain
+    /// time-out), then completes the recording.
     pub async fn shutdown(self) -> Result<Option<Recording>, ProxyError> {
         let _ = self.stop.send(true);
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), self.task).await;
-        match &self.shared.recorder {
-            None => Ok(None),
-            Some(r) => {
-                let mut r = r
-                    .lock()
-                    .map_err(|_| ProxyError::Record(std::io::Error::other("recorder poisoned")))?;
-                r.finish().map(Some).map_err(ProxyError::Record)
-            }
-        }
+        let drain = self.shared.config.timeouts.drain;
+        let _ = tokio::time::timeout(drain, self.task).await;
+        self.shared.tracker.close();
+        let _ = tokio::time::timeout(drain, self.shared.tracker.wait()).await;
+        let Some(recorder) = self.shared.recorder.clone() else {
+            return Ok(None);
+        };
+        tokio::task::spawn_blocking(move || recorder.finish())
+            .await
+            .map_err(|e| ProxyError::Record(std::io::Error::other(e.to_string())))?
+            .map(Some)
+            .map_err(ProxyError::Record)
+    }
+
+    /// Where this proxy records, if it does.
+    pub fn recording_path(&self) -> Option<&std::path::Path> {
+        self.shared.recorder.as_ref().map(|r| r.path())
     }
 }

@@ -1,10 +1,19 @@
-//! Writes what the proxy sees as a transcript (`docs/transcript.md`). Records stream to a body
-//! file as they happen (memory stays flat); when the proxy stops, the header, which lists every
-//! connection seen, is written in front of them.
+//! Writes what the proxy sees as a transcript (`docs/transcript.md`), so that a proxy killed at
+//! any moment leaves a file that validates up to its last line.
+//!
+//! The file is created with its header before the first connection; every connection is then
+//! declared by a `connection` record as it opens, and every record is one whole line. Records go
+//! to a writer thread through a bounded queue (when the disk falls behind, forwarding waits
+//! rather than memory growing); the thread writes whole lines in batches and flushes whenever
+//! the queue is empty, so a record reaches the file within one batch of being seen.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -19,90 +28,100 @@ use frameproof_schema::{Contract, Direction};
 pub struct Recording {
     pub path: PathBuf,
     pub records: u64,
-    pub connections: usize,
+    pub connections: u64,
 }
 
-pub struct Recorder {
-    dir: PathBuf,
-    body_path: PathBuf,
-    body: BufWriter<File>,
+enum Line {
+    Record(String),
+    /// Everything sent before this is written and flushed; the writer stops.
+    Finish,
+}
+
+pub(crate) struct Recorder {
+    path: PathBuf,
+    queue: SyncSender<Line>,
+    writer: Mutex<Option<JoinHandle<std::io::Result<()>>>>,
     started: Instant,
-    contract: ContractRef,
-    connections: Vec<ConnectionInfo>,
-    records: u64,
-    finished: bool,
+    records: AtomicU64,
+    connections: AtomicU64,
 }
 
 impl Recorder {
-    pub fn create(dir: &Path, contract: &Contract) -> std::io::Result<Recorder> {
+    /// Creates `recording-<n>.jsonl` (the first free `n`) in `dir` and writes its header.
+    pub fn create(dir: &Path, contract: &Contract, queue: usize) -> std::io::Result<Recorder> {
         std::fs::create_dir_all(dir)?;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
-        let body_path = dir.join(format!(".recording-{stamp}-{}.body", std::process::id()));
-        Ok(Recorder {
-            dir: dir.to_owned(),
-            body: BufWriter::new(File::create(&body_path)?),
-            body_path,
-            started: Instant::now(),
+        let (path, file) = create_free(dir)?;
+        let header = TranscriptHeader {
+            frameproof_transcript: TRANSCRIPT_FORMAT.into(),
             contract: ContractRef {
                 name: contract.name.clone(),
                 version: contract.version.clone(),
             },
+            description: "recorded by frameproof proxy".into(),
             connections: Vec::new(),
-            records: 0,
-            finished: false,
+            matchers: Vec::new(),
+        };
+        let mut out = BufWriter::new(file);
+        serde_json::to_writer(&mut out, &header).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        let (queue, lines) = sync_channel(queue.max(1));
+        let writer = std::thread::Builder::new()
+            .name("frameproof-recorder".into())
+            .spawn(move || write_lines(lines, out))?;
+        Ok(Recorder {
+            path,
+            queue,
+            writer: Mutex::new(Some(writer)),
+            started: Instant::now(),
+            records: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
         })
     }
 
-    fn t(&self) -> f64 {
-        (self.started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
-    fn write(&mut self, record: &Record) {
-        if let Ok(line) = serde_json::to_string(record) {
-            // a failed write surfaces when the recording is finished (flush)
-            let _ = writeln!(self.body, "{line}");
-            self.records += 1;
-        }
-    }
-
-    pub fn connection(&mut self, id: &str, redacted: bool, version: Option<String>) {
-        let mut credentials = serde_json::Map::new();
-        if redacted {
-            credentials.insert(
-                "token".into(),
-                Value::String(crate::redact::placeholder(id)),
-            );
-        }
-        self.connections.push(ConnectionInfo {
-            id: id.to_owned(),
-            role: "client".into(),
-            org: None,
-            user: None,
-            credentials,
-            version,
-        });
-    }
-
-    fn empty(&self, conn: &str) -> Record {
+    fn record(&self, conn: &str) -> Record {
+        let t = (self.started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
         Record {
             conn: conn.to_owned(),
-            t: self.t(),
+            t,
             dir: None,
             frame: None,
             text: None,
             binary: None,
             close: None,
             rest: None,
+            connection: None,
             expect_none: None,
         }
     }
 
-    /// A text frame: stored as JSON when it is JSON, verbatim otherwise.
-    pub fn text(&mut self, conn: &str, dir: Direction, text: &str, parsed: Option<Value>) {
-        let mut r = self.empty(conn);
+    fn write(&self, record: &Record) {
+        let Ok(line) = serde_json::to_string(record) else {
+            return;
+        };
+        // blocks only while the writer is a whole queue behind: back-pressure, not growth
+        if self.queue.send(Line::Record(line)).is_ok() {
+            self.records.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Declares a connection as it opens (or adds credentials it showed later).
+    pub fn connection(&self, conn: &str, info: ConnectionInfo, new: bool) {
+        if new {
+            self.connections.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut r = self.record(conn);
+        r.connection = Some(info);
+        self.write(&r);
+    }
+
+    /// A text frame: as JSON when `parsed` holds it, verbatim otherwise.
+    pub fn text(&self, conn: &str, dir: Direction, text: &str, parsed: Option<Value>) {
+        let mut r = self.record(conn);
         r.dir = Some(dir);
         match parsed {
             Some(v) => r.frame = Some(v),
@@ -111,15 +130,15 @@ impl Recorder {
         self.write(&r);
     }
 
-    pub fn binary(&mut self, conn: &str, dir: Direction, bytes: &[u8]) {
-        let mut r = self.empty(conn);
+    pub fn binary(&self, conn: &str, dir: Direction, bytes: &[u8]) {
+        let mut r = self.record(conn);
         r.dir = Some(dir);
         r.binary = Some(frameproof_schema::base64::encode(bytes));
         self.write(&r);
     }
 
-    pub fn close(&mut self, conn: &str, code: u16, reason: &str) {
-        let mut r = self.empty(conn);
+    pub fn close(&self, conn: &str, code: u16, reason: &str) {
+        let mut r = self.record(conn);
         r.close = Some(Close {
             code,
             reason: reason.to_owned(),
@@ -127,49 +146,86 @@ impl Recorder {
         self.write(&r);
     }
 
-    pub fn rest(&mut self, conn: &str, exchange: RestExchange) {
-        let mut r = self.empty(conn);
+    pub fn rest(&self, conn: &str, exchange: RestExchange) {
+        let mut r = self.record(conn);
         r.rest = Some(exchange);
         self.write(&r);
     }
 
-    /// Writes `recording-<n>.jsonl`: the header, then the records.
-    pub fn finish(&mut self) -> std::io::Result<Recording> {
-        self.body.flush()?;
-        let mut n = 1;
-        let path = loop {
-            let p = self.dir.join(format!("recording-{n}.jsonl"));
-            if !p.exists() {
-                break p;
-            }
-            n += 1;
-        };
-        let header = TranscriptHeader {
-            frameproof_transcript: TRANSCRIPT_FORMAT.into(),
-            contract: self.contract.clone(),
-            description: "recorded by frameproof proxy".into(),
-            connections: self.connections.clone(),
-            matchers: Vec::new(),
-        };
-        let mut out = BufWriter::new(File::create(&path)?);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&header).map_err(std::io::Error::other)?
-        )?;
-        let body = BufReader::new(File::open(&self.body_path)?);
-        for line in body.lines() {
-            writeln!(out, "{}", line?)?;
-        }
-        out.flush()?;
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.body_path);
-            self.finished = true;
+    /// Writes and flushes everything recorded so far and stops the writer; later records are
+    /// dropped. Blocks until the file is complete.
+    pub fn finish(&self) -> std::io::Result<Recording> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| std::io::Error::other("the recorder's lock is poisoned"))?
+            .take();
+        if let Some(writer) = writer {
+            let _ = self.queue.send(Line::Finish);
+            writer
+                .join()
+                .map_err(|_| std::io::Error::other("the recording's writer thread panicked"))??;
         }
         Ok(Recording {
-            path,
-            records: self.records,
-            connections: self.connections.len(),
+            path: self.path.clone(),
+            records: self.records.load(Ordering::Relaxed),
+            connections: self.connections.load(Ordering::Relaxed),
         })
     }
+}
+
+/// The first `recording-<n>.jsonl` that does not exist yet, created atomically (two proxies
+/// recording into one directory never share a file).
+fn create_free(dir: &Path) -> std::io::Result<(PathBuf, File)> {
+    for n in 1..=100_000u32 {
+        let path = dir.join(format!("recording-{n}.jsonl"));
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{} already holds 100,000 recordings",
+        dir.display()
+    )))
+}
+
+/// The writer thread: whole lines, in batches, flushed whenever nothing more is waiting.
+fn write_lines(lines: Receiver<Line>, mut out: BufWriter<File>) -> std::io::Result<()> {
+    let mut batch: Vec<u8> = Vec::with_capacity(64 * 1024);
+    while let Ok(first) = lines.recv() {
+        let mut next = Some(first);
+        let mut finished = false;
+        while let Some(line) = next.take() {
+            match line {
+                Line::Record(text) => {
+                    batch.extend_from_slice(text.as_bytes());
+                    batch.push(b'\n');
+                }
+                Line::Finish => {
+                    finished = true;
+                    break;
+                }
+            }
+            if batch.len() >= 256 * 1024 {
+                break;
+            }
+            next = match lines.try_recv() {
+                Ok(l) => Some(l),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
+            };
+        }
+        // one write per batch of whole lines: a kill leaves no half line behind a whole one
+        out.write_all(&batch)?;
+        out.flush()?;
+        batch.clear();
+        if batch.capacity() > 1024 * 1024 {
+            batch.shrink_to(64 * 1024);
+        }
+        if finished {
+            break;
+        }
+    }
+    out.get_ref().sync_data()
 }

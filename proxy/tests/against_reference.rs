@@ -329,7 +329,10 @@ async fn handshake_refusals_and_a_dead_upstream_reach_the_client() {
     let r = reqwest::get(format!("http://{addr}/api/projects"))
         .await
         .expect("the proxy answers");
-    assert_eq!(r.status(), 502);
+    // the contract maps `unavailable` to 503: the proxy answers as the contract says
+    assert_eq!(r.status(), 503);
+    let body: Value = r.json().await.expect("a JSON error body");
+    assert_eq!(body["error"]["code"], "unavailable");
     let _ = proxy.shutdown().await;
 }
 

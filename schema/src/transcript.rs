@@ -28,6 +28,39 @@ pub struct TranscriptHeader {
     pub matchers: Vec<Matcher>,
 }
 
+impl TranscriptHeader {
+    /// What is known of a connection: the header's entry, extended by `connection` records.
+    pub fn connection(&self, id: &str) -> Option<&ConnectionInfo> {
+        self.connections.iter().find(|c| c.id == id)
+    }
+
+    /// Takes in a `connection` record: a new connection is added, a known one extended (its
+    /// credentials merged, its other members replaced where the record has them).
+    pub fn declare(&mut self, id: &str, info: &ConnectionInfo) {
+        let Some(known) = self.connections.iter_mut().find(|c| c.id == id) else {
+            let mut info = info.clone();
+            id.clone_into(&mut info.id);
+            self.connections.push(info);
+            return;
+        };
+        if !info.role.is_empty() {
+            known.role.clone_from(&info.role);
+        }
+        for (name, value) in &info.credentials {
+            known.credentials.insert(name.clone(), value.clone());
+        }
+        for (mine, theirs) in [
+            (&mut known.org, &info.org),
+            (&mut known.user, &info.user),
+            (&mut known.version, &info.version),
+        ] {
+            if theirs.is_some() {
+                mine.clone_from(theirs);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContractRef {
@@ -35,9 +68,11 @@ pub struct ContractRef {
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInfo {
+    /// Required in the header; in a `connection` record the record's `conn` names it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
     /// `actor` (sends requests) or `observer` (only receives), informative.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -93,6 +128,10 @@ pub struct Record<F = Value> {
     pub close: Option<Close>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest: Option<RestExchange>,
+    /// A connection declared (or its info extended) as it opens, for recorders that cannot
+    /// know every connection when they write the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<ConnectionInfo>,
     /// Replay only: no frame matching this may arrive on `conn` within the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_none: Option<ExpectNone>,
@@ -140,6 +179,8 @@ pub enum Payload<'r> {
     },
     Close(&'r Close),
     Rest(&'r RestExchange),
+    /// Declares the record's connection (or adds to what is known of it).
+    Connection(&'r ConnectionInfo),
     ExpectNone(&'r ExpectNone),
 }
 
@@ -172,6 +213,7 @@ impl<F: RecordedFrame> Record<F> {
             self.binary.is_some(),
             self.close.is_some(),
             self.rest.is_some(),
+            self.connection.is_some(),
             self.expect_none.is_some(),
         ]
         .iter()
@@ -179,7 +221,7 @@ impl<F: RecordedFrame> Record<F> {
         .count();
         if present != 1 {
             return Err(
-                "a record holds exactly one of frame, text, binary, close, rest, expect_none"
+                "a record holds exactly one of frame, text, binary, close, rest, connection, expect_none"
                     .into(),
             );
         }
@@ -213,6 +255,15 @@ impl<F: RecordedFrame> Record<F> {
         }
         if let Some(r) = &self.rest {
             return Ok(Payload::Rest(r));
+        }
+        if let Some(c) = &self.connection {
+            if !c.id.is_empty() && c.id != self.conn {
+                return Err(format!(
+                    "a connection record for `{}` names another id, `{}`",
+                    self.conn, c.id
+                ));
+            }
+            return Ok(Payload::Connection(c));
         }
         match &self.expect_none {
             Some(e) => Ok(Payload::ExpectNone(e)),
@@ -265,6 +316,12 @@ impl<R: BufRead> TranscriptReader<R> {
                 line: 1,
                 message: format!("not a transcript header: {e}"),
             })?;
+        if let Some(i) = header.connections.iter().position(|c| c.id.is_empty()) {
+            return Err(TranscriptError {
+                line: 1,
+                message: format!("connections[{i}] has no `id`"),
+            });
+        }
         let major = header.frameproof_transcript.split('.').next().unwrap_or("");
         if major != "1" {
             return Err(TranscriptError {

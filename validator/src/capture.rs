@@ -65,11 +65,7 @@ pub fn validate_transcript<R: BufRead>(
             ),
         ));
     }
-    let info: HashMap<String, (Option<String>, Option<String>)> = header
-        .connections
-        .iter()
-        .map(|c| (c.id.clone(), (c.org.clone(), c.version.clone())))
-        .collect();
+    let mut header = header;
     let mut sessions: HashMap<String, Session> = HashMap::new();
     let mut stats = Stats::default();
     // frames as recorded: the session parses them once, duplicate keys and all
@@ -107,11 +103,11 @@ pub fn validate_transcript<R: BufRead>(
                     let mut s = validator
                         .session()
                         .with_location(origin, record.conn.clone());
-                    if let Some((org, version)) = info.get(&record.conn) {
-                        if let Some(org) = org {
+                    if let Some(info) = header.connection(&record.conn) {
+                        if let Some(org) = &info.org {
                             s = s.with_tenant(org.clone());
                         }
-                        if let Some(v) = version {
+                        if let Some(v) = &info.version {
                             s = s.with_version(v);
                         }
                     }
@@ -150,6 +146,7 @@ pub fn validate_transcript<R: BufRead>(
                     }
                 }
             }
+            Payload::Connection(info) => header.declare(&record.conn, info),
             Payload::ExpectNone(_) => {}
         }
     }

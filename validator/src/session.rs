@@ -428,6 +428,26 @@ impl Session {
         }
     }
 
+    /// Requests (and control frames with an id) sent and not yet answered.
+    pub fn outstanding(&self) -> usize {
+        self.outstanding.len()
+    }
+
+    /// Takes back a client frame that never reached the server (a proxy refused it): a ping
+    /// it counted is no longer waiting for its pong, topics it subscribed are not subscribed.
+    /// (A refused request is settled by the error frame that answers it.)
+    pub fn withdraw(&mut self, kind: &FrameKind) {
+        if let FrameKind::Control { kind, topics } = kind {
+            match kind {
+                ControlKind::Ping => self.pings = self.pings.saturating_sub(1),
+                ControlKind::Subscribe => topics.iter().for_each(|t| {
+                    self.subscriptions.remove(t);
+                }),
+                _ => {}
+            }
+        }
+    }
+
     /// Ends the session: every request still unanswered is a violation.
     pub fn finish(self) -> Vec<Violation> {
         let left = self.outstanding.into_sorted();
