@@ -49,7 +49,7 @@ pub struct Limits {
     /// Largest WebSocket message, whole or assembled from fragments, in either direction.
     /// `None`: the contract's `transport.websocket.max_frame_bytes`, else 16 MiB. A client
     /// over it is closed with 1009; an upstream over it is closed with 1009 and its client
-    /// with 1014.
+    /// with 1011.
     pub max_message_bytes: Option<usize>,
     /// Largest REST body, request or response (413 for a request over it).
     pub max_body_bytes: usize,
@@ -89,7 +89,7 @@ pub struct Timeouts {
     /// Connecting to the upstream and completing its WebSocket handshake.
     pub upstream_connect: Duration,
     /// A REST answer, or any WebSocket frame from the upstream while a client request is
-    /// outstanding; past it the REST client gets `unavailable`, the WebSocket client a 1014.
+    /// outstanding; past it the REST client gets `unavailable`, the WebSocket client a 1011.
     pub upstream_response: Duration,
     /// A peer must take each message within this; one that stopped reading is closed (1008).
     pub send: Duration,

@@ -7,11 +7,11 @@
 //! | client closed with `c` | the answer to its close | `c` |
 //! | upstream closed with `c` | `c` | the answer to its close |
 //! | client broke the protocol / too big / bad UTF-8 | 1002 / 1009 / 1007 | 1001 |
-//! | upstream broke, vanished, or sent too much | 1014 | 1001 / 1009 |
+//! | upstream broke, vanished, or sent too much | 1011 | 1001 / 1009 |
 //! | no message either way for the idle time | 1001 | 1001 |
-//! | a request unanswered with the upstream silent | 1014 | 1001 |
+//! | a request unanswered with the upstream silent | 1011 | 1001 |
 //! | the client stopped reading (send time-out) | 1008 | 1001 |
-//! | the upstream stopped reading | 1014 | 1001 |
+//! | the upstream stopped reading | 1011 | 1001 |
 //! | the proxy shuts down | 1001 | 1001 |
 
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use tokio_tungstenite::WebSocketStream;
 use frameproof_schema::Direction;
 
 use super::check::{Checker, Verdict};
-use super::close::{self, BAD_GATEWAY, GOING_AWAY, POLICY, TOO_BIG};
+use super::close::{self, GOING_AWAY, POLICY, TOO_BIG, UPSTREAM_FAILED};
 use super::send::Failed;
 use super::{pings, send, Upstream};
 use crate::Shared;
@@ -177,7 +177,7 @@ async fn forward(shared: &Shared, checker: &mut Checker, legs: &mut Legs) -> End
                     "the upstream did not answer within {} ms",
                     timeouts.upstream_response.as_millis()
                 );
-                return both(BAD_GATEWAY, &reason, GOING_AWAY);
+                return both(UPSTREAM_FAILED, &reason, GOING_AWAY);
             }
             () = crate::stopping(&mut stop) => {
                 return both(GOING_AWAY, "proxy shutting down", GOING_AWAY);
@@ -219,7 +219,7 @@ async fn to_upstream(shared: &Shared, legs: &mut Legs, msg: Message) -> Result<(
         Err(Failed::Closed) => Err(upstream_gone("upstream went away")),
         Err(Failed::Stalled) => {
             let reason = format!("the upstream did not read for {} s", within.as_secs());
-            Err(both(BAD_GATEWAY, &reason, GOING_AWAY))
+            Err(both(UPSTREAM_FAILED, &reason, GOING_AWAY))
         }
     }
 }
@@ -238,7 +238,7 @@ fn client_failed(e: &Error) -> Ending {
     }
 }
 
-/// The upstream's socket failed: its client is told 1014 (too big: the upstream gets 1009).
+/// The upstream's socket failed: its client is told 1011 (too big: the upstream gets 1009).
 fn upstream_failed(e: &Error) -> Ending {
     let reason = format!("upstream failed: {e}");
     let to_upstream = match close::code_for(e) {
@@ -247,8 +247,8 @@ fn upstream_failed(e: &Error) -> Ending {
         None => None,
     };
     Ending {
-        recorded: (BAD_GATEWAY, reason.clone()),
-        to_client: Some((BAD_GATEWAY, reason)),
+        recorded: (UPSTREAM_FAILED, reason.clone()),
+        to_client: Some((UPSTREAM_FAILED, reason)),
         to_upstream,
         await_client: true,
         await_upstream: false,
@@ -266,11 +266,11 @@ fn gone(reason: &str) -> Ending {
     }
 }
 
-/// The upstream is gone without a close; the client hears 1014.
+/// The upstream is gone without a close; the client hears 1011.
 fn upstream_gone(reason: &str) -> Ending {
     Ending {
-        recorded: (BAD_GATEWAY, reason.to_owned()),
-        to_client: Some((BAD_GATEWAY, reason.to_owned())),
+        recorded: (UPSTREAM_FAILED, reason.to_owned()),
+        to_client: Some((UPSTREAM_FAILED, reason.to_owned())),
         to_upstream: None,
         await_client: true,
         await_upstream: false,

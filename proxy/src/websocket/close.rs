@@ -14,7 +14,10 @@ pub(crate) const PROTOCOL_ERROR: u16 = 1002;
 pub(crate) const INVALID_PAYLOAD: u16 = 1007;
 pub(crate) const POLICY: u16 = 1008;
 pub(crate) const TOO_BIG: u16 = 1009;
-pub(crate) const BAD_GATEWAY: u16 = 1014;
+/// What a client hears when the upstream failed. 1014 ("bad gateway") says it best, but common
+/// clients (tungstenite among them) refuse it and report a 1002 instead: 1011 is understood by
+/// every client.
+pub(crate) const UPSTREAM_FAILED: u16 = 1011;
 
 /// The close code (and reason) a read error deserves; `None` when the socket itself failed and
 /// no close frame can reach the peer.

@@ -1,0 +1,630 @@
+//! The proxy as an operator runs it: credentials in every form the contract declares never
+//! reach an output, every buffer has the contract's bound, `--enforce` cannot be bypassed,
+//! every network wait ends, and every ending has its close code. Each test reproduces a
+//! behaviour of the proxy before these guarantees (noted on the test).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::Message;
+
+use frameproof_proxy::{start, ProxyConfig, RunningProxy};
+use frameproof_validator::report::json_line;
+use frameproof_validator::Violation;
+use timetracker::server::{RunningServer, ServerConfig};
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Setup {
+    server: RunningServer,
+    proxy: RunningProxy,
+    live: Arc<Mutex<Vec<Violation>>>,
+    dir: PathBuf,
+}
+
+async fn server() -> RunningServer {
+    timetracker::server::start(ServerConfig {
+        port: 0,
+        ..ServerConfig::default()
+    })
+    .await
+    .expect("server")
+}
+
+fn config_for(
+    upstream: String,
+    name: &str,
+    tune: impl FnOnce(&mut ProxyConfig),
+) -> (ProxyConfig, Arc<Mutex<Vec<Violation>>>, PathBuf) {
+    let live = Arc::new(Mutex::new(Vec::new()));
+    let sink = live.clone();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("operator")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), upstream);
+    config.record = Some(dir.clone());
+    config.on_violation = Arc::new(move |v| sink.lock().expect("lock").push(v.clone()));
+    tune(&mut config);
+    (config, live, dir)
+}
+
+async fn setup(name: &str, tune: impl FnOnce(&mut ProxyConfig)) -> Setup {
+    let server = server().await;
+    let (config, live, dir) = config_for(server.http_url(), name, tune);
+    let proxy = start(&timetracker::contract(), config)
+        .await
+        .expect("proxy");
+    Setup {
+        server,
+        proxy,
+        live,
+        dir,
+    }
+}
+
+impl Setup {
+    fn user(&self, user: &str) -> &timetracker::server::SeededUser {
+        self.server.user(user).expect("seeded")
+    }
+
+    async fn connect(&self, query: &str) -> Ws {
+        let url = format!("ws://{}/ws{query}", self.proxy.addr);
+        tokio_tungstenite::connect_async(url)
+            .await
+            .expect("connect through the proxy")
+            .0
+    }
+
+    /// Shuts everything down; returns the recording's text and every violation as the
+    /// `--violations` file would hold it.
+    async fn finish(self) -> (String, String) {
+        let recording = self
+            .proxy
+            .shutdown()
+            .await
+            .expect("shutdown")
+            .expect("a recording");
+        self.server.shutdown().await;
+        let text = std::fs::read_to_string(&recording.path).expect("read recording");
+        let violations: Vec<String> = self
+            .live
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|v| format!("{}\n{}", json_line(v), v.message))
+            .collect();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        (text, violations.join("\n"))
+    }
+}
+
+async fn send(ws: &mut Ws, frame: Value) {
+    ws.send(Message::text(frame.to_string()))
+        .await
+        .expect("send");
+}
+
+/// The next message within `wait` (`None`: nothing came).
+async fn next(ws: &mut Ws, wait: Duration) -> Option<Message> {
+    tokio::time::timeout(wait, ws.next())
+        .await
+        .ok()?
+        .and_then(Result::ok)
+}
+
+/// Reads until a JSON frame satisfies `want`.
+async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        if let Some(Message::Text(t)) = next(ws, Duration::from_millis(200)).await {
+            let v: Value = serde_json::from_str(t.as_str()).ok()?;
+            if want(&v) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Reads until the close frame; its code (`None`: the socket ended without one).
+async fn close_code(ws: &mut Ws, wait: Duration) -> Option<u16> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        match tokio::time::timeout(left, ws.next()).await.ok()? {
+            Some(Ok(Message::Close(c))) => return c.map(|c| u16::from(c.code)),
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ credentials
+
+/// Before: the refresh action's tokens, percent-encoded query names, refused auth frames,
+/// and the excerpts of violations on credential frames were all written in clear, and a
+/// connection authenticated by an auth frame had no placeholder.
+#[tokio::test]
+async fn no_credential_reaches_the_recording_or_the_reports() {
+    let s = setup("credentials", |_| {}).await;
+    let alice = s.user("usr_alice").clone();
+    let bob = s.user("usr_bob").clone();
+    let carol = s.user("usr_carol").clone();
+    let mut secrets = vec![alice.access_token.clone(), bob.access_token.clone()];
+    secrets.push(carol.access_token.clone());
+    secrets.push(alice.refresh_token.clone());
+
+    // percent-encoded query names, as the server decodes them
+    for query in [
+        format!("?%74oken={}", alice.access_token),
+        format!("?access%5Ftoken={}", bob.access_token),
+    ] {
+        let mut ws = s.connect(&query).await;
+        send(
+            &mut ws,
+            json!({"id": "q1", "action": "projects.list", "payload": {}}),
+        )
+        .await;
+        let _ = until(&mut ws, |v| v["id"] == "q1").await;
+        let _ = ws.close(None).await;
+    }
+
+    // an auth frame, one that breaks its schema, one with the token twice, one that is not JSON
+    let mut ws = s.connect("").await;
+    let t = &carol.access_token;
+    ws.send(Message::text(format!(
+        r#"{{"type":"auth","token":"{t}","extra":1}}"#
+    )))
+    .await
+    .expect("send");
+    ws.send(Message::text(format!(
+        r#"{{"type":"auth","token":"x-{t}","token":"{t}"}}"#
+    )))
+    .await
+    .expect("send");
+    ws.send(Message::text(format!(r#"{{"type":"auth","token":"{t}""#)))
+        .await
+        .expect("send");
+    drop(ws);
+    let mut ws = s.connect("").await;
+    send(&mut ws, json!({"type": "auth", "token": t})).await;
+    send(
+        &mut ws,
+        json!({"id": "a1", "action": "projects.list", "payload": {}}),
+    )
+    .await;
+    assert!(until(&mut ws, |v| v["id"] == "a1").await.is_some());
+    let _ = ws.close(None).await;
+
+    // the refresh action over REST: a broken request, then a real one whose answer holds new tokens
+    let http = reqwest::Client::new();
+    let refresh = format!("http://{}/api/auth/refresh", s.proxy.addr);
+    let _ = http
+        .post(&refresh)
+        .json(&json!({"refresh_token": alice.refresh_token, "extra": 1}))
+        .send()
+        .await
+        .expect("rest");
+    let fresh: Value = http
+        .post(&refresh)
+        .json(&json!({"refresh_token": alice.refresh_token}))
+        .send()
+        .await
+        .expect("rest")
+        .json()
+        .await
+        .expect("token pair");
+    for member in ["access_token", "refresh_token"] {
+        let token = fresh[member].as_str().expect("a new token").to_owned();
+        secrets.push(token);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (recording, reports) = s.finish().await;
+    for secret in &secrets {
+        assert!(
+            !recording.contains(secret.as_str()),
+            "a credential is in the recording:\n{recording}"
+        );
+        assert!(
+            !reports.contains(secret.as_str()),
+            "a credential is in a report:\n{reports}"
+        );
+    }
+    assert!(reports.contains("control.schema"), "{reports}");
+    assert!(
+        reports.contains("frame.duplicate_key") || reports.contains("frame.json"),
+        "{reports}"
+    );
+    assert!(recording.contains("\"%74oken=$credential:") || recording.contains("credential"));
+    // the connection that authenticated by frame is declared with its placeholder
+    let declared = recording.lines().any(|l| {
+        let v: Value = serde_json::from_str(l).unwrap_or(Value::Null);
+        v["connection"]["credentials"]["token"]
+            .as_str()
+            .is_some_and(|p| {
+                p.starts_with("$credential:") && v["conn"] != "c1" && v["conn"] != "c2"
+            })
+    });
+    assert!(declared, "{recording}");
+}
+
+// ------------------------------------------------------------------ limits
+
+/// Before: the contract's `max_frame_bytes` (1 MiB) was ignored; 16 MiB frames and 64 MiB
+/// fragmented messages were taken whole, and the connection was dropped without a close code.
+#[tokio::test]
+async fn messages_over_the_contract_limit_are_closed_with_1009() {
+    let s = setup("limit", |_| {}).await;
+    let token = s.user("usr_alice").access_token.clone();
+    let big = "x".repeat(1_200_000);
+    let mut ws = s.connect(&format!("?token={token}")).await;
+    ws.send(Message::text(big.clone())).await.expect("send");
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(5)).await,
+        Some(1009)
+    );
+
+    // the same size in fragments, none of them over the limit alone
+    let mut ws = s.connect(&format!("?token={token}")).await;
+    let chunk = bytes::Bytes::from(vec![b'x'; 400_000]);
+    for (i, opcode) in [Data::Text, Data::Continue, Data::Continue]
+        .into_iter()
+        .enumerate()
+    {
+        let frame = Frame::message(chunk.clone(), OpCode::Data(opcode), i == 2);
+        if ws.send(Message::Frame(frame)).await.is_err() {
+            break;
+        }
+    }
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(5)).await,
+        Some(1009)
+    );
+
+    // others are still served
+    let mut ws = s.connect(&format!("?token={token}")).await;
+    send(
+        &mut ws,
+        json!({"id": "ok", "action": "projects.list", "payload": {}}),
+    )
+    .await;
+    assert!(until(&mut ws, |v| v["id"] == "ok").await.is_some());
+    let (recording, _) = s.finish().await;
+    assert!(recording.contains("\"code\":1009"), "the close is recorded");
+}
+
+// ------------------------------------------------------------------ enforce
+
+/// Before: REST was not enforced (an invalid PATCH reached the server), binary frames were
+/// forwarded, refusals answered `"id": null`, and a refused ping was later reported unanswered.
+#[tokio::test]
+async fn enforce_cannot_be_bypassed() {
+    let s = setup("enforce", |c| c.enforce = true).await;
+    let token = s.user("usr_alice").access_token.clone();
+    let http = reqwest::Client::new();
+    let base = format!("http://{}/api", s.proxy.addr);
+    let tasks: Value = http
+        .get(format!("{base}/tasks"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("rest")
+        .json()
+        .await
+        .expect("tasks");
+    let task = tasks[0].clone();
+    let id = task["id"].as_str().expect("a task id").to_owned();
+    let r = http
+        .patch(format!("{base}/tasks/{id}"))
+        .bearer_auth(&token)
+        .json(&json!({"status": "doing"}))
+        .send()
+        .await
+        .expect("rest");
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.expect("error body");
+    assert_eq!(body["error"]["code"], "validation_failed");
+    let after: Value = http
+        .get(format!("{base}/tasks"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("rest")
+        .json()
+        .await
+        .expect("tasks");
+    assert_eq!(
+        after[0]["status"], task["status"],
+        "the server never saw the PATCH"
+    );
+
+    let mut ws = s.connect(&format!("?token={token}")).await;
+    // refusals keep the request's id wherever it can be read
+    for (frame, id) in [
+        (
+            r#"{"id":"u1","action":"no.such_action","payload":{}}"#.to_owned(),
+            "u1",
+        ),
+        (
+            r#"{"id":"u2","action":"projects.list","payload":{},"payload":{}}"#.to_owned(),
+            "u2",
+        ),
+        (
+            r#"{"id":"u3","action":"tasks.update","payload":{"id":"t","status":"doing"}}"#
+                .to_owned(),
+            "u3",
+        ),
+    ] {
+        ws.send(Message::text(frame)).await.expect("send");
+        let answer = until(&mut ws, |v| v["error"]["code"] == "validation_failed")
+            .await
+            .expect("a refusal");
+        assert_eq!(answer["id"], id, "{answer}");
+    }
+    ws.send(Message::binary(vec![1u8, 2, 3]))
+        .await
+        .expect("send");
+    let refused = until(&mut ws, |v| v["error"]["code"] == "validation_failed").await;
+    assert!(
+        refused.is_some(),
+        "a binary frame is refused, not forwarded"
+    );
+    send(&mut ws, json!({"type": "ping", "extra": true})).await;
+    assert!(
+        until(&mut ws, |v| v["error"]["code"] == "validation_failed")
+            .await
+            .is_some()
+    );
+    send(
+        &mut ws,
+        json!({"id": "fine", "action": "projects.list", "payload": {}}),
+    )
+    .await;
+    assert!(until(&mut ws, |v| v["id"] == "fine" && v["status"] == "ok")
+        .await
+        .is_some());
+    let _ = ws.close(None).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (_, reports) = s.finish().await;
+    assert!(!reports.contains("session.unanswered_ping"), "{reports}");
+    assert!(!reports.contains("session.unanswered\""), "{reports}");
+}
+
+// ------------------------------------------------------------------ time-outs
+
+/// Before: there was no header time-out, so slow clients held their connections for ever.
+#[tokio::test]
+async fn slow_clients_are_dropped_and_real_ones_served() {
+    let s = setup("slowloris", |c| {
+        c.timeouts.header_read = Duration::from_millis(300);
+        c.limits.max_connections = 64;
+    })
+    .await;
+    let mut slow = Vec::new();
+    for _ in 0..200 {
+        let mut tcp = tokio::net::TcpStream::connect(s.proxy.addr)
+            .await
+            .expect("tcp");
+        tcp.write_all(b"GET /api/projects HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("write");
+        slow.push(tcp);
+    }
+    let started = Instant::now();
+    let token = s.user("usr_alice").access_token.clone();
+    let probe = reqwest::Client::new()
+        .get(format!("http://{}/api/projects", s.proxy.addr))
+        .bearer_auth(&token)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("a real client is served");
+    assert_eq!(probe.status(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    // the first slow connections were closed by the proxy
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(3), slow[0].read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(_)) | Ok(Err(_))),
+        "a slow client is still held"
+    );
+    drop(slow);
+    let _ = s.finish().await;
+}
+
+/// An upstream that accepts connections and then says nothing (a stopped process).
+async fn black_hole() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    (addr, task)
+}
+
+/// An upstream that completes the WebSocket handshake and then never sends a frame.
+async fn silent_websocket() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await {
+                    // read (so closes are answered) but never send anything of its own
+                    while let Some(Ok(_)) = ws.next().await {}
+                }
+            });
+        }
+    });
+    (addr, task)
+}
+
+/// Before: a stopped upstream hung handshakes and requests until it resumed.
+#[tokio::test]
+async fn a_stopped_upstream_is_answered_in_time() {
+    let (addr, hole) = black_hole().await;
+    let (config, _, dir) = config_for(format!("http://{addr}"), "stopped", |c| {
+        c.timeouts.upstream_connect = Duration::from_millis(300);
+        c.timeouts.upstream_response = Duration::from_millis(300);
+    });
+    let proxy = start(&timetracker::contract(), config)
+        .await
+        .expect("proxy");
+    let started = Instant::now();
+    match tokio_tungstenite::connect_async(format!("ws://{}/ws", proxy.addr)).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 503),
+        other => panic!("expected 503, got {:?}", other.map(|_| ())),
+    }
+    let r = reqwest::Client::new()
+        .get(format!("http://{}/api/projects", proxy.addr))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("the proxy answers");
+    assert_eq!(r.status(), 503);
+    let body: Value = r.json().await.expect("error body");
+    assert_eq!(body["error"]["code"], "unavailable");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = proxy.shutdown().await;
+    hole.abort();
+    let _ = std::fs::remove_dir_all(dir);
+
+    // a socket whose upstream stops answering is closed with 1011; an idle one with 1001
+    let (addr, silent) = silent_websocket().await;
+    let (config, _, dir) = config_for(format!("http://{addr}"), "silent", |c| {
+        c.timeouts.upstream_response = Duration::from_millis(300);
+        c.timeouts.idle = Duration::from_millis(800);
+    });
+    let proxy = start(&timetracker::contract(), config)
+        .await
+        .expect("proxy");
+    let url = format!("ws://{}/ws", proxy.addr);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
+        .await
+        .expect("connect");
+    send(
+        &mut ws,
+        json!({"id": "w1", "action": "projects.list", "payload": {}}),
+    )
+    .await;
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(3)).await,
+        Some(1011)
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
+        .await
+        .expect("connect");
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(3)).await,
+        Some(1001)
+    );
+    let _ = proxy.shutdown().await;
+    silent.abort();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+// ------------------------------------------------------------------ WebSocket semantics
+
+/// Before: a client's close was never answered (1006), protocol errors dropped TCP without a
+/// close frame, a client's ping got two pongs, and shutdown reset every socket.
+#[tokio::test]
+async fn every_ending_has_its_close_code() {
+    let s = setup("closes", |_| {}).await;
+    let q = format!("?token={}", s.user("usr_alice").access_token);
+
+    let mut ws = s.connect(&q).await;
+    ws.send(Message::Ping(bytes::Bytes::from_static(b"p1")))
+        .await
+        .expect("ping");
+    let mut pongs = 0;
+    while let Some(m) = next(&mut ws, Duration::from_millis(500)).await {
+        if matches!(m, Message::Pong(_)) {
+            pongs += 1;
+        }
+    }
+    assert_eq!(pongs, 1, "one pong per ping");
+    ws.send(Message::Close(None)).await.expect("close");
+    let answered = tokio::time::timeout(Duration::from_secs(3), ws.next()).await;
+    assert!(
+        matches!(answered, Ok(Some(Ok(Message::Close(_))))),
+        "the close is answered: {answered:?}"
+    );
+
+    let mut ws = s.connect(&q).await;
+    let invalid = Frame::message(vec![0xffu8, 0xfe, 0xfd], OpCode::Data(Data::Text), true);
+    ws.send(Message::Frame(invalid)).await.expect("send");
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(3)).await,
+        Some(1007)
+    );
+
+    let mut ws = s.connect(&q).await;
+    let reserved = Frame::message(vec![1u8], OpCode::Data(Data::Reserved(3)), true);
+    ws.send(Message::Frame(reserved)).await.expect("send");
+    assert_eq!(
+        close_code(&mut ws, Duration::from_secs(3)).await,
+        Some(1002)
+    );
+
+    let mut ws = s.connect(&q).await;
+    send(
+        &mut ws,
+        json!({"id": "s1", "action": "projects.list", "payload": {}}),
+    )
+    .await;
+    assert!(until(&mut ws, |v| v["id"] == "s1").await.is_some());
+    let watcher = tokio::spawn(async move { close_code(&mut ws, Duration::from_secs(5)).await });
+    let (recording, _) = s.finish().await;
+    assert_eq!(watcher.await.expect("joined"), Some(1001));
+    for code in ["1007", "1002", "1001"] {
+        assert!(
+            recording.contains(&format!("\"code\":{code}")),
+            "{code} recorded"
+        );
+    }
+}
+
+/// Before: the proxy answered 413 with `bad_request` (400 in the contract) and 502 with
+/// `unavailable` (503 in the contract).
+#[tokio::test]
+async fn the_proxys_own_answers_follow_the_contract() {
+    let s = setup("answers", |c| c.limits.max_body_bytes = 1024).await;
+    let contract = timetracker::contract();
+    let r = reqwest::Client::new()
+        .post(format!("http://{}/api/projects", s.proxy.addr))
+        .bearer_auth(&s.user("usr_alice").access_token)
+        .body(format!("{{\"name\":\"{}\"}}", "n".repeat(4096)))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("rest");
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.expect("error body");
+    let code = body["error"]["code"].as_str().expect("a code");
+    assert_eq!(contract.errors[code].status, status, "{body}");
+    let _ = s.finish().await;
+}
