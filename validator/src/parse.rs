@@ -78,7 +78,8 @@ pub(crate) fn parse_frame<'a>(
         ("frame.json", format!("not valid JSON: {message}"))
     };
     let mut v = Violation::error(rule, "", message);
-    v.excerpt = Some(shorten(&String::from_utf8_lossy(bytes), 80));
+    let start = &bytes[..bytes.len().min(80 * 4)];
+    v.set_excerpt(shorten(&String::from_utf8_lossy(start), 80));
     Err(Box::new(v))
 }
 

@@ -234,3 +234,41 @@ fn recorded_frames_are_checked_as_recorded() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn violation_messages_stay_small_whatever_the_frame() {
+    // a payload of 100,000 unknown members: the schema's error names every one of them, the
+    // violation keeps the first kilobyte and says how much it left out
+    let mut payload = String::from("{\"id\":\"p1\"");
+    for i in 0..100_000 {
+        payload.push_str(&format!(",\"member_number_{i}\":{i}"));
+    }
+    payload.push('}');
+    let frame = format!("{{\"id\":\"1\",\"action\":\"projects.get\",\"payload\":{payload}}}");
+    let found = validator()
+        .session()
+        .observe(Direction::Client, frame.as_bytes());
+    assert!(!found.is_empty());
+    for v in &found {
+        assert!(
+            v.message.len() <= 1024,
+            "{}: {} bytes",
+            v.rule,
+            v.message.len()
+        );
+        assert!(
+            v.excerpt.as_ref().is_none_or(|e| e.len() <= 512),
+            "{:?}",
+            v.excerpt
+        );
+    }
+    let schema = found
+        .iter()
+        .find(|v| v.rule == "payload.schema")
+        .expect("payload.schema");
+    assert!(
+        schema.message.contains(" more bytes)"),
+        "{}",
+        schema.message
+    );
+}
