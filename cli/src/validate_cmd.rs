@@ -37,6 +37,9 @@ pub struct ValidateArgs {
     /// Deepest nesting accepted.
     #[arg(long, default_value_t = Limits::default().max_depth)]
     max_depth: usize,
+    /// Connections tracked at once; past it the least recently active is given up (and reported).
+    #[arg(long, default_value_t = Limits::default().max_sessions)]
+    max_sessions: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +68,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let limits = Limits {
         max_frame_bytes: args.max_frame_bytes,
         max_depth: args.max_depth.min(128),
+        max_sessions: args.max_sessions.max(1),
     };
     let validator = match Validator::with_limits(&contract, limits) {
         Ok(v) => v,

@@ -12,6 +12,7 @@ use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
 use crate::har::{read_entries, split_url, HarEntry};
+use crate::open_sessions::OpenSessions;
 use crate::session::Session;
 use crate::violation::{Location, Violation};
 
@@ -70,7 +71,7 @@ pub fn validate_transcript<R: BufRead>(
         .iter()
         .map(|c| (c.id.clone(), (c.org.clone(), c.version.clone())))
         .collect();
-    let mut sessions: HashMap<String, Session> = HashMap::new();
+    let mut sessions = OpenSessions::new(validator.limits().max_sessions);
     let mut stats = Stats::default();
     // frames as recorded: the session parses them once, duplicate keys and all
     while let Some(next) = reader.next_record_as::<Box<serde_json::value::RawValue>>() {
@@ -102,7 +103,7 @@ pub fn validate_transcript<R: BufRead>(
         };
         match payload {
             Payload::Message { dir, bytes, binary } => {
-                let session = sessions.entry(record.conn.clone()).or_insert_with(|| {
+                if sessions.touch(&record.conn).is_none() {
                     stats.connections += 1;
                     let mut s = validator
                         .session()
@@ -115,8 +116,16 @@ pub fn validate_transcript<R: BufRead>(
                             s = s.with_version(v);
                         }
                     }
-                    s
-                });
+                    if let Some((name, gone)) = sessions.insert(record.conn.clone(), s) {
+                        let mut v = dropped_session(validator, &name, &gone);
+                        v.location.file = origin.to_owned();
+                        v.location.line = Some(line);
+                        sink(v);
+                    }
+                }
+                let Some(session) = sessions.touch(&record.conn) else {
+                    continue;
+                };
                 stats.frames += 1;
                 stats.bytes += bytes.len() as u64;
                 let found = if binary {
@@ -153,14 +162,29 @@ pub fn validate_transcript<R: BufRead>(
             Payload::ExpectNone(_) => {}
         }
     }
-    let mut left: Vec<(String, Session)> = sessions.into_iter().collect();
-    left.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, session) in left {
+    for (_, session) in sessions.into_sorted() {
         for v in session.finish() {
             sink(v);
         }
     }
     Ok(stats)
+}
+
+/// The warning for a connection given up to stay within [`Limits::max_sessions`](crate::Limits).
+fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Violation {
+    let mut v = Violation::warning(
+        "capture.sessions_dropped",
+        "",
+        format!(
+            "more than {} connections are open at once: `{name}`, the least recently active, \
+             is no longer tracked ({} request(s) in flight are not checked; its later frames \
+             start a new session)",
+            validator.limits().max_sessions,
+            session.in_flight()
+        ),
+    );
+    v.location.connection = name.to_owned();
+    v
 }
 
 /// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its

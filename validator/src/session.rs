@@ -131,6 +131,11 @@ impl Session {
         check
     }
 
+    /// Requests waiting for their response.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.outstanding.len()
+    }
+
     /// Bytes held by the session's reusable parse buffers.
     #[cfg(test)]
     pub(crate) fn tape_capacity(&self) -> usize {

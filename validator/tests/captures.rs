@@ -272,3 +272,68 @@ fn violation_messages_stay_small_whatever_the_frame() {
         schema.message
     );
 }
+
+#[test]
+fn open_connections_are_bounded_and_the_dropped_ones_named() {
+    use frameproof_validator::Limits;
+    let limits = Limits {
+        max_sessions: 3,
+        ..Limits::default()
+    };
+    let v = Validator::with_limits(&timetracker::contract(), limits).expect("compiles");
+    let mut text = String::from(concat!(
+        r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[]}"#,
+        "\n"
+    ));
+    let request = |conn: &str, id: u32| {
+        format!(
+            "{{\"conn\":\"{conn}\",\"dir\":\"client\",\"frame\":{{\"id\":\"{id}\",\"action\":\"projects.get\",\"payload\":{{\"id\":\"p\"}}}}}}\n"
+        )
+    };
+    // c1, c2, c3 open; c1 speaks again (c2 is now the least recently active); c4 and c5 open
+    for (conn, id) in [
+        ("c1", 1),
+        ("c2", 2),
+        ("c3", 3),
+        ("c1", 4),
+        ("c4", 5),
+        ("c5", 6),
+    ] {
+        text.push_str(&request(conn, id));
+    }
+    let mut found = Vec::new();
+    let stats =
+        validate_transcript(&v, text.as_bytes(), "many", &mut |v| found.push(v)).expect("readable");
+    assert_eq!(stats.frames, 6);
+    let dropped: Vec<(&str, Option<u64>, &str)> = found
+        .iter()
+        .filter(|v| v.rule == "capture.sessions_dropped")
+        .map(|v| {
+            (
+                v.location.connection.as_str(),
+                v.location.line,
+                v.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(dropped.len(), 2, "{found:#?}");
+    assert_eq!((dropped[0].0, dropped[0].1), ("c2", Some(6)));
+    assert_eq!((dropped[1].0, dropped[1].1), ("c3", Some(7)));
+    assert!(
+        dropped[0].2.contains("1 request(s) in flight"),
+        "{}",
+        dropped[0].2
+    );
+    assert!(found
+        .iter()
+        .filter(|v| v.rule == "capture.sessions_dropped")
+        .all(|v| v.severity == frameproof_validator::Severity::Warning));
+    // only the three still tracked are finished: their requests are the unanswered ones
+    let mut unanswered: Vec<&str> = found
+        .iter()
+        .filter(|v| v.rule == "session.unanswered")
+        .map(|v| v.location.connection.as_str())
+        .collect();
+    unanswered.sort_unstable();
+    assert_eq!(unanswered, ["c1", "c1", "c4", "c5"]);
+}
