@@ -100,18 +100,19 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 summary.not_shown += 1;
             }
         };
-        match validate_file(&validator, file, args.direction, &mut sink) {
-            Ok(stats) => {
-                summary.stats.frames += stats.frames;
-                summary.stats.connections += stats.connections;
-                summary.stats.rest_exchanges += stats.rest_exchanges;
-                summary.stats.bytes += stats.bytes;
-            }
+        let stats = match validate_file(&validator, file, args.direction, &mut sink) {
+            Ok(stats) => stats,
             Err(e) => {
+                // what was read before reading stopped was checked: it counts
                 eprintln!("error: {e}");
                 unusable = true;
+                e.stats()
             }
-        }
+        };
+        summary.stats.frames += stats.frames;
+        summary.stats.connections += stats.connections;
+        summary.stats.rest_exchanges += stats.rest_exchanges;
+        summary.stats.bytes += stats.bytes;
     }
     match args.format {
         Format::Human => print!("{}", report::human(&kept, &summary)),

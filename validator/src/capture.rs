@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use frameproof_schema::transcript::{Payload, TranscriptReader};
+use frameproof_schema::lines::{BoundedLines, Line};
+use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
 use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
@@ -26,11 +28,48 @@ pub struct Stats {
     pub bytes: u64,
 }
 
-/// A capture that could not be read at all (as opposed to violations found in it).
+/// A capture that could not be read at all, or only in part (as opposed to violations found
+/// in it).
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     #[error("{origin}: {message}")]
     Unreadable { origin: String, message: String },
+    /// Reading stopped partway (a truncated HAR, a NUL byte, an I/O error): what came before
+    /// was checked, its violations went to the sink, and `stats` counts it.
+    #[error("{origin}: {message}")]
+    Stopped {
+        origin: String,
+        message: String,
+        stats: Stats,
+    },
+}
+
+impl CaptureError {
+    /// What was checked before reading stopped (nothing for an unreadable capture).
+    pub fn stats(&self) -> Stats {
+        match self {
+            CaptureError::Unreadable { .. } => Stats::default(),
+            CaptureError::Stopped { stats, .. } => *stats,
+        }
+    }
+}
+
+fn stopped(origin: &str, message: impl Into<String>, stats: Stats) -> CaptureError {
+    CaptureError::Stopped {
+        origin: origin.to_owned(),
+        message: message.into(),
+        stats,
+    }
+}
+
+/// The longest transcript line read: a frame at the limit, with room for its record's members
+/// and for escaping (a `text` record holds the frame as a JSON string).
+pub(crate) fn max_record_line(validator: &Validator) -> usize {
+    validator
+        .limits()
+        .max_frame_bytes
+        .saturating_mul(2)
+        .saturating_add(64 * 1024)
 }
 
 fn unreadable(origin: &str, message: impl Into<String>) -> CaptureError {
@@ -48,11 +87,7 @@ pub fn validate_transcript<R: BufRead>(
     origin: &str,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
-    let max_line = validator
-        .limits()
-        .max_frame_bytes
-        .saturating_mul(2)
-        .saturating_add(64 * 1024);
+    let max_line = max_record_line(validator);
     let (header, mut reader) =
         TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
     let contract = validator.contract();
@@ -77,6 +112,10 @@ pub fn validate_transcript<R: BufRead>(
     while let Some(next) = reader.next_record_as::<Box<serde_json::value::RawValue>>() {
         let (line, record) = match next {
             Ok(r) => r,
+            Err(e) if e.fatal => {
+                finish_all(sessions, sink);
+                return Err(stopped(origin, e.to_string(), stats));
+            }
             Err(e) => {
                 let mut v = Violation::error("capture.record", "", e.message.clone());
                 v.location = Location {
@@ -162,12 +201,17 @@ pub fn validate_transcript<R: BufRead>(
             Payload::ExpectNone(_) => {}
         }
     }
+    finish_all(sessions, sink);
+    Ok(stats)
+}
+
+/// Finishes the sessions still open at the end of a capture.
+fn finish_all(sessions: OpenSessions, sink: &mut dyn FnMut(Violation)) {
     for (_, session) in sessions.into_sorted() {
         for v in session.finish() {
             sink(v);
         }
     }
-    Ok(stats)
 }
 
 /// The warning for a connection given up to stay within [`Limits::max_sessions`](crate::Limits).
@@ -295,68 +339,74 @@ fn har_websocket(
 }
 
 /// Validates frames piped one per line: each line is a transcript record, or (with a
-/// `direction`) a raw frame. All lines form one connection.
+/// `direction`) a raw frame. All lines form one connection. A line over the limit (the frame
+/// limit for raw frames, as for transcripts for records) is skipped while it is read and
+/// reported; a NUL byte ends reading with an error.
 pub fn validate_lines<R: BufRead>(
     validator: &Validator,
-    mut input: R,
+    input: R,
     origin: &str,
     direction: Option<Direction>,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let mut session = validator.session().with_location(origin, "stdin");
-    let mut stats = Stats::default();
-    let mut line_no = 0u64;
-    let mut buf = Vec::new();
-    let limit = validator.limits().max_frame_bytes as u64 + 1;
-    loop {
-        buf.clear();
-        line_no += 1;
-        let n = (&mut input)
-            .take(limit)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| unreadable(origin, e.to_string()))?;
-        if n == 0 {
-            break;
-        }
-        if buf.last() != Some(&b'\n') && n as u64 == limit {
-            // over the limit: report and skip the rest of the line
-            let mut rest = Vec::new();
-            let _ = input.read_until(b'\n', &mut rest);
-            let mut v = Violation::error(
-                "frame.too_large",
-                "",
-                format!("the line is over the {} byte limit", limit - 1),
-            );
-            v.location.file = origin.to_owned();
-            v.location.line = Some(line_no);
-            sink(v);
-            continue;
-        }
-        while matches!(buf.last(), Some(b'\n' | b'\r')) {
-            buf.pop();
-        }
+    let mut stats = Stats {
+        connections: 1,
+        ..Stats::default()
+    };
+    let max_line = match direction {
+        Some(_) => validator.limits().max_frame_bytes,
+        None => max_record_line(validator),
+    };
+    let mut lines = BoundedLines::new(input, max_line);
+    let at_line = |mut v: Violation, line: u64| {
+        v.location.file = origin.to_owned();
+        v.location.line = Some(line);
+        v
+    };
+    while let Some(next) = lines.next_line() {
+        let (line_no, buf) = match next {
+            Ok((line_no, Line::Text(text))) => (line_no, text),
+            Ok((line_no, Line::TooLong(n))) => {
+                let rule = match direction {
+                    Some(_) => "frame.too_large",
+                    None => "capture.record",
+                };
+                let message =
+                    format!("line {line_no} is {n} bytes, over the {max_line} byte limit; skipped");
+                sink(at_line(Violation::error(rule, "", message), line_no));
+                continue;
+            }
+            Err(e) => {
+                for v in session.finish() {
+                    sink(v);
+                }
+                return Err(stopped(origin, e.to_string(), stats));
+            }
+        };
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let (dir, bytes): (Direction, Vec<u8>) = match direction {
-            Some(d) => (d, buf.clone()),
+        let record;
+        let (dir, bytes): (Direction, &[u8]) = match direction {
+            Some(d) => (d, buf),
             None => {
-                match serde_json::from_slice::<frameproof_schema::transcript::Record>(&buf)
+                record = serde_json::from_slice::<Record<Box<RawValue>>>(buf)
                     .map_err(|e| e.to_string())
                     .and_then(|r| match r.payload()? {
                         Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
                         _ => Err("only message records can be piped".to_owned()),
-                    }) {
-                    Ok(x) => x,
+                    });
+                match &record {
+                    Ok((dir, bytes)) => (*dir, bytes),
                     Err(e) => {
-                        let mut v = Violation::error(
-                        "capture.record",
-                        "",
-                        format!("not a transcript record ({e}); pass --direction to pipe raw frames"),
-                    );
-                        v.location.file = origin.to_owned();
-                        v.location.line = Some(line_no);
-                        sink(v);
+                        let message = format!(
+                            "not a transcript record ({e}); pass --direction to pipe raw frames"
+                        );
+                        sink(at_line(
+                            Violation::error("capture.record", "", message),
+                            line_no,
+                        ));
                         continue;
                     }
                 }
@@ -364,12 +414,11 @@ pub fn validate_lines<R: BufRead>(
         };
         stats.frames += 1;
         stats.bytes += bytes.len() as u64;
-        for mut v in session.observe(dir, &bytes) {
+        for mut v in session.observe(dir, bytes) {
             v.location.line = Some(line_no);
             sink(v);
         }
     }
-    stats.connections = 1;
     for v in session.finish() {
         sink(v);
     }
