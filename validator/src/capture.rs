@@ -13,10 +13,10 @@ use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
 use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
-use crate::har::{read_entries, split_url, HarEntry};
+use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
 use crate::open_sessions::OpenSessions;
 use crate::session::Session;
-use crate::violation::{Location, Violation};
+use crate::violation::{shorten, Location, Violation};
 
 /// What was read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -232,7 +232,10 @@ fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Viol
 }
 
 /// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its
-/// socket path (other entries, such as the page and its scripts, are not the API's).
+/// socket path (other entries, such as the page and its scripts, are not the API's). Messages
+/// are checked one at a time as they are read, in the order the file lists them; one longer
+/// than the limit is reported (`frame.too_large`) without being held. A HAR cut short is an
+/// error naming the byte and the last entry read; what came before it was checked and counts.
 pub fn validate_har<R: Read>(
     validator: &Validator,
     input: R,
@@ -240,101 +243,183 @@ pub fn validate_har<R: Read>(
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
-    let base = contract
-        .transport
-        .rest
-        .base_path
-        .trim_end_matches('/')
-        .to_owned();
-    let ws_path = contract.transport.websocket.path.clone();
-    let mut stats = Stats::default();
-    read_entries(input, |index, entry| {
-        let locate = |mut v: Violation| {
-            v.location.file = origin.to_owned();
-            v.location.har_entry = Some(index);
-            v
-        };
-        let (path, query) = split_url(&entry.request.url);
-        if entry.is_websocket() {
-            if path != ws_path {
-                return;
+    let mut check = HarCheck {
+        validator,
+        origin,
+        base: contract
+            .transport
+            .rest
+            .base_path
+            .trim_end_matches('/')
+            .to_owned(),
+        ws_path: contract.transport.websocket.path.clone(),
+        stats: Stats::default(),
+        socket: None,
+        sink,
+    };
+    let read = read_entries_streaming(input, max_record_line(validator), &mut check);
+    match read {
+        Ok(_) => Ok(check.stats),
+        Err(e) => {
+            // a connection cut off by the end of the file is still one that was checked
+            if let Some(socket) = check.socket.take() {
+                check.end_socket(socket, true);
             }
-            stats.connections += 1;
-            har_websocket(validator, &entry, index, origin, &mut stats, &mut |v| {
-                sink(locate(v))
-            });
-        } else if path.starts_with(&format!("{base}/")) || path == base {
-            stats.rest_exchanges += 1;
-            let body: Option<Value> = entry
-                .request
-                .post_data
-                .as_ref()
-                .filter(|p| !p.text.is_empty())
-                .and_then(|p| serde_json::from_str(&p.text).ok());
-            let response: Option<Value> = entry
-                .response_text()
-                .and_then(|t| serde_json::from_str(&t).ok());
-            let check = validator.check_rest(
-                &entry.request.method,
-                &path,
-                &query,
-                body.as_ref(),
-                entry.response.status,
-                response.as_ref(),
-            );
-            for mut v in check.violations {
-                v.location.connection = format!("rest#{index}");
-                sink(locate(v));
+            match e.entries {
+                0 if !e.truncated => Err(unreadable(origin, e.message)),
+                _ => Err(stopped(origin, e.message, check.stats)),
             }
         }
-    })
-    .map_err(|e| unreadable(origin, e.to_string()))?;
-    Ok(stats)
+    }
 }
 
-fn har_websocket(
-    validator: &Validator,
-    entry: &HarEntry,
+/// The HAR reader's handler: one session per WebSocket entry, fed message by message.
+struct HarCheck<'v, 's> {
+    validator: &'v Validator,
+    origin: &'v str,
+    base: String,
+    ws_path: String,
+    stats: Stats,
+    /// The WebSocket entry being read.
+    socket: Option<Socket>,
+    sink: &'s mut dyn FnMut(Violation),
+}
+
+struct Socket {
     index: u64,
-    origin: &str,
-    stats: &mut Stats,
-    sink: &mut dyn FnMut(Violation),
-) {
-    let connection = format!("ws#{index}");
-    let mut session = validator.session().with_location(origin, connection);
-    let mut messages: Vec<&crate::har::HarMessage> =
-        entry.web_socket_messages.iter().flatten().collect();
-    messages.sort_by(|a, b| a.time_ms().total_cmp(&b.time_ms()));
-    for m in messages {
+    session: Session,
+    /// The entry listed its messages before its request: they are checked, and their
+    /// violations held until the request says whether this is the contract's socket.
+    held: Option<Vec<Violation>>,
+    frames: u64,
+    bytes: u64,
+}
+
+impl HarCheck<'_, '_> {
+    fn emit(&mut self, index: u64, mut v: Violation) {
+        v.location.file = self.origin.to_owned();
+        v.location.har_entry = Some(index);
+        match self.socket.as_mut().and_then(|s| s.held.as_mut()) {
+            Some(held) => held.push(v),
+            None => (self.sink)(v),
+        }
+    }
+
+    fn end_socket(&mut self, mut socket: Socket, ours: bool) {
+        if !ours {
+            return;
+        }
+        self.stats.connections += 1;
+        self.stats.frames += socket.frames;
+        self.stats.bytes += socket.bytes;
+        let index = socket.index;
+        let held = socket.held.take().unwrap_or_default();
+        let finished = socket.session.finish();
+        for v in held.into_iter().chain(finished) {
+            self.emit(index, v);
+        }
+    }
+
+    fn rest(&mut self, index: u64, entry: &HarEntry, path: &str, query: &[(String, String)]) {
+        self.stats.rest_exchanges += 1;
+        let body: Option<Value> = entry
+            .request
+            .post_data
+            .as_ref()
+            .filter(|p| !p.text.is_empty())
+            .and_then(|p| serde_json::from_str(&p.text).ok());
+        let response: Option<Value> = entry
+            .response_text()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        let check = self.validator.check_rest(
+            &entry.request.method,
+            path,
+            query,
+            body.as_ref(),
+            entry.response.status,
+            response.as_ref(),
+        );
+        for mut v in check.violations {
+            v.location.connection = format!("rest#{index}");
+            self.emit(index, v);
+        }
+    }
+}
+
+impl HarHandler for HarCheck<'_, '_> {
+    fn wants_messages(&mut self, index: u64, request: Option<&HarRequest>) -> bool {
+        if let Some(r) = request {
+            if split_url(&r.url).0 != self.ws_path {
+                return false;
+            }
+        }
+        let session = self
+            .validator
+            .session()
+            .with_location(self.origin, format!("ws#{index}"));
+        self.socket = Some(Socket {
+            index,
+            session,
+            held: request.is_none().then(Vec::new),
+            frames: 0,
+            bytes: 0,
+        });
+        true
+    }
+
+    fn message(&mut self, index: u64, m: HarMessage, over_limit: Option<u64>) {
         let dir = match m.kind.as_str() {
             "send" => Direction::Client,
             "receive" => Direction::Server,
             other => {
-                sink(Violation::error(
-                    "capture.record",
-                    "",
-                    format!("unknown WebSocket message type `{other}`"),
-                ));
-                continue;
+                let message = format!("unknown WebSocket message type `{}`", shorten(other, 40));
+                self.emit(index, Violation::error("capture.record", "", message));
+                return;
             }
         };
-        stats.frames += 1;
-        stats.bytes += m.data.len() as u64;
-        let found = match m.opcode {
-            1 => session.observe(dir, m.data.as_bytes()),
-            2 => {
-                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
-                session.observe_binary(dir, &bytes)
-            }
+        let Some(socket) = self.socket.as_mut() else {
+            return;
+        };
+        if !matches!(m.opcode, 1 | 2) {
             // control frames (ping, pong, close) carry no contract data
-            _ => continue,
+            return;
+        }
+        socket.frames += 1;
+        let found = match (over_limit, m.opcode) {
+            (Some(n), _) => {
+                socket.bytes += n;
+                socket.session.observe_oversized(dir, n)
+            }
+            (None, 1) => {
+                socket.bytes += m.data.len() as u64;
+                socket.session.observe(dir, m.data.as_bytes())
+            }
+            (None, _) => {
+                socket.bytes += m.data.len() as u64;
+                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
+                socket.session.observe_binary(dir, &bytes)
+            }
         };
         for v in found {
-            sink(v);
+            self.emit(index, v);
         }
     }
-    for v in session.finish() {
-        sink(v);
+
+    fn entry(&mut self, index: u64, entry: HarEntry) {
+        let (path, query) = split_url(&entry.request.url);
+        if let Some(socket) = self.socket.take() {
+            let ours = entry.is_websocket() && path == self.ws_path;
+            self.end_socket(socket, ours);
+            return;
+        }
+        if entry.is_websocket() {
+            // a socket of ours that exchanged no message is still a connection
+            self.stats.connections += u64::from(path == self.ws_path);
+            return;
+        }
+        if path.starts_with(&format!("{}/", self.base)) || path == self.base {
+            self.rest(index, &entry, &path, &query);
+        }
     }
 }
 

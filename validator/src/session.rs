@@ -90,6 +90,18 @@ impl Session {
         self.after_check(direction, Kind::Unreadable, check.violations, None)
     }
 
+    /// A text frame of `len` bytes that was not read because it is over the frame limit (a
+    /// capture reader skipped it): reported as `frame.too_large`, counted as a frame.
+    pub fn observe_oversized(&mut self, direction: Direction, len: u64) -> Vec<Violation> {
+        let limit = self.validator.inner.limits.max_frame_bytes;
+        let v = Violation::error(
+            "frame.too_large",
+            "",
+            format!("the frame is {len} bytes as recorded, over the {limit} byte limit; not read"),
+        );
+        self.after_check(direction, Kind::Unreadable, vec![v], None)
+    }
+
     /// Like [`Session::observe`], also returning the frame's classification and value.
     pub fn observe_detailed(&mut self, direction: Direction, bytes: &[u8]) -> FrameCheck {
         self.observe_text(direction, bytes, true)

@@ -5,7 +5,7 @@
 
 use std::io::{BufReader, Read};
 
-use frameproof_validator::capture::{validate_lines, validate_transcript};
+use frameproof_validator::capture::{validate_har, validate_lines, validate_transcript};
 use frameproof_validator::{Direction, Limits, Validator, Violation};
 
 #[global_allocator]
@@ -91,4 +91,47 @@ fn a_stream_of_nul_bytes_ends_with_an_error() {
     let err = validate_transcript(&v, input, "padded.jsonl", &mut |_| {}).expect_err("stops");
     assert_eq!(err.stats().frames, 1);
     assert!(err.to_string().contains("line 3: byte "), "{err}");
+}
+
+#[test]
+fn a_huge_har_message_is_reported_without_being_held() {
+    let v = validator(64 * 1024);
+    let head: &[u8] = br#"{"log": {"entries": [{"request": {"method": "GET", "url": "ws://h/ws"}, "response": {"status": 101}, "_webSocketMessages": [
+        {"type": "send", "time": 1.0, "opcode": 1, "data": "{\"type\":\"ping\",\"pad\":\"\u00e9\ud83d\ude00"#;
+    // past the limit: escapes, a surrogate pair and multi-byte characters, where a cut must
+    // not land
+    let tail = format!(
+        "{}{}",
+        "\\\\\\\"é\\ud83d\\ude00".repeat(1000),
+        r#"\"}"},
+        {"type": "receive", "time": 2.0, "opcode": 1, "data": "{\"type\":\"pong\"}"},
+        {"type": "send", "time": 3.0, "opcode": 1, "data": "{\"type\":\"ping\"}"}
+    ]}]}}"#
+    );
+    let input = head
+        .chain(std::io::repeat(b'x').take(8 * MB as u64))
+        .chain(std::io::Cursor::new(tail.into_bytes()));
+    let mut found: Vec<Violation> = Vec::new();
+    let (stats, peak) = peak_heap(|| validate_har(&v, input, "big.har", &mut |x| found.push(x)));
+    let stats = stats.expect("readable");
+    assert!(peak < MB, "{peak} bytes held for an 8 MiB message");
+    assert_eq!(stats.frames, 3);
+    let rules: Vec<(&str, Option<u64>)> =
+        found.iter().map(|x| (x.rule, x.location.frame)).collect();
+    // the huge ping is reported (and not read, so the pong answers nothing); the messages
+    // after it are read and checked
+    assert_eq!(
+        rules,
+        [
+            ("frame.too_large", Some(0)),
+            ("session.unexpected_pong", Some(1)),
+            ("session.unanswered_ping", None)
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].message.contains("over the 65536 byte limit"),
+        "{}",
+        found[0].message
+    );
 }

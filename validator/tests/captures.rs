@@ -337,3 +337,64 @@ fn open_connections_are_bounded_and_the_dropped_ones_named() {
     unanswered.sort_unstable();
     assert_eq!(unanswered, ["c1", "c1", "c4", "c5"]);
 }
+
+#[test]
+fn a_truncated_har_names_where_and_keeps_its_counts() {
+    let text = std::fs::read_to_string(fixture("chrome.har")).expect("fixture");
+    // cut in the middle of the third WebSocket message
+    let cut = text
+        .match_indices("\"type\": \"send\"")
+        .nth(1)
+        .map(|(i, _)| i)
+        .expect("a second send");
+    let mut found = Vec::new();
+    let err = validate_har(&validator(), &text.as_bytes()[..cut], "cut.har", &mut |v| {
+        found.push(v)
+    })
+    .expect_err("truncated");
+    assert_eq!(
+        err.to_string(),
+        format!("cut.har: HAR truncated at byte {cut} after entry 2")
+    );
+    let stats = err.stats();
+    assert_eq!(stats.rest_exchanges, 2);
+    assert_eq!(
+        stats.frames, 2,
+        "the messages read before the cut were checked"
+    );
+    assert_eq!(stats.connections, 1);
+    // the bad payload of the fourth message, after the cut, was never read
+    assert!(
+        found.iter().all(|v| v.rule != "payload.schema"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_bom_is_skipped_and_compressed_captures_are_named() {
+    let v = validator();
+    let har = std::fs::read(fixture("chrome.har")).expect("fixture");
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &har].concat();
+    let mut found = Vec::new();
+    let stats = validate_har(&v, &with_bom[..], "bom.har", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.frames, found.len()), (5, 2));
+    let jsonl = std::fs::read(fixture("clean.jsonl")).expect("fixture");
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &jsonl].concat();
+    let mut found = Vec::new();
+    let stats =
+        validate_transcript(&v, &with_bom[..], "bom.jsonl", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.frames, found.len()), (13, 0));
+    let gzip = b"\x1f\x8b\x08\x08\xa5\x3c\x2b\x69\x00\x03clean.jsonl\x00\xad\x58";
+    let mut sink = |_: Violation| {};
+    for err in [
+        validate_har(&v, &gzip[..], "c.har.gz", &mut sink).expect_err("gzip"),
+        validate_transcript(&v, &gzip[..], "c.jsonl.gz", &mut sink).expect_err("gzip"),
+        validate_lines(&v, &gzip[..], "<stdin>", None, &mut sink).expect_err("gzip"),
+    ] {
+        assert!(
+            err.to_string()
+                .contains("gzip-compressed: decompress first"),
+            "{err}"
+        );
+    }
+}
