@@ -73,6 +73,11 @@ impl<R: BufRead> BoundedLines<R> {
         }
     }
 
+    /// The text of the line last returned (empty after a line over the limit).
+    pub fn text(&self) -> &[u8] {
+        &self.buf
+    }
+
     /// The 1-based number of the line last returned.
     pub fn line(&self) -> u64 {
         self.line

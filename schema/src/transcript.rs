@@ -290,6 +290,11 @@ impl<R: BufRead> TranscriptReader<R> {
         Ok((header, TranscriptReader { lines, max_line }))
     }
 
+    /// The text of the line of the record last returned (to read a member of it again, raw).
+    pub fn line_text(&self) -> &[u8] {
+        self.lines.text()
+    }
+
     /// The next record, `None` at the end. Blank lines are skipped.
     pub fn next_record(&mut self) -> Option<RecordResult> {
         self.next_record_as()

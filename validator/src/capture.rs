@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::io::{BufRead, Read};
 
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use frameproof_schema::lines::{BoundedLines, Line};
 use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
@@ -178,14 +177,28 @@ pub fn validate_transcript<R: BufRead>(
             }
             Payload::Rest(ex) => {
                 stats.rest_exchanges += 1;
-                let check = validator.check_rest(
-                    &ex.method,
-                    &ex.path,
-                    &ex.query,
-                    ex.body.as_ref(),
-                    ex.status,
-                    ex.response.as_ref(),
-                );
+                // the bodies as recorded (a key named twice survives in the text, not in a
+                // value): read again from the line, borrowed
+                let raw = serde_json::from_slice::<RawRestRecord<'_>>(reader.line_text()).ok();
+                let raw = raw.as_ref().map(|r| &r.rest);
+                let check = match raw {
+                    Some(raw) => validator.check_rest_raw(
+                        &ex.method,
+                        &ex.path,
+                        &ex.query,
+                        raw.body.map(RawValue::get),
+                        ex.status,
+                        raw.response.map(RawValue::get),
+                    ),
+                    None => validator.check_rest(
+                        &ex.method,
+                        &ex.path,
+                        &ex.query,
+                        ex.body.as_ref(),
+                        ex.status,
+                        ex.response.as_ref(),
+                    ),
+                };
                 for mut v in check.violations {
                     v.direction = Some(Direction::Server);
                     sink(locate(v));
@@ -212,6 +225,21 @@ fn finish_all(sessions: OpenSessions, sink: &mut dyn FnMut(Violation)) {
             sink(v);
         }
     }
+}
+
+/// A REST record's bodies as raw text.
+#[derive(serde::Deserialize)]
+struct RawRestRecord<'a> {
+    #[serde(borrow)]
+    rest: RawRest<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawRest<'a> {
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    response: Option<&'a RawValue>,
 }
 
 /// The warning for a connection given up to stay within [`Limits::max_sessions`](crate::Limits).
@@ -322,22 +350,21 @@ impl HarCheck<'_, '_> {
 
     fn rest(&mut self, index: u64, entry: &HarEntry, path: &str, query: &[(String, String)]) {
         self.stats.rest_exchanges += 1;
-        let body: Option<Value> = entry
+        // the bodies as they travelled: a key named twice is seen
+        let body = entry
             .request
             .post_data
             .as_ref()
-            .filter(|p| !p.text.is_empty())
-            .and_then(|p| serde_json::from_str(&p.text).ok());
-        let response: Option<Value> = entry
-            .response_text()
-            .and_then(|t| serde_json::from_str(&t).ok());
-        let check = self.validator.check_rest(
+            .map(|p| p.text.as_str())
+            .filter(|t| !t.is_empty());
+        let response = entry.response_text();
+        let check = self.validator.check_rest_raw(
             &entry.request.method,
             path,
             query,
-            body.as_ref(),
+            body,
             entry.response.status,
-            response.as_ref(),
+            response.as_deref(),
         );
         for mut v in check.violations {
             v.location.connection = format!("rest#{index}");

@@ -398,3 +398,60 @@ fn a_bom_is_skipped_and_compressed_captures_are_named() {
         );
     }
 }
+
+#[test]
+fn duplicate_keys_in_rest_bodies_are_reported() {
+    let v = validator();
+    // the library call, on raw bodies
+    let check = v.check_rest_raw(
+        "POST",
+        "/api/projects",
+        &[],
+        Some(r#"{"name": "Website", "name": "Intranet"}"#),
+        400,
+        Some(r#"{"error": {"code": "not_found", "message": "a", "message": "b"}}"#),
+    );
+    let rules: Vec<(&str, Option<&str>)> = check
+        .violations
+        .iter()
+        .map(|x| (x.rule, x.item.as_deref()))
+        .collect();
+    assert_eq!(
+        rules[..2],
+        [
+            ("rest.duplicate_key", Some("projects.create")),
+            ("rest.duplicate_key", Some("projects.create"))
+        ],
+        "{check:#?}"
+    );
+    assert!(check.violations[0]
+        .message
+        .contains("request body names a key twice: duplicate key `name`"));
+    assert!(check.violations[1].message.contains("response body"));
+    // in a HAR, whose bodies are raw text
+    let har = r#"{"log": {"entries": [{"request": {"method": "POST", "url": "http://h/api/projects",
+        "postData": {"mimeType": "application/json", "text": "{\"name\": \"a\", \"name\": \"b\"}"}},
+        "response": {"status": 201, "content": {"text": "{\"id\": \"p\", \"id\": \"q\"}"}}}]}}"#;
+    let mut found = Vec::new();
+    validate_har(&v, har.as_bytes(), "dup.har", &mut |x| found.push(x)).expect("readable");
+    let dups = found
+        .iter()
+        .filter(|x| x.rule == "rest.duplicate_key")
+        .count();
+    assert_eq!(dups, 2, "{found:#?}");
+    // in a transcript, whose bodies are JSON values: read from the record's text
+    let text = concat!(
+        r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[]}"#,
+        "\n",
+        r#"{"conn":"c","rest":{"method":"POST","path":"/api/projects","body":{"name":"a","name":"b"},"status":404,"response":{"error":{"code":"not_found","message":"x"}}}}"#,
+        "\n",
+    );
+    let mut found = Vec::new();
+    validate_transcript(&v, text.as_bytes(), "dup.jsonl", &mut |x| found.push(x)).expect("read");
+    let dups: Vec<(&str, Option<u64>)> = found
+        .iter()
+        .filter(|x| x.rule == "rest.duplicate_key")
+        .map(|x| (x.rule, x.location.line))
+        .collect();
+    assert_eq!(dups, [("rest.duplicate_key", Some(2))], "{found:#?}");
+}
