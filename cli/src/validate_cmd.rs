@@ -37,6 +37,9 @@ pub struct ValidateArgs {
     /// Deepest nesting accepted.
     #[arg(long, default_value_t = Limits::default().max_depth)]
     max_depth: usize,
+    /// Connections tracked at once; past it the least recently active is given up (and reported).
+    #[arg(long, default_value_t = Limits::default().max_sessions)]
+    max_sessions: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +68,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let limits = Limits {
         max_frame_bytes: args.max_frame_bytes,
         max_depth: args.max_depth.min(128),
+        max_sessions: args.max_sessions.max(1),
     };
     let validator = match Validator::with_limits(&contract, limits) {
         Ok(v) => v,
@@ -96,18 +100,19 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 summary.not_shown += 1;
             }
         };
-        match validate_file(&validator, file, args.direction, &mut sink) {
-            Ok(stats) => {
-                summary.stats.frames += stats.frames;
-                summary.stats.connections += stats.connections;
-                summary.stats.rest_exchanges += stats.rest_exchanges;
-                summary.stats.bytes += stats.bytes;
-            }
+        let stats = match validate_file(&validator, file, args.direction, &mut sink) {
+            Ok(stats) => stats,
             Err(e) => {
+                // what was read before reading stopped was checked: it counts
                 eprintln!("error: {e}");
                 unusable = true;
+                e.stats()
             }
-        }
+        };
+        summary.stats.frames += stats.frames;
+        summary.stats.connections += stats.connections;
+        summary.stats.rest_exchanges += stats.rest_exchanges;
+        summary.stats.bytes += stats.bytes;
     }
     match args.format {
         Format::Human => print!("{}", report::human(&kept, &summary)),

@@ -157,3 +157,27 @@ fn unusable_inputs_exit_two() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn binary_input_ends_with_a_clear_error() {
+    // the tool stops at the first NUL byte: no more than fits in a pipe, or the write fails
+    let zeros = "\0".repeat(4096);
+    let (code, _, err) = run(&["-", "--direction", "client"], Some(&zeros));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("<stdin>: line 1, byte 0: a NUL byte: this is not a text capture"),
+        "{err}"
+    );
+    let (code, out, err) = run(
+        &[
+            "--max-sessions",
+            "1",
+            "validator/tests/fixtures/clean.jsonl",
+        ],
+        None,
+    );
+    // alice and bob take turns: each turn gives the other up (and its responses then answer
+    // nothing this session knows)
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("[capture.sessions_dropped]"), "{out}");
+}

@@ -22,6 +22,7 @@ mod document;
 mod envelope;
 mod errors;
 mod frames;
+pub mod lines;
 mod load;
 pub mod pointer;
 mod rest;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::document::Direction;
+use crate::lines::{BoundedLines, Line, LinesError};
 
 /// The format version this crate writes.
 pub const TRANSCRIPT_FORMAT: &str = "1.0";
@@ -278,69 +279,74 @@ impl<F: RecordedFrame> Record<F> {
 pub struct TranscriptError {
     pub line: u64,
     pub message: String,
+    /// Reading stopped here (an I/O error, a NUL byte); otherwise only this line was skipped.
+    pub fatal: bool,
 }
 
 /// Reads a transcript line by line; memory stays bounded by `max_line` whatever the file's size.
 pub struct TranscriptReader<R> {
-    input: R,
-    line: u64,
+    lines: BoundedLines<R>,
     max_line: usize,
-    buf: Vec<u8>,
 }
 
 /// What [`TranscriptReader::next_record`] yields: a record or a line that could not be read
 /// (which the caller reports and skips).
 pub type RecordResult<F = Value> = Result<(u64, Record<F>), TranscriptError>;
 
+fn stopped(e: LinesError) -> TranscriptError {
+    TranscriptError {
+        line: e.line,
+        message: format!("byte {}: {}", e.offset, e.message),
+        fatal: true,
+    }
+}
+
 impl<R: BufRead> TranscriptReader<R> {
     /// Reads the header line. `max_line` bounds the bytes of one line (longer lines are skipped
-    /// and reported).
-    pub fn open(
-        mut input: R,
-        max_line: usize,
-    ) -> Result<(TranscriptHeader, Self), TranscriptError> {
-        let mut buf = Vec::new();
-        let outcome =
-            read_bounded_line(&mut input, &mut buf, max_line).map_err(|e| TranscriptError {
-                line: 1,
-                message: e.to_string(),
-            })?;
-        if outcome == LineOutcome::Eof {
-            return Err(TranscriptError {
-                line: 1,
-                message: "the file is empty; a transcript starts with a header line".into(),
-            });
-        }
-        let header: TranscriptHeader =
-            serde_json::from_slice(&buf).map_err(|e| TranscriptError {
-                line: 1,
-                message: format!("not a transcript header: {e}"),
-            })?;
+    /// and reported). A UTF-8 byte order mark before the header is skipped; a compressed or
+    /// UTF-16 file is named for what it is.
+    pub fn open(input: R, max_line: usize) -> Result<(TranscriptHeader, Self), TranscriptError> {
+        let mut lines = BoundedLines::new(input, max_line);
+        let fail = |message: String| TranscriptError {
+            line: 1,
+            message,
+            fatal: true,
+        };
+        let header = match lines.next_line() {
+            None => {
+                return Err(fail(
+                    "the file is empty; a transcript starts with a header line".into(),
+                ))
+            }
+            Some(Err(e)) => return Err(stopped(e)),
+            Some(Ok((_, Line::TooLong(n)))) => {
+                return Err(fail(format!(
+                    "the header line is {n} bytes, over the {max_line} byte limit"
+                )))
+            }
+            Some(Ok((_, Line::Text(text)))) => serde_json::from_slice::<TranscriptHeader>(text),
+        };
+        let header = match (header, lines.not_text()) {
+            (_, Some(what)) => return Err(fail(format!("the file is {what}"))),
+            (Err(e), None) => return Err(fail(format!("not a transcript header: {e}"))),
+            (Ok(h), None) => h,
+        };
         if let Some(i) = header.connections.iter().position(|c| c.id.is_empty()) {
-            return Err(TranscriptError {
-                line: 1,
-                message: format!("connections[{i}] has no `id`"),
-            });
+            return Err(fail(format!("connections[{i}] has no `id`")));
         }
         let major = header.frameproof_transcript.split('.').next().unwrap_or("");
         if major != "1" {
-            return Err(TranscriptError {
-                line: 1,
-                message: format!(
-                    "transcript format {} is not supported (this reads 1.x)",
-                    header.frameproof_transcript
-                ),
-            });
+            return Err(fail(format!(
+                "transcript format {} is not supported (this reads 1.x)",
+                header.frameproof_transcript
+            )));
         }
-        Ok((
-            header,
-            TranscriptReader {
-                input,
-                line: 1,
-                max_line,
-                buf,
-            },
-        ))
+        Ok((header, TranscriptReader { lines, max_line }))
+    }
+
+    /// The text of the line of the record last returned (to read a member of it again, raw).
+    pub fn line_text(&self) -> &[u8] {
+        self.lines.text()
     }
 
     /// The next record, `None` at the end. Blank lines are skipped.
@@ -351,93 +357,33 @@ impl<R: BufRead> TranscriptReader<R> {
     /// [`TranscriptReader::next_record`] with frames held as `F` (`Box<RawValue>`: as recorded).
     pub fn next_record_as<F: serde::de::DeserializeOwned>(&mut self) -> Option<RecordResult<F>> {
         loop {
-            self.line += 1;
-            let line = self.line;
-            match read_bounded_line(&mut self.input, &mut self.buf, self.max_line) {
-                Err(e) => {
-                    return Some(Err(TranscriptError {
-                        line,
-                        message: e.to_string(),
-                    }))
-                }
-                Ok(LineOutcome::Eof) => return None,
-                Ok(LineOutcome::TooLong(n)) => {
+            match self.lines.next_line()? {
+                Err(e) => return Some(Err(stopped(e))),
+                Ok((line, Line::TooLong(n))) => {
                     return Some(Err(TranscriptError {
                         line,
                         message: format!(
                             "the line is {n} bytes, over the {} byte limit; skipped",
                             self.max_line
                         ),
+                        fatal: false,
                     }))
                 }
-                Ok(LineOutcome::Line) => {
-                    if self.buf.iter().all(u8::is_ascii_whitespace) {
+                Ok((line, Line::Text(text))) => {
+                    if text.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
                     return Some(
-                        serde_json::from_slice::<Record<F>>(&self.buf)
+                        serde_json::from_slice::<Record<F>>(text)
                             .map(|r| (line, r))
                             .map_err(|e| TranscriptError {
                                 line,
                                 message: format!("not a transcript record: {e}"),
+                                fatal: false,
                             }),
                     );
                 }
             }
-        }
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum LineOutcome {
-    Line,
-    Eof,
-    /// The line was longer than allowed; its length, consumed and discarded.
-    TooLong(usize),
-}
-
-/// Reads one line into `buf` (without the newline) holding at most `max` bytes in memory.
-fn read_bounded_line<R: BufRead>(
-    input: &mut R,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<LineOutcome> {
-    buf.clear();
-    let mut total = 0usize;
-    let mut saw_any = false;
-    loop {
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(if !saw_any {
-                LineOutcome::Eof
-            } else if total > max {
-                LineOutcome::TooLong(total)
-            } else {
-                LineOutcome::Line
-            });
-        }
-        saw_any = true;
-        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (&chunk[..i], Some(i + 1)),
-            None => (chunk, None),
-        };
-        total += part.len();
-        if total <= max {
-            buf.extend_from_slice(part);
-        } else {
-            buf.clear();
-        }
-        let consumed = done.unwrap_or(part.len());
-        input.consume(consumed);
-        if done.is_some() {
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-            return Ok(if total > max {
-                LineOutcome::TooLong(total)
-            } else {
-                LineOutcome::Line
-            });
         }
     }
 }

@@ -2,18 +2,19 @@
 //! reader streams; violations go to a sink as they are found, so memory stays flat whatever the
 //! size of the capture.
 
-use std::collections::HashMap;
 use std::io::{BufRead, Read};
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use frameproof_schema::transcript::{Payload, TranscriptReader};
+use frameproof_schema::lines::{BoundedLines, Line};
+use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
 use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
-use crate::har::{read_entries, split_url, HarEntry};
+use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
+use crate::open_sessions::OpenSessions;
 use crate::session::Session;
-use crate::violation::{Location, Violation};
+use crate::violation::{shorten, Location, Violation};
 
 /// What was read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,11 +26,48 @@ pub struct Stats {
     pub bytes: u64,
 }
 
-/// A capture that could not be read at all (as opposed to violations found in it).
+/// A capture that could not be read at all, or only in part (as opposed to violations found
+/// in it).
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     #[error("{origin}: {message}")]
     Unreadable { origin: String, message: String },
+    /// Reading stopped partway (a truncated HAR, a NUL byte, an I/O error): what came before
+    /// was checked, its violations went to the sink, and `stats` counts it.
+    #[error("{origin}: {message}")]
+    Stopped {
+        origin: String,
+        message: String,
+        stats: Stats,
+    },
+}
+
+impl CaptureError {
+    /// What was checked before reading stopped (nothing for an unreadable capture).
+    pub fn stats(&self) -> Stats {
+        match self {
+            CaptureError::Unreadable { .. } => Stats::default(),
+            CaptureError::Stopped { stats, .. } => *stats,
+        }
+    }
+}
+
+fn stopped(origin: &str, message: impl Into<String>, stats: Stats) -> CaptureError {
+    CaptureError::Stopped {
+        origin: origin.to_owned(),
+        message: message.into(),
+        stats,
+    }
+}
+
+/// The longest transcript line read: a frame at the limit, with room for its record's members
+/// and for escaping (a `text` record holds the frame as a JSON string).
+pub(crate) fn max_record_line(validator: &Validator) -> usize {
+    validator
+        .limits()
+        .max_frame_bytes
+        .saturating_mul(2)
+        .saturating_add(64 * 1024)
 }
 
 fn unreadable(origin: &str, message: impl Into<String>) -> CaptureError {
@@ -47,11 +85,7 @@ pub fn validate_transcript<R: BufRead>(
     origin: &str,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
-    let max_line = validator
-        .limits()
-        .max_frame_bytes
-        .saturating_mul(2)
-        .saturating_add(64 * 1024);
+    let max_line = max_record_line(validator);
     let (header, mut reader) =
         TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
     let contract = validator.contract();
@@ -66,12 +100,16 @@ pub fn validate_transcript<R: BufRead>(
         ));
     }
     let mut header = header;
-    let mut sessions: HashMap<String, Session> = HashMap::new();
+    let mut sessions = OpenSessions::new(validator.limits().max_sessions);
     let mut stats = Stats::default();
     // frames as recorded: the session parses them once, duplicate keys and all
     while let Some(next) = reader.next_record_as::<Box<serde_json::value::RawValue>>() {
         let (line, record) = match next {
             Ok(r) => r,
+            Err(e) if e.fatal => {
+                finish_all(sessions, sink);
+                return Err(stopped(origin, e.to_string(), stats));
+            }
             Err(e) => {
                 let mut v = Violation::error("capture.record", "", e.message.clone());
                 v.location = Location {
@@ -98,7 +136,7 @@ pub fn validate_transcript<R: BufRead>(
         };
         match payload {
             Payload::Message { dir, bytes, binary } => {
-                let session = sessions.entry(record.conn.clone()).or_insert_with(|| {
+                if sessions.touch(&record.conn).is_none() {
                     stats.connections += 1;
                     let mut s = validator
                         .session()
@@ -111,8 +149,16 @@ pub fn validate_transcript<R: BufRead>(
                             s = s.with_version(v);
                         }
                     }
-                    s
-                });
+                    if let Some((name, gone)) = sessions.insert(record.conn.clone(), s) {
+                        let mut v = dropped_session(validator, &name, &gone);
+                        v.location.file = origin.to_owned();
+                        v.location.line = Some(line);
+                        sink(v);
+                    }
+                }
+                let Some(session) = sessions.touch(&record.conn) else {
+                    continue;
+                };
                 stats.frames += 1;
                 stats.bytes += bytes.len() as u64;
                 let found = if binary {
@@ -126,14 +172,28 @@ pub fn validate_transcript<R: BufRead>(
             }
             Payload::Rest(ex) => {
                 stats.rest_exchanges += 1;
-                let check = validator.check_rest(
-                    &ex.method,
-                    &ex.path,
-                    &ex.query,
-                    ex.body.as_ref(),
-                    ex.status,
-                    ex.response.as_ref(),
-                );
+                // the bodies as recorded (a key named twice survives in the text, not in a
+                // value): read again from the line, borrowed
+                let raw = serde_json::from_slice::<RawRestRecord<'_>>(reader.line_text()).ok();
+                let raw = raw.as_ref().map(|r| &r.rest);
+                let check = match raw {
+                    Some(raw) => validator.check_rest_raw(
+                        &ex.method,
+                        &ex.path,
+                        &ex.query,
+                        raw.body.map(RawValue::get),
+                        ex.status,
+                        raw.response.map(RawValue::get),
+                    ),
+                    None => validator.check_rest(
+                        &ex.method,
+                        &ex.path,
+                        &ex.query,
+                        ex.body.as_ref(),
+                        ex.status,
+                        ex.response.as_ref(),
+                    ),
+                };
                 for mut v in check.violations {
                     v.direction = Some(Direction::Server);
                     sink(locate(v));
@@ -150,18 +210,56 @@ pub fn validate_transcript<R: BufRead>(
             Payload::ExpectNone(_) => {}
         }
     }
-    let mut left: Vec<(String, Session)> = sessions.into_iter().collect();
-    left.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, session) in left {
+    finish_all(sessions, sink);
+    Ok(stats)
+}
+
+/// Finishes the sessions still open at the end of a capture.
+fn finish_all(sessions: OpenSessions, sink: &mut dyn FnMut(Violation)) {
+    for (_, session) in sessions.into_sorted() {
         for v in session.finish() {
             sink(v);
         }
     }
-    Ok(stats)
+}
+
+/// A REST record's bodies as raw text.
+#[derive(serde::Deserialize)]
+struct RawRestRecord<'a> {
+    #[serde(borrow)]
+    rest: RawRest<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawRest<'a> {
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    response: Option<&'a RawValue>,
+}
+
+/// The warning for a connection given up to stay within [`Limits::max_sessions`](crate::Limits).
+fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Violation {
+    let mut v = Violation::warning(
+        "capture.sessions_dropped",
+        "",
+        format!(
+            "more than {} connections are open at once: `{name}`, the least recently active, \
+             is no longer tracked ({} request(s) in flight are not checked; its later frames \
+             start a new session)",
+            validator.limits().max_sessions,
+            session.in_flight()
+        ),
+    );
+    v.location.connection = name.to_owned();
+    v
 }
 
 /// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its
-/// socket path (other entries, such as the page and its scripts, are not the API's).
+/// socket path (other entries, such as the page and its scripts, are not the API's). Messages
+/// are checked one at a time as they are read, in the order the file lists them; one longer
+/// than the limit is reported (`frame.too_large`) without being held. A HAR cut short is an
+/// error naming the byte and the last entry read; what came before it was checked and counts.
 pub fn validate_har<R: Read>(
     validator: &Validator,
     input: R,
@@ -169,167 +267,254 @@ pub fn validate_har<R: Read>(
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
-    let base = contract
-        .transport
-        .rest
-        .base_path
-        .trim_end_matches('/')
-        .to_owned();
-    let ws_path = contract.transport.websocket.path.clone();
-    let mut stats = Stats::default();
-    read_entries(input, |index, entry| {
-        let locate = |mut v: Violation| {
-            v.location.file = origin.to_owned();
-            v.location.har_entry = Some(index);
-            v
-        };
-        let (path, query) = split_url(&entry.request.url);
-        if entry.is_websocket() {
-            if path != ws_path {
-                return;
+    let mut check = HarCheck {
+        validator,
+        origin,
+        base: contract
+            .transport
+            .rest
+            .base_path
+            .trim_end_matches('/')
+            .to_owned(),
+        ws_path: contract.transport.websocket.path.clone(),
+        stats: Stats::default(),
+        socket: None,
+        sink,
+    };
+    let read = read_entries_streaming(input, max_record_line(validator), &mut check);
+    match read {
+        Ok(_) => Ok(check.stats),
+        Err(e) => {
+            // a connection cut off by the end of the file is still one that was checked
+            if let Some(socket) = check.socket.take() {
+                check.end_socket(socket, true);
             }
-            stats.connections += 1;
-            har_websocket(validator, &entry, index, origin, &mut stats, &mut |v| {
-                sink(locate(v))
-            });
-        } else if path.starts_with(&format!("{base}/")) || path == base {
-            stats.rest_exchanges += 1;
-            let body: Option<Value> = entry
-                .request
-                .post_data
-                .as_ref()
-                .filter(|p| !p.text.is_empty())
-                .and_then(|p| serde_json::from_str(&p.text).ok());
-            let response: Option<Value> = entry
-                .response_text()
-                .and_then(|t| serde_json::from_str(&t).ok());
-            let check = validator.check_rest(
-                &entry.request.method,
-                &path,
-                &query,
-                body.as_ref(),
-                entry.response.status,
-                response.as_ref(),
-            );
-            for mut v in check.violations {
-                v.location.connection = format!("rest#{index}");
-                sink(locate(v));
+            match e.entries {
+                0 if !e.truncated => Err(unreadable(origin, e.message)),
+                _ => Err(stopped(origin, e.message, check.stats)),
             }
         }
-    })
-    .map_err(|e| unreadable(origin, e.to_string()))?;
-    Ok(stats)
+    }
 }
 
-fn har_websocket(
-    validator: &Validator,
-    entry: &HarEntry,
+/// The HAR reader's handler: one session per WebSocket entry, fed message by message.
+struct HarCheck<'v, 's> {
+    validator: &'v Validator,
+    origin: &'v str,
+    base: String,
+    ws_path: String,
+    stats: Stats,
+    /// The WebSocket entry being read.
+    socket: Option<Socket>,
+    sink: &'s mut dyn FnMut(Violation),
+}
+
+struct Socket {
     index: u64,
-    origin: &str,
-    stats: &mut Stats,
-    sink: &mut dyn FnMut(Violation),
-) {
-    let connection = format!("ws#{index}");
-    let mut session = validator.session().with_location(origin, connection);
-    let mut messages: Vec<&crate::har::HarMessage> =
-        entry.web_socket_messages.iter().flatten().collect();
-    messages.sort_by(|a, b| a.time_ms().total_cmp(&b.time_ms()));
-    for m in messages {
+    session: Session,
+    /// The entry listed its messages before its request: they are checked, and their
+    /// violations held until the request says whether this is the contract's socket.
+    held: Option<Vec<Violation>>,
+    frames: u64,
+    bytes: u64,
+}
+
+impl HarCheck<'_, '_> {
+    fn emit(&mut self, index: u64, mut v: Violation) {
+        v.location.file = self.origin.to_owned();
+        v.location.har_entry = Some(index);
+        match self.socket.as_mut().and_then(|s| s.held.as_mut()) {
+            Some(held) => held.push(v),
+            None => (self.sink)(v),
+        }
+    }
+
+    fn end_socket(&mut self, mut socket: Socket, ours: bool) {
+        if !ours {
+            return;
+        }
+        self.stats.connections += 1;
+        self.stats.frames += socket.frames;
+        self.stats.bytes += socket.bytes;
+        let index = socket.index;
+        let held = socket.held.take().unwrap_or_default();
+        let finished = socket.session.finish();
+        for v in held.into_iter().chain(finished) {
+            self.emit(index, v);
+        }
+    }
+
+    fn rest(&mut self, index: u64, entry: &HarEntry, path: &str, query: &[(String, String)]) {
+        self.stats.rest_exchanges += 1;
+        // the bodies as they travelled: a key named twice is seen
+        let body = entry
+            .request
+            .post_data
+            .as_ref()
+            .map(|p| p.text.as_str())
+            .filter(|t| !t.is_empty());
+        let response = entry.response_text();
+        let check = self.validator.check_rest_raw(
+            &entry.request.method,
+            path,
+            query,
+            body,
+            entry.response.status,
+            response.as_deref(),
+        );
+        for mut v in check.violations {
+            v.location.connection = format!("rest#{index}");
+            self.emit(index, v);
+        }
+    }
+}
+
+impl HarHandler for HarCheck<'_, '_> {
+    fn wants_messages(&mut self, index: u64, request: Option<&HarRequest>) -> bool {
+        if let Some(r) = request {
+            if split_url(&r.url).0 != self.ws_path {
+                return false;
+            }
+        }
+        let session = self
+            .validator
+            .session()
+            .with_location(self.origin, format!("ws#{index}"));
+        self.socket = Some(Socket {
+            index,
+            session,
+            held: request.is_none().then(Vec::new),
+            frames: 0,
+            bytes: 0,
+        });
+        true
+    }
+
+    fn message(&mut self, index: u64, m: HarMessage, over_limit: Option<u64>) {
         let dir = match m.kind.as_str() {
             "send" => Direction::Client,
             "receive" => Direction::Server,
             other => {
-                sink(Violation::error(
-                    "capture.record",
-                    "",
-                    format!("unknown WebSocket message type `{other}`"),
-                ));
-                continue;
+                let message = format!("unknown WebSocket message type `{}`", shorten(other, 40));
+                self.emit(index, Violation::error("capture.record", "", message));
+                return;
             }
         };
-        stats.frames += 1;
-        stats.bytes += m.data.len() as u64;
-        let found = match m.opcode {
-            1 => session.observe(dir, m.data.as_bytes()),
-            2 => {
-                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
-                session.observe_binary(dir, &bytes)
-            }
+        let Some(socket) = self.socket.as_mut() else {
+            return;
+        };
+        if !matches!(m.opcode, 1 | 2) {
             // control frames (ping, pong, close) carry no contract data
-            _ => continue,
+            return;
+        }
+        socket.frames += 1;
+        let found = match (over_limit, m.opcode) {
+            (Some(n), _) => {
+                socket.bytes += n;
+                socket.session.observe_oversized(dir, n)
+            }
+            (None, 1) => {
+                socket.bytes += m.data.len() as u64;
+                socket.session.observe(dir, m.data.as_bytes())
+            }
+            (None, _) => {
+                socket.bytes += m.data.len() as u64;
+                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
+                socket.session.observe_binary(dir, &bytes)
+            }
         };
         for v in found {
-            sink(v);
+            self.emit(index, v);
         }
     }
-    for v in session.finish() {
-        sink(v);
+
+    fn entry(&mut self, index: u64, entry: HarEntry) {
+        let (path, query) = split_url(&entry.request.url);
+        if let Some(socket) = self.socket.take() {
+            let ours = entry.is_websocket() && path == self.ws_path;
+            self.end_socket(socket, ours);
+            return;
+        }
+        if entry.is_websocket() {
+            // a socket of ours that exchanged no message is still a connection
+            self.stats.connections += u64::from(path == self.ws_path);
+            return;
+        }
+        if path.starts_with(&format!("{}/", self.base)) || path == self.base {
+            self.rest(index, &entry, &path, &query);
+        }
     }
 }
 
 /// Validates frames piped one per line: each line is a transcript record, or (with a
-/// `direction`) a raw frame. All lines form one connection.
+/// `direction`) a raw frame. All lines form one connection. A line over the limit (the frame
+/// limit for raw frames, as for transcripts for records) is skipped while it is read and
+/// reported; a NUL byte ends reading with an error.
 pub fn validate_lines<R: BufRead>(
     validator: &Validator,
-    mut input: R,
+    input: R,
     origin: &str,
     direction: Option<Direction>,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let mut session = validator.session().with_location(origin, "stdin");
-    let mut stats = Stats::default();
-    let mut line_no = 0u64;
-    let mut buf = Vec::new();
-    let limit = validator.limits().max_frame_bytes as u64 + 1;
-    loop {
-        buf.clear();
-        line_no += 1;
-        let n = (&mut input)
-            .take(limit)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| unreadable(origin, e.to_string()))?;
-        if n == 0 {
-            break;
-        }
-        if buf.last() != Some(&b'\n') && n as u64 == limit {
-            // over the limit: report and skip the rest of the line
-            let mut rest = Vec::new();
-            let _ = input.read_until(b'\n', &mut rest);
-            let mut v = Violation::error(
-                "frame.too_large",
-                "",
-                format!("the line is over the {} byte limit", limit - 1),
-            );
-            v.location.file = origin.to_owned();
-            v.location.line = Some(line_no);
-            sink(v);
-            continue;
-        }
-        while matches!(buf.last(), Some(b'\n' | b'\r')) {
-            buf.pop();
-        }
+    let mut stats = Stats {
+        connections: 1,
+        ..Stats::default()
+    };
+    let max_line = match direction {
+        Some(_) => validator.limits().max_frame_bytes,
+        None => max_record_line(validator),
+    };
+    let mut lines = BoundedLines::new(input, max_line);
+    let at_line = |mut v: Violation, line: u64| {
+        v.location.file = origin.to_owned();
+        v.location.line = Some(line);
+        v
+    };
+    while let Some(next) = lines.next_line() {
+        let (line_no, buf) = match next {
+            Ok((line_no, Line::Text(text))) => (line_no, text),
+            Ok((line_no, Line::TooLong(n))) => {
+                let rule = match direction {
+                    Some(_) => "frame.too_large",
+                    None => "capture.record",
+                };
+                let message =
+                    format!("line {line_no} is {n} bytes, over the {max_line} byte limit; skipped");
+                sink(at_line(Violation::error(rule, "", message), line_no));
+                continue;
+            }
+            Err(e) => {
+                for v in session.finish() {
+                    sink(v);
+                }
+                return Err(stopped(origin, e.to_string(), stats));
+            }
+        };
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let (dir, bytes): (Direction, Vec<u8>) = match direction {
-            Some(d) => (d, buf.clone()),
+        let record;
+        let (dir, bytes): (Direction, &[u8]) = match direction {
+            Some(d) => (d, buf),
             None => {
-                match serde_json::from_slice::<frameproof_schema::transcript::Record>(&buf)
+                record = serde_json::from_slice::<Record<Box<RawValue>>>(buf)
                     .map_err(|e| e.to_string())
                     .and_then(|r| match r.payload()? {
                         Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
                         _ => Err("only message records can be piped".to_owned()),
-                    }) {
-                    Ok(x) => x,
+                    });
+                match &record {
+                    Ok((dir, bytes)) => (*dir, bytes),
                     Err(e) => {
-                        let mut v = Violation::error(
-                        "capture.record",
-                        "",
-                        format!("not a transcript record ({e}); pass --direction to pipe raw frames"),
-                    );
-                        v.location.file = origin.to_owned();
-                        v.location.line = Some(line_no);
-                        sink(v);
+                        let message = format!(
+                            "not a transcript record ({e}); pass --direction to pipe raw frames"
+                        );
+                        sink(at_line(
+                            Violation::error("capture.record", "", message),
+                            line_no,
+                        ));
                         continue;
                     }
                 }
@@ -337,12 +522,11 @@ pub fn validate_lines<R: BufRead>(
         };
         stats.frames += 1;
         stats.bytes += bytes.len() as u64;
-        for mut v in session.observe(dir, &bytes) {
+        for mut v in session.observe(dir, bytes) {
             v.location.line = Some(line_no);
             sink(v);
         }
     }
-    stats.connections = 1;
     for v in session.finish() {
         sink(v);
     }

@@ -11,7 +11,7 @@ use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
 use crate::compiled::{CompiledControl, Schema, Validator};
 use crate::parse::parse_frame;
 use crate::tape::{Tape, TapeNode};
-use crate::violation::{excerpt, Violation};
+use crate::violation::{excerpt_of, Violation};
 
 /// At most this many schema errors are reported per frame part.
 const MAX_ERRORS_PER_PART: usize = 20;
@@ -241,11 +241,13 @@ pub(crate) fn schema_violations(
     found
         .into_iter()
         .map(|f| {
-            let offending = instance.pointer(&f.pointer).map(|n| n.to_value());
+            let offending = instance.pointer(&f.pointer);
             let mut v = Violation::error(rule, format!("{prefix}{}", f.pointer), f.message);
             v.keyword = Some(f.keyword);
             v.item = item.map(str::to_owned);
-            v.excerpt = offending.as_ref().map(excerpt);
+            if let Some(offending) = &offending {
+                v.set_excerpt(excerpt_of(offending));
+            }
             v
         })
         .collect()
@@ -374,7 +376,7 @@ impl Validator {
                     join(&l.req_action),
                     "neither a request (no action name here) nor a control frame",
                 )
-                .with_excerpt(&value.to_value())],
+                .with_excerpt_of(&value)],
             );
         };
         let mut violations = Vec::new();
@@ -385,7 +387,7 @@ impl Validator {
                     "",
                     "a fixed envelope member is missing or wrong",
                 )
-                .with_excerpt(&value.to_value()),
+                .with_excerpt_of(&value),
             );
         }
         let id_node = value.get(&l.req_id);
@@ -397,7 +399,8 @@ impl Validator {
                 "frame.envelope",
                 Some(action),
             ) {
-                v.message = format!("bad correlation id: {}", v.message);
+                let message = format!("bad correlation id: {}", v.message);
+                v.set_message(message);
                 violations.push(v);
             }
         } else {
@@ -474,7 +477,7 @@ impl Validator {
                             join(status_ptr),
                             format!("status must be {ok} or {err}"),
                         )
-                        .with_excerpt(&status.to_value())],
+                        .with_excerpt_of(&status)],
                     )
                 };
             }
@@ -501,7 +504,7 @@ impl Validator {
                 "",
                 "not a response, an event or a control frame of this contract's envelope",
             )
-            .with_excerpt(&value.to_value())],
+            .with_excerpt_of(&value)],
         )
     }
 
@@ -543,7 +546,7 @@ impl Validator {
             ErrorCodeType::Name => {
                 let code = raw.str().ok_or_else(|| {
                     Violation::error("error.shape", at(), "the error code must be a string")
-                        .with_excerpt(&raw.to_value())
+                        .with_excerpt_of(&raw)
                 })?;
                 if self.inner.contract.errors.contains_key(code) {
                     Ok(Cow::Borrowed(code))
@@ -554,14 +557,14 @@ impl Validator {
                             at(),
                             format!("`{code}` is not in the contract's error table"),
                         )
-                        .with_excerpt(&raw.to_value()),
+                        .with_excerpt_of(&raw),
                     ))
                 }
             }
             ErrorCodeType::Number => {
                 let n = raw.i64().ok_or_else(|| {
                     Violation::error("error.shape", at(), "the error code must be an integer")
-                        .with_excerpt(&raw.to_value())
+                        .with_excerpt_of(&raw)
                 })?;
                 self.inner
                     .rpc_codes

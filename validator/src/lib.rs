@@ -20,6 +20,7 @@ mod compiled;
 mod differential;
 mod frame;
 mod in_flight;
+mod open_sessions;
 mod parse;
 mod rest;
 mod session;

@@ -6,12 +6,18 @@
 use crate::tape::{Doc, Tape, TapeError};
 use crate::violation::{shorten, Violation};
 
-/// Limits on what one frame may be. Both are settings; frames over them are violations.
+/// Limits on what one frame may be, and on what reading a capture may hold. All are settings;
+/// what goes over them is reported as a violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// Bytes of one frame (16 MiB); a capture line or HAR message is allowed this and the
+    /// room its record's envelope and escaping take.
     pub max_frame_bytes: usize,
     /// Nesting depth of arrays and objects (at most 128, serde_json's own bound).
     pub max_depth: usize,
+    /// Connections of a capture tracked at once (10,000); past it the least recently active
+    /// one is given up and reported (`capture.sessions_dropped`).
+    pub max_sessions: usize,
 }
 
 impl Default for Limits {
@@ -19,6 +25,7 @@ impl Default for Limits {
         Limits {
             max_frame_bytes: 16 * 1024 * 1024,
             max_depth: 64,
+            max_sessions: 10_000,
         }
     }
 }
@@ -78,7 +85,8 @@ pub(crate) fn parse_frame<'a>(
         ("frame.json", format!("not valid JSON: {message}"))
     };
     let mut v = Violation::error(rule, "", message);
-    v.excerpt = Some(shorten(&String::from_utf8_lossy(bytes), 80));
+    let start = &bytes[..bytes.len().min(80 * 4)];
+    v.set_excerpt(shorten(&String::from_utf8_lossy(start), 80));
     Err(Box::new(v))
 }
 
@@ -142,7 +150,7 @@ mod tests {
         assert_eq!(rule(s.as_bytes()), "ok");
         let limits = Limits {
             max_frame_bytes: 10,
-            max_depth: 64,
+            ..Limits::default()
         };
         assert_eq!(
             parse_frame(b"[1,2,3,4,5,6,7]", &limits, &mut Tape::default())

@@ -12,6 +12,8 @@ use frameproof_naming::HttpMethod;
 
 use crate::compiled::Validator;
 use crate::frame::value_violations;
+use crate::parse::parse_frame;
+use crate::tape::Tape;
 use crate::violation::Violation;
 
 /// The verdict on one REST exchange.
@@ -113,6 +115,96 @@ impl Validator {
                 ]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// [`Validator::check_rest`] with the bodies as the raw text that travelled (what a HAR
+    /// file or a proxy has): a body that names a key twice is reported as `rest.duplicate_key`
+    /// (servers differ on which of the two they keep), and the rest of the checks run on the
+    /// body as a plain JSON parser reads it (the last of the two). A body that is not JSON is
+    /// treated as no body, as in [`Validator::check_rest`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn check_rest_raw(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&str>,
+        status: u16,
+        response: Option<&str>,
+    ) -> RestCheck {
+        let mut repeated = Vec::new();
+        let body = body.and_then(|t| self.raw_body(t, "request", &mut repeated));
+        let response = response.and_then(|t| self.raw_body(t, "response", &mut repeated));
+        let mut check = self.check_rest(
+            method,
+            path,
+            query,
+            body.as_ref(),
+            status,
+            response.as_ref(),
+        );
+        for v in &mut repeated {
+            v.item.clone_from(&check.action);
+        }
+        repeated.append(&mut check.violations);
+        check.violations = repeated;
+        check
+    }
+
+    /// [`Validator::check_rest_request`] with the body as raw text (see
+    /// [`Validator::check_rest_raw`]).
+    pub fn check_rest_request_raw(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&str>,
+    ) -> RestCheck {
+        let mut repeated = Vec::new();
+        let body = body.and_then(|t| self.raw_body(t, "request", &mut repeated));
+        let mut check = self.check_rest_request(method, path, query, body.as_ref());
+        for v in &mut repeated {
+            v.item.clone_from(&check.action);
+        }
+        repeated.append(&mut check.violations);
+        check.violations = repeated;
+        check
+    }
+
+    /// [`Validator::check_rest_response`] with the body as raw text (see
+    /// [`Validator::check_rest_raw`]).
+    pub fn check_rest_response_raw(
+        &self,
+        action: &str,
+        status: u16,
+        response: Option<&str>,
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let response = response.and_then(|t| self.raw_body(t, "response", &mut out));
+        for v in &mut out {
+            v.item = Some(action.to_owned());
+        }
+        out.extend(self.check_rest_response(action, status, response.as_ref()));
+        out
+    }
+
+    /// A REST body read strictly (once, onto a tape): a key named twice is reported; the value
+    /// is what a plain parser makes of the text.
+    fn raw_body(&self, text: &str, which: &str, out: &mut Vec<Violation>) -> Option<Value> {
+        if text.trim().is_empty() {
+            return None;
+        }
+        let mut tape = Tape::default();
+        match parse_frame(text.as_bytes(), &self.inner.limits, &mut tape) {
+            Ok(doc) => Some(doc.root().to_value()),
+            Err(v) => {
+                if v.rule == "frame.duplicate_key" {
+                    let message = format!("the {which} body names a key twice: {}", v.message);
+                    out.push(Violation::error("rest.duplicate_key", "", message));
+                }
+                serde_json::from_str(text).ok()
+            }
         }
     }
 

@@ -18,6 +18,10 @@ use crate::violation::{Location, Violation};
 /// Outstanding requests tracked per connection; past this a capture is not a conversation.
 const MAX_OUTSTANDING: usize = 65_536;
 
+/// A session's tape keeps its grown buffers up to this many bytes; past it (after a big
+/// frame) they are given back, so an idle session is small whatever it once carried.
+const KEPT_TAPE_BYTES: usize = 64 * 1024;
+
 pub struct Session {
     validator: Validator,
     outstanding: InFlight,
@@ -86,6 +90,18 @@ impl Session {
         self.after_check(direction, Kind::Unreadable, check.violations, None)
     }
 
+    /// A text frame of `len` bytes that was not read because it is over the frame limit (a
+    /// capture reader skipped it): reported as `frame.too_large`, counted as a frame.
+    pub fn observe_oversized(&mut self, direction: Direction, len: u64) -> Vec<Violation> {
+        let limit = self.validator.inner.limits.max_frame_bytes;
+        let v = Violation::error(
+            "frame.too_large",
+            "",
+            format!("the frame is {len} bytes as recorded, over the {limit} byte limit; not read"),
+        );
+        self.after_check(direction, Kind::Unreadable, vec![v], None)
+    }
+
     /// Like [`Session::observe`], also returning the frame's classification and value.
     pub fn observe_detailed(&mut self, direction: Direction, bytes: &[u8]) -> FrameCheck {
         self.observe_text(direction, bytes, true)
@@ -122,8 +138,20 @@ impl Session {
                 }
             }
         };
+        tape.shrink_past(KEPT_TAPE_BYTES);
         self.tape = tape;
         check
+    }
+
+    /// Requests waiting for their response.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.outstanding.len()
+    }
+
+    /// Bytes held by the session's reusable parse buffers.
+    #[cfg(test)]
+    pub(crate) fn tape_capacity(&self) -> usize {
+        self.tape.capacity_bytes()
     }
 
     fn after_check(
@@ -483,5 +511,38 @@ impl Session {
             v
         }));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_gives_back_the_buffers_of_a_big_frame() {
+        let validator = Validator::new(&timetracker::contract()).expect("compiles");
+        let mut session = validator.session();
+        let small = br#"{"id":"1","action":"projects.get","payload":{"id":"p\u0031"}}"#;
+        session.observe(Direction::Client, small);
+        let kept = session.tape_capacity();
+        assert!(kept > 0 && kept <= KEPT_TAPE_BYTES, "{kept}");
+        // an 8 MB frame: a million values, escaped strings among them
+        let items: Vec<String> = (0..500_000).map(|i| format!("{i},\"s\\n{i}\"")).collect();
+        let big = format!(
+            "{{\"id\":\"2\",\"action\":\"projects.get\",\"payload\":{{\"id\":\"p\",\"x\":[{}]}}}}",
+            items.join(",")
+        );
+        assert!(big.len() > 8_000_000);
+        assert!(!session
+            .observe(Direction::Client, big.as_bytes())
+            .is_empty());
+        let after = session.tape_capacity();
+        assert!(
+            after <= KEPT_TAPE_BYTES,
+            "{after} bytes kept after a big frame"
+        );
+        // and small frames still parse without growing past it
+        session.observe(Direction::Client, small);
+        assert!(session.tape_capacity() <= KEPT_TAPE_BYTES);
     }
 }

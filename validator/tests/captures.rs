@@ -234,3 +234,224 @@ fn recorded_frames_are_checked_as_recorded() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn violation_messages_stay_small_whatever_the_frame() {
+    // a payload of 100,000 unknown members: the schema's error names every one of them, the
+    // violation keeps the first kilobyte and says how much it left out
+    let mut payload = String::from("{\"id\":\"p1\"");
+    for i in 0..100_000 {
+        payload.push_str(&format!(",\"member_number_{i}\":{i}"));
+    }
+    payload.push('}');
+    let frame = format!("{{\"id\":\"1\",\"action\":\"projects.get\",\"payload\":{payload}}}");
+    let found = validator()
+        .session()
+        .observe(Direction::Client, frame.as_bytes());
+    assert!(!found.is_empty());
+    for v in &found {
+        assert!(
+            v.message.len() <= 1024,
+            "{}: {} bytes",
+            v.rule,
+            v.message.len()
+        );
+        assert!(
+            v.excerpt.as_ref().is_none_or(|e| e.len() <= 512),
+            "{:?}",
+            v.excerpt
+        );
+    }
+    let schema = found
+        .iter()
+        .find(|v| v.rule == "payload.schema")
+        .expect("payload.schema");
+    assert!(
+        schema.message.contains(" more bytes)"),
+        "{}",
+        schema.message
+    );
+}
+
+#[test]
+fn open_connections_are_bounded_and_the_dropped_ones_named() {
+    use frameproof_validator::Limits;
+    let limits = Limits {
+        max_sessions: 3,
+        ..Limits::default()
+    };
+    let v = Validator::with_limits(&timetracker::contract(), limits).expect("compiles");
+    let mut text = String::from(concat!(
+        r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[]}"#,
+        "\n"
+    ));
+    let request = |conn: &str, id: u32| {
+        format!(
+            "{{\"conn\":\"{conn}\",\"dir\":\"client\",\"frame\":{{\"id\":\"{id}\",\"action\":\"projects.get\",\"payload\":{{\"id\":\"p\"}}}}}}\n"
+        )
+    };
+    // c1, c2, c3 open; c1 speaks again (c2 is now the least recently active); c4 and c5 open
+    for (conn, id) in [
+        ("c1", 1),
+        ("c2", 2),
+        ("c3", 3),
+        ("c1", 4),
+        ("c4", 5),
+        ("c5", 6),
+    ] {
+        text.push_str(&request(conn, id));
+    }
+    let mut found = Vec::new();
+    let stats =
+        validate_transcript(&v, text.as_bytes(), "many", &mut |v| found.push(v)).expect("readable");
+    assert_eq!(stats.frames, 6);
+    let dropped: Vec<(&str, Option<u64>, &str)> = found
+        .iter()
+        .filter(|v| v.rule == "capture.sessions_dropped")
+        .map(|v| {
+            (
+                v.location.connection.as_str(),
+                v.location.line,
+                v.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(dropped.len(), 2, "{found:#?}");
+    assert_eq!((dropped[0].0, dropped[0].1), ("c2", Some(6)));
+    assert_eq!((dropped[1].0, dropped[1].1), ("c3", Some(7)));
+    assert!(
+        dropped[0].2.contains("1 request(s) in flight"),
+        "{}",
+        dropped[0].2
+    );
+    assert!(found
+        .iter()
+        .filter(|v| v.rule == "capture.sessions_dropped")
+        .all(|v| v.severity == frameproof_validator::Severity::Warning));
+    // only the three still tracked are finished: their requests are the unanswered ones
+    let mut unanswered: Vec<&str> = found
+        .iter()
+        .filter(|v| v.rule == "session.unanswered")
+        .map(|v| v.location.connection.as_str())
+        .collect();
+    unanswered.sort_unstable();
+    assert_eq!(unanswered, ["c1", "c1", "c4", "c5"]);
+}
+
+#[test]
+fn a_truncated_har_names_where_and_keeps_its_counts() {
+    let text = std::fs::read_to_string(fixture("chrome.har")).expect("fixture");
+    // cut in the middle of the third WebSocket message
+    let cut = text
+        .match_indices("\"type\": \"send\"")
+        .nth(1)
+        .map(|(i, _)| i)
+        .expect("a second send");
+    let mut found = Vec::new();
+    let err = validate_har(&validator(), &text.as_bytes()[..cut], "cut.har", &mut |v| {
+        found.push(v)
+    })
+    .expect_err("truncated");
+    assert_eq!(
+        err.to_string(),
+        format!("cut.har: HAR truncated at byte {cut} after entry 2")
+    );
+    let stats = err.stats();
+    assert_eq!(stats.rest_exchanges, 2);
+    assert_eq!(
+        stats.frames, 2,
+        "the messages read before the cut were checked"
+    );
+    assert_eq!(stats.connections, 1);
+    // the bad payload of the fourth message, after the cut, was never read
+    assert!(
+        found.iter().all(|v| v.rule != "payload.schema"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_bom_is_skipped_and_compressed_captures_are_named() {
+    let v = validator();
+    let har = std::fs::read(fixture("chrome.har")).expect("fixture");
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &har].concat();
+    let mut found = Vec::new();
+    let stats = validate_har(&v, &with_bom[..], "bom.har", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.frames, found.len()), (5, 2));
+    let jsonl = std::fs::read(fixture("clean.jsonl")).expect("fixture");
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &jsonl].concat();
+    let mut found = Vec::new();
+    let stats =
+        validate_transcript(&v, &with_bom[..], "bom.jsonl", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.frames, found.len()), (13, 0));
+    let gzip = b"\x1f\x8b\x08\x08\xa5\x3c\x2b\x69\x00\x03clean.jsonl\x00\xad\x58";
+    let mut sink = |_: Violation| {};
+    for err in [
+        validate_har(&v, &gzip[..], "c.har.gz", &mut sink).expect_err("gzip"),
+        validate_transcript(&v, &gzip[..], "c.jsonl.gz", &mut sink).expect_err("gzip"),
+        validate_lines(&v, &gzip[..], "<stdin>", None, &mut sink).expect_err("gzip"),
+    ] {
+        assert!(
+            err.to_string()
+                .contains("gzip-compressed: decompress first"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_keys_in_rest_bodies_are_reported() {
+    let v = validator();
+    // the library call, on raw bodies
+    let check = v.check_rest_raw(
+        "POST",
+        "/api/projects",
+        &[],
+        Some(r#"{"name": "Website", "name": "Intranet"}"#),
+        400,
+        Some(r#"{"error": {"code": "not_found", "message": "a", "message": "b"}}"#),
+    );
+    let rules: Vec<(&str, Option<&str>)> = check
+        .violations
+        .iter()
+        .map(|x| (x.rule, x.item.as_deref()))
+        .collect();
+    assert_eq!(
+        rules[..2],
+        [
+            ("rest.duplicate_key", Some("projects.create")),
+            ("rest.duplicate_key", Some("projects.create"))
+        ],
+        "{check:#?}"
+    );
+    assert!(check.violations[0]
+        .message
+        .contains("request body names a key twice: duplicate key `name`"));
+    assert!(check.violations[1].message.contains("response body"));
+    // in a HAR, whose bodies are raw text
+    let har = r#"{"log": {"entries": [{"request": {"method": "POST", "url": "http://h/api/projects",
+        "postData": {"mimeType": "application/json", "text": "{\"name\": \"a\", \"name\": \"b\"}"}},
+        "response": {"status": 201, "content": {"text": "{\"id\": \"p\", \"id\": \"q\"}"}}}]}}"#;
+    let mut found = Vec::new();
+    validate_har(&v, har.as_bytes(), "dup.har", &mut |x| found.push(x)).expect("readable");
+    let dups = found
+        .iter()
+        .filter(|x| x.rule == "rest.duplicate_key")
+        .count();
+    assert_eq!(dups, 2, "{found:#?}");
+    // in a transcript, whose bodies are JSON values: read from the record's text
+    let text = concat!(
+        r#"{"frameproof_transcript":"1.0","contract":{"name":"trcr","version":"1.2.0"},"connections":[]}"#,
+        "\n",
+        r#"{"conn":"c","rest":{"method":"POST","path":"/api/projects","body":{"name":"a","name":"b"},"status":404,"response":{"error":{"code":"not_found","message":"x"}}}}"#,
+        "\n",
+    );
+    let mut found = Vec::new();
+    validate_transcript(&v, text.as_bytes(), "dup.jsonl", &mut |x| found.push(x)).expect("read");
+    let dups: Vec<(&str, Option<u64>)> = found
+        .iter()
+        .filter(|x| x.rule == "rest.duplicate_key")
+        .map(|x| (x.rule, x.location.line))
+        .collect();
+    assert_eq!(dups, [("rest.duplicate_key", Some(2))], "{found:#?}");
+}

@@ -59,6 +59,11 @@ pub(crate) struct Tape {
     names: Vec<Text>,
 }
 
+/// What a tape keeps after it gives back grown buffers: enough for the frames of a chat.
+const KEPT_SLOTS: usize = 256;
+const KEPT_DECODED: usize = 1024;
+const KEPT_NAMES: usize = 32;
+
 /// A parsed document: the tape and the text its strings point into.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Doc<'a> {
@@ -100,6 +105,28 @@ impl Tape {
             .and_then(|()| de.end())
             .map_err(TapeError::Json)?;
         Ok(Doc { text, tape: self })
+    }
+
+    /// Bytes the tape's buffers hold (their capacity), whatever they now contain.
+    pub(crate) fn capacity_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.decoded.capacity()
+            + self.names.capacity() * std::mem::size_of::<Text>()
+    }
+
+    /// Keeps the buffers while they are small (reused, a frame parses without allocating);
+    /// past `max` bytes they are emptied and given back, so a session that once carried a big
+    /// frame does not hold its size while it idles.
+    pub(crate) fn shrink_past(&mut self, max: usize) {
+        if self.capacity_bytes() <= max {
+            return;
+        }
+        self.slots.clear();
+        self.decoded.clear();
+        self.names.clear();
+        self.slots.shrink_to(KEPT_SLOTS);
+        self.decoded.shrink_to(KEPT_DECODED);
+        self.names.shrink_to(KEPT_NAMES);
     }
 
     /// Puts an owned value on the tape (for REST bodies, which arrive as values).

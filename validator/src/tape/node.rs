@@ -170,6 +170,33 @@ impl<'a> TapeNode<'a> {
     }
 }
 
+/// Written out in place (for excerpts), without an owned copy.
+impl serde::Serialize for TapeNode<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.slot() {
+            Slot::Null | Slot::Key(_) => s.serialize_unit(),
+            Slot::Bool(b) => s.serialize_bool(*b),
+            Slot::Number(n) => n.serialize(s),
+            Slot::String(t) => s.serialize_str(self.text(*t)),
+            Slot::Array { len, .. } => {
+                let mut seq = s.serialize_seq(Some(*len as usize))?;
+                for item in self.items() {
+                    seq.serialize_element(&item)?;
+                }
+                seq.end()
+            }
+            Slot::Object { len, .. } => {
+                let mut map = s.serialize_map(Some(*len as usize))?;
+                for (k, v) in self.entries() {
+                    map.serialize_entry(k, &v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// The elements of an array.
 #[derive(Clone)]
 pub(crate) struct Items<'a> {
