@@ -21,8 +21,11 @@ type Ws =
 
 async fn connect(url: &str) -> Option<Ws> {
     for _ in 0..50 {
-        if let Ok(Ok((ws, _))) =
-            tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(url)).await
+        if let Ok(Ok((ws, _))) = tokio::time::timeout(
+            Duration::from_secs(10),
+            tokio_tungstenite::connect_async(url),
+        )
+        .await
         {
             return Some(ws);
         }
@@ -128,7 +131,12 @@ async fn saturate(url: &str, clients: usize, seconds: u64) {
         (out, failed)
     })
     .await;
-    report(&format!("saturate {opened} clients"), latencies, started.elapsed(), failed);
+    report(
+        &format!("saturate {opened} clients"),
+        latencies,
+        started.elapsed(),
+        failed,
+    );
 }
 
 async fn paced(url: &str, clients: usize, seconds: u64, rate: f64) {
@@ -156,7 +164,12 @@ async fn paced(url: &str, clients: usize, seconds: u64, rate: f64) {
         (out, failed)
     })
     .await;
-    report(&format!("paced {opened} clients at {rate:.0}/s"), latencies, started.elapsed(), failed);
+    report(
+        &format!("paced {opened} clients at {rate:.0}/s"),
+        latencies,
+        started.elapsed(),
+        failed,
+    );
 }
 
 async fn large(url: &str, clients: usize, bytes: usize, hold: u64) {
@@ -164,8 +177,12 @@ async fn large(url: &str, clients: usize, bytes: usize, hold: u64) {
     let body = "m".repeat(bytes);
     let mut answered = 0;
     for (n, ws) in sockets.iter_mut().enumerate() {
-        let payload = json!({"room": format!("bench-{}", n % 50), "body": {"kind": "text", "text": body}});
-        if request(ws, &format!("l{n}"), "chat.send", payload).await.is_some() {
+        let payload =
+            json!({"room": format!("bench-{}", n % 50), "body": {"kind": "text", "text": body}});
+        if request(ws, &format!("l{n}"), "chat.send", payload)
+            .await
+            .is_some()
+        {
             answered += 1;
         }
     }
@@ -183,8 +200,24 @@ async fn main() {
     let num = |i: usize, default: u64| arg(i).parse().unwrap_or(default);
     match arg(0).as_str() {
         "saturate" => saturate(&arg(1), num(2, 500) as usize, num(3, 10)).await,
-        "paced" => paced(&arg(1), num(2, 500) as usize, num(3, 10), num(4, 2000) as f64).await,
-        "large" => large(&arg(1), num(2, 1000) as usize, num(3, 1_000_000) as usize, num(4, 10)).await,
+        "paced" => {
+            paced(
+                &arg(1),
+                num(2, 500) as usize,
+                num(3, 10),
+                num(4, 2000) as f64,
+            )
+            .await
+        }
+        "large" => {
+            large(
+                &arg(1),
+                num(2, 1000) as usize,
+                num(3, 1_000_000) as usize,
+                num(4, 10),
+            )
+            .await
+        }
         _ => eprintln!("usage: load saturate|paced|large URL ... (see the file's header)"),
     }
 }

@@ -25,7 +25,6 @@ use std::task::{Context, Poll};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{header, Request, Response};
 use futures_util::future::BoxFuture;
-use serde_json::Value;
 use tower::{Layer, Service};
 
 use frameproof_validator::{Validator, Violation};
@@ -151,15 +150,12 @@ where
             };
             let method = parts.method.as_str().to_owned();
             let query = parse_query(parts.uri.query().unwrap_or(""));
-            let request_json: Option<Value> = if body.is_empty() {
-                None
-            } else {
-                serde_json::from_slice(&body).ok()
-            };
+            // checked from the raw text: a key named twice is caught, whichever the server keeps
+            let text = (!body.is_empty()).then(|| String::from_utf8_lossy(&body));
             let request_check =
                 layer
                     .validator
-                    .check_rest_request(&method, &path, &query, request_json.as_ref());
+                    .check_rest_request_raw(&method, &path, &query, text.as_deref());
             if layer.enforce && !request_check.violations.is_empty() {
                 let rejection = layer.rejection(&request_check.violations);
                 request_check
@@ -183,11 +179,11 @@ where
                     .await
                     .unwrap_or_else(|_| Bytes::new());
                 if let Some(action) = &request_check.action {
-                    let json: Option<Value> = serde_json::from_slice(&bytes).ok();
-                    violations.extend(layer.validator.check_rest_response(
+                    let text = (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes));
+                    violations.extend(layer.validator.check_rest_response_raw(
                         action,
                         parts.status.as_u16(),
-                        json.as_ref(),
+                        text.as_deref(),
                     ));
                 }
                 Response::from_parts(parts, Body::from(bytes))
