@@ -40,6 +40,8 @@ sample() {
 }
 peak() { sort -n -k"$1" "$out/samples" | tail -1 | awk -v c="$1" '{print $c}'; }
 
+phases=" ${PHASES:-load memory} "   # PHASES=memory runs the memory phase alone
+if [[ $phases == *" load "* ]]; then
 echo "== saturation: $clients clients, closed loop, ${seconds}s each, direct and proxied twice (alternating)"
 sample > "$out/samples" & sampler=$!
 for round in 1 2; do
@@ -53,23 +55,19 @@ for round in 1 2; do
 done
 kill $sampler 2>/dev/null || true; wait $sampler 2>/dev/null || true
 echo "proxy peak RSS $(peak 1) KiB, peak open fds $(peak 2) (under load)"
+fi
 
+[[ $phases == *" memory "* ]] || exit 0
 echo "== memory: $idle idle connections through a fresh proxy, each once carried a 1 MB message each way"
 kill -TERM $proxy; wait $proxy 2>/dev/null || true
 start_proxy
 fresh=$(awk '/VmRSS/ {print $2}' /proc/$proxy/status)
-$load large "$proxied" "$idle" 1000000 20 &
+$load large "$proxied" "$idle" 1000000 15 > "$out/large.log" &
 loader=$!
-sleep 2
-while kill -0 $loader 2>/dev/null && ! grep -q . /dev/null; do
-  sleep 1
-  # the loader prints its line once every client has been answered; then it idles
-  if [ -n "$(jobs -p | grep $loader)" ] && [ "$(awk '/VmRSS/ {print $2}' /proc/$proxy/status)" != "" ]; then
-    held=$(awk '/VmRSS/ {print $2}' /proc/$proxy/status)
-    hwm=$(awk '/VmHWM/ {print $2}' /proc/$proxy/status)
-    fds=$(ls /proc/$proxy/fd | wc -l)
-    echo "  proxy RSS $held KiB (peak $hwm KiB), $fds fds"
-  fi
-done 2>/dev/null | tail -4
+for _ in $(seq 600); do grep -q "^large:" "$out/large.log" 2>/dev/null && break; sleep 0.1; done
+cat "$out/large.log"
+sleep 3   # every connection is idle now
+echo "proxy with $idle idle connections: RSS $(awk '/VmRSS/ {print $2}' /proc/$proxy/status) KiB" \
+  "(peak $(awk '/VmHWM/ {print $2}' /proc/$proxy/status) KiB), $(ls /proc/$proxy/fd | wc -l) fds;" \
+  "fresh proxy RSS $fresh KiB"
 wait $loader || true
-echo "fresh proxy RSS $fresh KiB"

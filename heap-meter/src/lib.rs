@@ -62,3 +62,9 @@ pub fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let peak = PEAK.with(Cell::get);
     (out, peak.saturating_sub(base))
 }
+
+/// The heap this thread holds now. Meaningful only in a binary whose global allocator is
+/// [`Counting`].
+pub fn in_use() -> usize {
+    NOW.with(Cell::get)
+}

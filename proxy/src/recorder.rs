@@ -11,7 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -211,10 +211,7 @@ fn write_lines(lines: Receiver<Line>, mut out: BufWriter<File>) -> std::io::Resu
             if batch.len() >= 256 * 1024 {
                 break;
             }
-            next = match lines.try_recv() {
-                Ok(l) => Some(l),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-            };
+            next = lines.try_recv().ok();
         }
         // one write per batch of whole lines: a kill leaves no half line behind a whole one
         out.write_all(&batch)?;

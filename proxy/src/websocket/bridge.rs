@@ -18,20 +18,17 @@ use std::sync::Arc;
 
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use hyper_util::rt::TokioIo;
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::{Error, Message};
-use tokio_tungstenite::WebSocketStream;
 
 use frameproof_schema::Direction;
 
 use super::check::{Checker, Verdict};
 use super::close::{self, GOING_AWAY, POLICY, TOO_BIG, UPSTREAM_FAILED};
+use super::release::Held;
 use super::send::Failed;
-use super::{pings, send, Upstream};
+use super::{pings, send, Client, Upstream};
 use crate::Shared;
-
-type Client = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
 /// Why the loop stopped, and what each side is told.
 struct Ending {
@@ -47,9 +44,9 @@ struct Ending {
 
 struct Legs {
     cl_tx: SplitSink<Client, Message>,
-    cl_rx: SplitStream<Client>,
+    cl_rx: Held<SplitStream<Client>>,
     up_tx: SplitSink<Upstream, Message>,
-    up_rx: SplitStream<Upstream>,
+    up_rx: Held<SplitStream<Upstream>>,
 }
 
 pub(crate) async fn run(
@@ -64,9 +61,9 @@ pub(crate) async fn run(
     let (up_tx, up_rx) = upstream.split();
     let mut legs = Legs {
         cl_tx,
-        cl_rx,
+        cl_rx: Held::new(cl_rx),
         up_tx,
-        up_rx,
+        up_rx: Held::new(up_rx),
     };
     let ending = forward(&shared, &mut checker, &mut legs).await;
     if let Some(r) = &shared.recorder {

@@ -2,7 +2,8 @@
 //! as the same HTTP status, and a server that does not answer in time as the contract's
 //! `unavailable`), then the client's handshake, then [`bridge`] moves frames both ways.
 //!
-//! Files: `bridge` (the loop over both sockets), `check` (one text frame: validate, redact,
+//! Files: `bridge` (the loop over both sockets), `release` (giving back a large message's
+//! memory), `check` (one text frame: validate, redact,
 //! record, refuse), `close` (close codes and closing handshakes), `send` (large messages go out
 //! as fragments), `pings` (one pong per ping).
 
@@ -10,6 +11,7 @@ mod bridge;
 mod check;
 mod close;
 mod pings;
+mod release;
 mod send;
 
 use std::sync::atomic::Ordering;
@@ -18,6 +20,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -25,6 +28,7 @@ use tokio_tungstenite::WebSocketStream;
 
 use frameproof_schema::transcript::ConnectionInfo;
 
+use self::release::Aligned;
 use crate::answers::rest_error;
 use crate::http::plain;
 use crate::redact::placeholder;
@@ -43,7 +47,9 @@ pub(crate) fn socket_config(shared: &Shared) -> WebSocketConfig {
     let fragment = shared.config.limits.fragment_bytes.max(1024);
     WebSocketConfig::default()
         .read_buffer_size(READ_BUFFER)
-        .write_buffer_size(fragment)
+        // every message is written out as it is sent: the send buffer never holds more than
+        // one fragment
+        .write_buffer_size(0)
         .max_write_buffer_size(max.saturating_add(fragment).saturating_mul(2))
         .max_message_size(Some(max))
         .max_frame_size(Some(max))
@@ -124,7 +130,7 @@ pub(crate) async fn upgrade(
         match on_upgrade.await {
             Ok(upgraded) => {
                 let client = WebSocketStream::from_raw_socket(
-                    TokioIo::new(upgraded),
+                    Aligned::frames(TokioIo::new(upgraded)),
                     Role::Server,
                     Some(config),
                 )
@@ -162,8 +168,8 @@ pub(crate) async fn upgrade(
     answer
 }
 
-pub(crate) type Upstream =
-    WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Upstream = WebSocketStream<Aligned<TcpStream>>;
+pub(crate) type Client = WebSocketStream<Aligned<TokioIo<hyper::upgrade::Upgraded>>>;
 type UpstreamResponse = tokio_tungstenite::tungstenite::handshake::client::Response;
 
 /// Opens the upstream socket within the connect time-out; an `Err` is the answer to give.
@@ -200,8 +206,6 @@ async fn connect_upstream(
         }
     }
     let wait = shared.config.timeouts.upstream_connect;
-    let connect =
-        tokio_tungstenite::connect_async_with_config(request, Some(socket_config(shared)), true);
     let fail = |natural: u16, message: String| {
         Box::new(rest_error(
             &shared.validator,
@@ -210,6 +214,27 @@ async fn connect_upstream(
             &message,
             None,
         ))
+    };
+    let uri = request.uri();
+    if uri.scheme_str() != Some("ws") {
+        return Err(fail(
+            502,
+            format!("the upstream {ws_base} is not plain ws:// (TLS towards the upstream is not built in)"),
+        ));
+    }
+    let host = uri
+        .host()
+        .unwrap_or("127.0.0.1")
+        .trim_matches(['[', ']'])
+        .to_owned();
+    let port = uri.port_u16().unwrap_or(80);
+    let config = socket_config(shared);
+    let connect = async move {
+        let tcp = TcpStream::connect((host.as_str(), port)).await?;
+        // a proxy adds latency to every frame: small writes go out at once (no Nagle delay)
+        let _ = tcp.set_nodelay(true);
+        let socket = Aligned::after_http_head(tcp);
+        tokio_tungstenite::client_async_with_config(request, socket, Some(config)).await
     };
     match tokio::time::timeout(wait, connect).await {
         Ok(Ok(pair)) => Ok(pair),
