@@ -81,49 +81,19 @@ impl Conn {
 }
 
 fn control(contract: &Contract, kind: frameproof_schema::ControlKind) -> Option<Value> {
-    let c = contract.envelope.control.iter().find(|c| c.kind == kind)?;
-    let mut frame = json!({});
-    for (p, v) in &c.when {
-        if let Some(key) = p.strip_prefix('/') {
-            frame[key] = v.clone();
-        }
-    }
-    Some(frame)
+    contract.control_frame(kind)
 }
 
 fn request(contract: &Contract, id: &str, action: &str, payload: Value) -> Value {
-    let r = &contract.envelope.request;
-    let mut frame = json!({});
-    for (p, v) in &r.constants {
-        if let Some(k) = p.strip_prefix('/') {
-            frame[k] = v.clone();
-        }
-    }
-    for (p, v) in [
-        (&r.id, json!(id)),
-        (&r.action, json!(action)),
-        (&r.payload, payload),
-    ] {
-        if let Some(k) = p.strip_prefix('/') {
-            frame[k] = v;
-        }
-    }
-    frame
+    contract.request_frame(json!(id), action, payload)
 }
 
 fn response_id_is(contract: &Contract, frame: &Value, id: &str) -> bool {
-    frame.pointer(&contract.envelope.response.id) == Some(&json!(id))
+    contract.response_id(frame) == Some(&json!(id))
 }
 
 fn error_code(contract: &Contract, frame: &Value) -> Option<String> {
-    let r = &contract.envelope.response;
-    frame
-        .pointer(&format!("{}{}", r.error, r.error_code))
-        .map(|c| {
-            c.as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| c.to_string())
-        })
+    contract.frame_error(frame).map(|e| e.label())
 }
 
 /// Runs every generated check and reports each as a step.
@@ -525,17 +495,9 @@ async fn expiry(
                 .and_then(|(_, v)| v.as_str())
         })
         .ok_or_else(|| format!("no access token in the refresh answer {body}"))?;
-    let auth_ctl = contract
-        .envelope
-        .control
-        .iter()
-        .find(|c| c.kind == frameproof_schema::ControlKind::Auth)
-        .ok_or("the envelope has no auth frame")?;
-    let mut frame =
-        control(contract, frameproof_schema::ControlKind::Auth).ok_or("no auth frame")?;
-    if let Some(key) = auth_ctl.token.as_deref().and_then(|p| p.strip_prefix('/')) {
-        frame[key] = json!(fresh);
-    }
+    let frame = contract
+        .auth_frame(&fresh)
+        .ok_or("the envelope has no auth frame with a token member")?;
     c.send(&frame).await?;
     c.send(&request(contract, "chk-exp-2", &probe, json!({})))
         .await?;
@@ -583,10 +545,11 @@ async fn routes(
             if (200..300).contains(&status) {
                 return Ok(());
             }
-            let code = body
-                .pointer("/error/code")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+            let code = contract
+                .rest_error(&body)
+                .map(|e| e.label())
+                .unwrap_or_default();
+            let code = code.as_str();
             if code == "unknown_action" {
                 return Err(format!(
                     "{} {} is not served ({status} unknown_action)",

@@ -160,11 +160,7 @@ async fn answer(
 }
 
 fn error_code(contract: &Contract, frame: &Value) -> Option<String> {
-    let r = &contract.envelope.response;
-    frame
-        .pointer(&format!("{}{}", r.error, r.error_code))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+    contract.frame_error(frame).map(|e| e.label())
 }
 
 struct Runner<'a> {
@@ -255,10 +251,7 @@ impl Runner<'_> {
                 found.join("; ")
             ));
         }
-        let rest_code = body
-            .pointer("/error/code")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let rest_code = self.contract.rest_error(&body).map(|e| e.label());
         let rest_invalid = rest_code.as_deref() == Some("validation_failed");
         let ws_invalid = ws_code.as_deref() == Some("validation_failed");
         if rest_invalid != ws_invalid {

@@ -665,10 +665,11 @@ impl Engine<'_> {
                     .get(&code)
                     .map(|e| e.status)
                     .unwrap_or(0);
-                let got_code = body
-                    .pointer("/error/code")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
+                let got_code = self
+                    .contract
+                    .rest_error(&body)
+                    .map(|e| e.label())
+                    .unwrap_or_default();
                 if status == want && got_code == code {
                     self.steps.push(StepResult::pass(Some(line), conn, step));
                 } else {

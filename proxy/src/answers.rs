@@ -57,13 +57,10 @@ pub(crate) fn rest_error_as(
     message: &str,
     details: Option<Value>,
 ) -> Response<Body> {
-    let contract = validator.contract();
-    let frame = validator.error_frame(Value::Null, code, message, details);
-    let error = frame
-        .pointer(&contract.envelope.response.error)
-        .cloned()
-        .unwrap_or(frame);
-    let body = json!({ "error": error }).to_string();
+    let body = validator
+        .contract()
+        .rest_error_body(code, message, details)
+        .to_string();
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     response.headers_mut().insert(

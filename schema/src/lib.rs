@@ -11,7 +11,8 @@
 //!
 //! Where things live: `traits` (what the derives implement), `document` (the document's
 //! types), `builder` + `defs` (types → schemas), `rest` (the REST mapping), `envelope` (wire
-//! shapes), `frames` (whole-frame schemas), `check` (the document's rules), `load` (reading,
+//! shapes), `frames` (whole-frame schemas), `check` (the document's rules), `wire` (how errors travel, over both transports), `pointer`
+//! (JSON pointers: parse, get, set, remove), `load` (reading,
 //! writing, fingerprints), `snapshot` (keeping a checked-in document in step).
 
 pub mod base64;
@@ -32,6 +33,7 @@ mod snapshot;
 mod traits;
 pub mod transcript;
 mod transport;
+pub mod wire;
 
 pub use builder::{BuildError, ContractBuilder};
 pub use check::{Problem, MAX_SUPPORTED_FORMAT};

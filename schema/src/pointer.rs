@@ -49,6 +49,45 @@ pub fn get<'v>(value: &'v Value, segments: &[String]) -> Option<&'v Value> {
     })
 }
 
+/// Sets `new` at a parsed pointer, creating objects on the way (a member that is not an object
+/// is replaced by one; an array index that exists is followed, one that does not is a member).
+pub fn set(value: &mut Value, segments: &[String], new: Value) {
+    let Some((first, rest)) = segments.split_first() else {
+        *value = new;
+        return;
+    };
+    if let Value::Array(items) = value {
+        if let Some(item) = first.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+            set(item, rest, new);
+            return;
+        }
+    }
+    if !value.is_object() {
+        *value = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(map) = value {
+        set(map.entry(first.clone()).or_insert(Value::Null), rest, new);
+    }
+}
+
+/// Removes what a parsed pointer names; returns it. The whole document cannot be removed.
+pub fn remove(value: &mut Value, segments: &[String]) -> Option<Value> {
+    let (last, parents) = segments.split_last()?;
+    let parent = parents.iter().try_fold(value, |v, seg| match v {
+        Value::Object(map) => map.get_mut(seg),
+        Value::Array(items) => seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    })?;
+    match parent {
+        Value::Object(map) => map.remove(last),
+        Value::Array(items) => {
+            let i = last.parse::<usize>().ok().filter(|i| *i < items.len())?;
+            Some(items.remove(i))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +99,25 @@ mod tests {
         assert!(segments("a").is_err());
         assert!(segments("/a~2").is_err());
         assert_eq!(push("/actions", "tasks/x"), "/actions/tasks~1x");
+    }
+
+    #[test]
+    fn sets_and_removes() {
+        let mut v = serde_json::json!({"a": [1, {"b": 2}], "s": "x"});
+        set(&mut v, &segments("/a/1/c").unwrap(), 3.into());
+        set(&mut v, &segments("/s/t").unwrap(), 4.into());
+        set(&mut v, &segments("/n~1m").unwrap(), 5.into());
+        assert_eq!(
+            v,
+            serde_json::json!({"a": [1, {"b": 2, "c": 3}], "s": {"t": 4}, "n/m": 5})
+        );
+        assert_eq!(remove(&mut v, &segments("/a/0").unwrap()), Some(1.into()));
+        assert_eq!(remove(&mut v, &segments("/s/t").unwrap()), Some(4.into()));
+        assert_eq!(remove(&mut v, &segments("/nope/x").unwrap()), None);
+        assert_eq!(remove(&mut v, &[]), None);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": [{"b": 2, "c": 3}], "s": {}, "n/m": 5})
+        );
     }
 }

@@ -752,21 +752,6 @@ fn with_direction(mut v: Violation, direction: Direction) -> Violation {
     v
 }
 
-/// Sets `value` at `segs`, creating objects on the way.
-fn set_at(root: &mut Value, segs: &[String], value: Value) {
-    let Some((first, rest)) = segs.split_first() else {
-        *root = value;
-        return;
-    };
-    if !root.is_object() {
-        *root = Value::Object(serde_json::Map::new());
-    }
-    if let Value::Object(map) = root {
-        let child = map.entry(first.clone()).or_insert(Value::Null);
-        set_at(child, rest, value);
-    }
-}
-
 impl Validator {
     /// An error response in the contract's envelope (for proxies and servers that answer on
     /// the contract's behalf). A code the table does not know is sent as `internal`.
@@ -777,46 +762,7 @@ impl Validator {
         message: &str,
         details: Option<Value>,
     ) -> Value {
-        let l = &self.inner.layout;
-        let contract = &self.inner.contract;
-        let code = if contract.errors.contains_key(code) {
-            code
-        } else {
-            "internal"
-        };
-        let mut frame = Value::Object(serde_json::Map::new());
-        for (p, v) in &l.res_constants {
-            set_at(&mut frame, p, v.clone());
-        }
-        set_at(&mut frame, &l.res_id, id);
-        if let Some((p, _, err)) = &l.res_status {
-            set_at(&mut frame, p, err.clone());
-        }
-        let mut error = Value::Object(serde_json::Map::new());
-        let code_value = match l.code_type {
-            ErrorCodeType::Name => Value::String(code.to_owned()),
-            ErrorCodeType::Number => contract
-                .errors
-                .get(code)
-                .and_then(|e| e.rpc_code)
-                .map(Value::from)
-                .unwrap_or(Value::Null),
-        };
-        set_at(&mut error, &l.err_code, code_value);
-        set_at(
-            &mut error,
-            &l.err_message,
-            Value::String(message.to_owned()),
-        );
-        if let Some(d) = details {
-            if let Ok(p) = pointer::segments(&contract.envelope.response.error_details) {
-                if !p.is_empty() {
-                    set_at(&mut error, &p, d);
-                }
-            }
-        }
-        set_at(&mut frame, &l.res_error, error);
-        frame
+        self.inner.contract.error_frame(id, code, message, details)
     }
 }
 

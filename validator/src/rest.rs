@@ -215,7 +215,7 @@ impl Validator {
         response: Option<&Value>,
     ) -> Vec<Violation> {
         let contract = &self.inner.contract;
-        let Some(error) = response.and_then(|r| r.get("error")) else {
+        let Some((read, problems)) = response.and_then(|r| contract.read_rest_error(r)) else {
             return vec![Violation::error(
                 "rest.error",
                 "/error",
@@ -225,26 +225,35 @@ impl Validator {
             )
             .with_item(action)];
         };
-        let code = match error.get("code").and_then(Value::as_str) {
-            Some(c) => c,
-            None => {
-                return vec![
-                    Violation::error("rest.error", "/error/code", "the error has no code")
-                        .with_item(action),
-                ]
-            }
+        let at = |p: &str| format!("/{}{p}", frameproof_schema::wire::REST_ERROR_MEMBER);
+        let mut out: Vec<Violation> = problems
+            .iter()
+            .map(|p| {
+                Violation::error("rest.error", at(&p.pointer), p.message.clone()).with_item(action)
+            })
+            .collect();
+        let Some(read) = read else {
+            return out;
         };
-        let mut out = Vec::new();
-        match contract.errors.get(code) {
+        let code_at = at(&contract.envelope.response.error_code);
+        let shown = read
+            .code
+            .as_str()
+            .map_or_else(|| read.code.to_string(), str::to_owned);
+        match read
+            .name
+            .as_deref()
+            .and_then(|n| contract.errors.get_key_value(n))
+        {
             None => out.push(
                 Violation::error(
                     "error.unknown_code",
-                    "/error/code",
-                    format!("`{code}` is not in the contract's error table"),
+                    code_at,
+                    format!("`{shown}` is not in the contract's error table"),
                 )
                 .with_item(action),
             ),
-            Some(spec) => {
+            Some((code, spec)) => {
                 if spec.status != status {
                     out.push(
                         Violation::error(
@@ -265,21 +274,11 @@ impl Validator {
                     .is_some_and(|a| a.errors.iter().any(|e| e == code));
                 if !declared && !spec.any_action {
                     out.push(
-                        Violation::error("error.undeclared", "/error/code", format!("`{action}` answered with error `{code}`, which it does not declare"))
+                        Violation::error("error.undeclared", code_at, format!("`{action}` answered with error `{code}`, which it does not declare"))
                             .with_item(action),
                     );
                 }
             }
-        }
-        if !error.get("message").is_some_and(Value::is_string) {
-            out.push(
-                Violation::error(
-                    "rest.error",
-                    "/error/message",
-                    "the error needs a message string",
-                )
-                .with_item(action),
-            );
         }
         out
     }

@@ -1,0 +1,359 @@
+//! The wire: how frames are built and how the contract's errors travel, as one owner for every
+//! crate that builds or reads them (the validator, the proxy and its layer, conformance, the
+//! reference server). No other crate reads an envelope member by a hand-written pointer.
+//!
+//! An error travels in two places. Over the WebSocket it is the error object inside an error
+//! response frame (`envelope.response.error`, its members at `error_code`, `error_message`,
+//! `error_details`). Over HTTP it is the REST error body: `{"error": <the same error object>}`.
+//! Its code is the contract's name (`"not_found"`) or, for profiles whose codes are numbers
+//! (JSON-RPC), the error's `rpc_code`; [`Contract::error_name`] reads either back into the
+//! contract's name.
+
+use serde_json::{Map, Value};
+
+use crate::document::Contract;
+use crate::envelope::{ControlKind, ErrorCodeType};
+use crate::pointer;
+
+/// The member of a REST error body that holds the error object.
+pub const REST_ERROR_MEMBER: &str = "error";
+
+/// An error as read off the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireError {
+    /// The code as it travelled (a string or a number).
+    pub code: Value,
+    /// The contract's name for it, when the contract knows the code.
+    pub name: Option<String>,
+    pub message: Option<String>,
+    pub details: Option<Value>,
+}
+
+impl WireError {
+    /// The contract's name, or the code as it travelled when the contract does not know it.
+    pub fn label(&self) -> String {
+        match (&self.name, &self.code) {
+            (Some(name), _) => name.clone(),
+            (None, Value::String(s)) => s.clone(),
+            (None, other) => other.to_string(),
+        }
+    }
+}
+
+/// What is wrong with an error object, for a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorShapeProblem {
+    /// JSON pointer into the error object (`/code`).
+    pub pointer: String,
+    pub message: String,
+}
+
+impl Contract {
+    /// A request frame in the contract's envelope.
+    pub fn request_frame(&self, id: Value, action: &str, payload: Value) -> Value {
+        let r = &self.envelope.request;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &r.constants {
+            set(&mut frame, p, v.clone());
+        }
+        set(&mut frame, &r.id, id);
+        set(&mut frame, &r.action, Value::String(action.to_owned()));
+        set(&mut frame, &r.payload, payload);
+        frame
+    }
+
+    /// The smallest control frame of a kind: the members that recognise it (`{"type":
+    /// "ping"}`). `None` when the envelope has no such control frame.
+    pub fn control_frame(&self, kind: ControlKind) -> Option<Value> {
+        let control = self.envelope.control.iter().find(|c| c.kind == kind)?;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &control.when {
+            set(&mut frame, p, v.clone());
+        }
+        Some(frame)
+    }
+
+    /// An auth control frame carrying `token` where the contract says it goes.
+    pub fn auth_frame(&self, token: &str) -> Option<Value> {
+        let mut frame = self.control_frame(ControlKind::Auth)?;
+        let control = self
+            .envelope
+            .control
+            .iter()
+            .find(|c| c.kind == ControlKind::Auth)?;
+        set(
+            &mut frame,
+            control.token.as_deref()?,
+            Value::String(token.to_owned()),
+        );
+        Some(frame)
+    }
+
+    /// The id a response frame answers.
+    pub fn response_id<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
+        get(frame, &self.envelope.response.id)
+    }
+
+    /// How the named error's code travels: the name, or its `rpc_code` under numeric codes.
+    pub fn wire_code(&self, name: &str) -> Value {
+        match self.envelope.response.error_code_type {
+            ErrorCodeType::Name => Value::String(name.to_owned()),
+            ErrorCodeType::Number => self
+                .errors
+                .get(name)
+                .and_then(|e| e.rpc_code)
+                .map_or(Value::Null, Value::from),
+        }
+    }
+
+    /// The contract's name of an error code read off the wire (`None`: not in the table).
+    pub fn error_name(&self, code: &Value) -> Option<&str> {
+        match (self.envelope.response.error_code_type, code) {
+            (ErrorCodeType::Name, Value::String(name)) => {
+                self.errors.get_key_value(name).map(|(k, _)| k.as_str())
+            }
+            (ErrorCodeType::Number, Value::Number(n)) => {
+                let n = n.as_i64()?;
+                self.errors
+                    .iter()
+                    .find(|(_, e)| e.rpc_code == Some(n))
+                    .map(|(k, _)| k.as_str())
+            }
+            _ => None,
+        }
+    }
+
+    /// The error object for a named error. A name the table does not know is sent as
+    /// `internal`.
+    pub fn error_object(&self, name: &str, message: &str, details: Option<Value>) -> Value {
+        let name = if self.errors.contains_key(name) {
+            name
+        } else {
+            "internal"
+        };
+        let r = &self.envelope.response;
+        let mut error = Value::Object(Map::new());
+        set(&mut error, &r.error_code, self.wire_code(name));
+        set(
+            &mut error,
+            &r.error_message,
+            Value::String(message.to_owned()),
+        );
+        if let Some(d) = details {
+            if !r.error_details.is_empty() {
+                set(&mut error, &r.error_details, d);
+            }
+        }
+        error
+    }
+
+    /// An error response frame in the contract's envelope, answering request `id`.
+    pub fn error_frame(
+        &self,
+        id: Value,
+        name: &str,
+        message: &str,
+        details: Option<Value>,
+    ) -> Value {
+        let r = &self.envelope.response;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &r.constants {
+            set(&mut frame, p, v.clone());
+        }
+        set(&mut frame, &r.id, id);
+        if let Some(status) = &r.status {
+            set(&mut frame, &status.pointer, status.error.clone());
+        }
+        set(
+            &mut frame,
+            &r.error,
+            self.error_object(name, message, details),
+        );
+        frame
+    }
+
+    /// The REST error body for a named error: `{"error": <error object>}`.
+    pub fn rest_error_body(&self, name: &str, message: &str, details: Option<Value>) -> Value {
+        let mut body = Map::new();
+        body.insert(
+            REST_ERROR_MEMBER.to_owned(),
+            self.error_object(name, message, details),
+        );
+        Value::Object(body)
+    }
+
+    /// Reads an error object; every problem with its shape is listed (pointers relative to
+    /// the object).
+    pub fn read_error_object(&self, error: &Value) -> (Option<WireError>, Vec<ErrorShapeProblem>) {
+        let r = &self.envelope.response;
+        let mut problems = Vec::new();
+        if !error.is_object() {
+            problems.push(ErrorShapeProblem {
+                pointer: String::new(),
+                message: "the error is not an object".into(),
+            });
+            return (None, problems);
+        }
+        let code = get(error, &r.error_code).cloned();
+        let Some(code) = code.filter(|c| !c.is_null()) else {
+            problems.push(ErrorShapeProblem {
+                pointer: r.error_code.clone(),
+                message: "the error has no code".into(),
+            });
+            return (None, problems);
+        };
+        let wanted = match r.error_code_type {
+            ErrorCodeType::Name => code.is_string(),
+            ErrorCodeType::Number => code.as_i64().is_some(),
+        };
+        if !wanted {
+            problems.push(ErrorShapeProblem {
+                pointer: r.error_code.clone(),
+                message: match r.error_code_type {
+                    ErrorCodeType::Name => format!("the error code {code} is not a string"),
+                    ErrorCodeType::Number => format!("the error code {code} is not an integer"),
+                },
+            });
+        }
+        let message = get(error, &r.error_message);
+        if !message.is_some_and(Value::is_string) {
+            problems.push(ErrorShapeProblem {
+                pointer: r.error_message.clone(),
+                message: "the error needs a message string".into(),
+            });
+        }
+        let details = if r.error_details.is_empty() {
+            None
+        } else {
+            get(error, &r.error_details).cloned()
+        };
+        let read = WireError {
+            name: self.error_name(&code).map(str::to_owned),
+            code,
+            message: message.and_then(Value::as_str).map(str::to_owned),
+            details,
+        };
+        (Some(read), problems)
+    }
+
+    /// Reads a REST error body (`None` when it has no error object).
+    pub fn read_rest_error(
+        &self,
+        body: &Value,
+    ) -> Option<(Option<WireError>, Vec<ErrorShapeProblem>)> {
+        body.get(REST_ERROR_MEMBER)
+            .map(|error| self.read_error_object(error))
+    }
+
+    /// The error an error response frame carries (`None`: not an error response).
+    pub fn frame_error(&self, frame: &Value) -> Option<WireError> {
+        let error = get(frame, &self.envelope.response.error)?;
+        self.read_error_object(error).0
+    }
+
+    /// The error a REST body carries (`None`: no error object with a code).
+    pub fn rest_error(&self, body: &Value) -> Option<WireError> {
+        self.read_rest_error(body)?.0
+    }
+
+    /// The contract's name of the error a REST body carries, if it carries a known one.
+    pub fn rest_error_name(&self, body: &Value) -> Option<&str> {
+        let error = body.get(REST_ERROR_MEMBER)?;
+        let code = get(error, &self.envelope.response.error_code)?;
+        self.error_name(code)
+    }
+
+    /// The contract's name of the error an error response frame carries, if any.
+    pub fn frame_error_name(&self, frame: &Value) -> Option<&str> {
+        let r = &self.envelope.response;
+        let error = get(frame, &r.error)?;
+        let code = get(error, &r.error_code)?;
+        self.error_name(code)
+    }
+}
+
+fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
+    let segments = pointer::segments(at).ok()?;
+    pointer::get(value, &segments)
+}
+
+fn set(value: &mut Value, at: &str, new: Value) {
+    if let Ok(segments) = pointer::segments(at) {
+        pointer::set(value, &segments, new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn contract(profile: &str) -> Contract {
+        let mut c = Contract::builder("x", "1.0.0").build().expect("sound");
+        if profile == "jsonrpc" {
+            c.envelope = crate::envelope::Envelope::jsonrpc();
+        }
+        c
+    }
+
+    #[test]
+    fn frames_are_built_in_the_envelope() {
+        let c = contract("jsonrpc");
+        let req = c.request_frame(json!(1), "tasks.list", json!({}));
+        assert_eq!(req["jsonrpc"], "2.0");
+        assert_eq!(req["method"], "tasks.list");
+        let c = contract("frameproof");
+        let auth = c.auth_frame("secret").expect("an auth frame");
+        assert_eq!(auth, json!({"type": "auth", "token": "secret"}));
+        assert_eq!(
+            c.control_frame(ControlKind::Ping),
+            Some(json!({"type": "ping"}))
+        );
+        let frame = c.error_frame(json!("r1"), "conflict", "busy", None);
+        assert_eq!(c.response_id(&frame), Some(&json!("r1")));
+    }
+
+    #[test]
+    fn named_codes_round_trip() {
+        let c = contract("frameproof");
+        let body = c.rest_error_body("not_found", "no such task", Some(json!({"id": "t1"})));
+        assert_eq!(body["error"]["code"], "not_found");
+        assert_eq!(c.rest_error_name(&body), Some("not_found"));
+        let (read, problems) = c.read_rest_error(&body).expect("an error body");
+        assert!(problems.is_empty(), "{problems:?}");
+        let read = read.expect("read");
+        assert_eq!(read.name.as_deref(), Some("not_found"));
+        assert_eq!(read.message.as_deref(), Some("no such task"));
+        let frame = c.error_frame(json!("r1"), "conflict", "busy", None);
+        assert_eq!(c.frame_error_name(&frame), Some("conflict"));
+    }
+
+    #[test]
+    fn numeric_codes_round_trip() {
+        let c = contract("jsonrpc");
+        let rpc = c.errors["not_found"].rpc_code.expect("a numeric code");
+        let body = c.rest_error_body("not_found", "gone", None);
+        assert_eq!(
+            get(&body["error"], &c.envelope.response.error_code),
+            Some(&json!(rpc))
+        );
+        assert_eq!(c.rest_error_name(&body), Some("not_found"));
+        let frame = c.error_frame(json!(7), "not_found", "gone", None);
+        assert_eq!(c.frame_error_name(&frame), Some("not_found"));
+        // a name where a number belongs is a problem, not a panic
+        let (_, problems) = c.read_error_object(&json!({"code": "not_found", "message": "x"}));
+        assert!(!problems.is_empty());
+    }
+
+    #[test]
+    fn broken_error_objects_are_described() {
+        let c = contract("frameproof");
+        let (read, problems) = c.read_error_object(&json!({"message": "x"}));
+        assert!(read.is_none());
+        assert_eq!(problems[0].pointer, "/code");
+        let (_, problems) = c.read_error_object(&json!({"code": "not_found"}));
+        assert_eq!(problems[0].pointer, "/message");
+        let (_, problems) = c.read_error_object(&json!(3));
+        assert_eq!(problems[0].pointer, "");
+    }
+}
