@@ -205,8 +205,35 @@ async fn no_credential_reaches_the_recording_or_the_reports() {
     assert!(until(&mut ws, |v| v["id"] == "a1").await.is_some());
     let _ = ws.close(None).await;
 
-    // the refresh action over REST: a broken request, then a real one whose answer holds new tokens
+    // credentials in headers: an Authorization header and a cookie on the handshake and on REST
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{}/ws",
+            s.proxy.addr
+        ))
+        .expect("a request");
+    let bearer = format!("Bearer {}", bob.access_token);
+    request
+        .headers_mut()
+        .insert("authorization", bearer.parse().expect("header"));
+    let cookie = format!("session={}", bob.refresh_token);
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().expect("header"));
+    secrets.push(bob.refresh_token.clone());
+    if let Ok((mut ws, _)) = tokio_tungstenite::connect_async(request).await {
+        let _ = ws.close(None).await;
+    }
     let http = reqwest::Client::new();
+    let _ = http
+        .get(format!("http://{}/api/projects", s.proxy.addr))
+        .bearer_auth(&bob.access_token)
+        .header("cookie", format!("session={}", bob.refresh_token))
+        .send()
+        .await
+        .expect("rest");
+
+    // the refresh action over REST: a broken request, then a real one whose answer holds new tokens
     let refresh = format!("http://{}/api/auth/refresh", s.proxy.addr);
     let _ = http
         .post(&refresh)
