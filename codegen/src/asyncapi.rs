@@ -466,19 +466,13 @@ pub fn asyncapi(contract: &Contract) -> Value {
 }
 
 fn path_params(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                out.push(after[..end].to_owned());
-                rest = &after[end + 1..];
-            }
-            None => break,
-        }
-    }
-    out
+    crate::schema_util::template_parts(path)
+        .into_iter()
+        .filter_map(|part| match part {
+            frameproof_schema::TemplatePart::Param(name) => Some(name),
+            frameproof_schema::TemplatePart::Literal(_) => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

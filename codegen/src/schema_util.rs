@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use frameproof_schema::sample::{sample, Rng};
 use frameproof_schema::{
-    ActionSpec, Contract, ControlFrame, Envelope, ErrorCodeType, EventSpec, Scope,
+    ActionSpec, Contract, ControlFrame, Envelope, ErrorCodeType, EventSpec, Scope, Template,
+    TemplatePart,
 };
 use serde_json::{json, Map, Value};
 
@@ -196,27 +197,25 @@ fn insert_at(obj: &mut Map<String, Value>, segments: &[String], schema: Value, r
     }
 }
 
+/// A topic or path pattern's parts (`task:{task_id}` → `task:`, then the parameter
+/// `task_id`), through the one template parser; a pattern that is not a template is one literal.
+pub fn template_parts(pattern: &str) -> Vec<TemplatePart> {
+    Template::parse(pattern).map_or_else(
+        |_| vec![TemplatePart::Literal(pattern.to_owned())],
+        |t| t.parts().to_vec(),
+    )
+}
+
 /// The anchored regex of a topic pattern (`task:{task_id}` → `^task:.+$`).
 pub fn topic_regex(pattern: &str) -> String {
-    let mut re = String::from("^");
-    let mut rest = pattern;
-    while let Some(start) = rest.find('{') {
-        let (before, after) = rest.split_at(start);
-        re.push_str(&regex_escape(before));
-        match after.find('}') {
-            Some(end) => {
-                re.push_str(".+");
-                rest = &after[end + 1..];
-            }
-            None => {
-                re.push_str(&regex_escape(after));
-                rest = "";
-            }
-        }
-    }
-    re.push_str(&regex_escape(rest));
-    re.push('$');
-    re
+    let body: String = template_parts(pattern)
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Literal(text) => regex_escape(text),
+            TemplatePart::Param(_) => ".+".to_owned(),
+        })
+        .collect();
+    format!("^{body}$")
 }
 
 fn regex_escape(s: &str) -> String {
@@ -232,31 +231,18 @@ fn regex_escape(s: &str) -> String {
 
 /// A concrete topic: each `{param}` replaced by the data's field of that name.
 pub fn fill_topic(pattern: &str, data: &Value) -> String {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(start) = rest.find('{') {
-        let (before, after) = rest.split_at(start);
-        out.push_str(before);
-        match after.find('}') {
-            Some(end) => {
-                let param = &after[1..end];
-                let value = match data.get(param) {
-                    Some(Value::String(s)) if !s.is_empty() => s.clone(),
-                    Some(Value::Number(n)) => n.to_string(),
-                    Some(Value::Bool(b)) => b.to_string(),
-                    _ => format!("{param}_1"),
-                };
-                out.push_str(&value);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(after);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    template_parts(pattern)
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Literal(text) => text.clone(),
+            TemplatePart::Param(param) => match data.get(param) {
+                Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Bool(b)) => b.to_string(),
+                _ => format!("{param}_1"),
+            },
+        })
+        .collect()
 }
 
 /// Whole-frame schemas of one contract's messages, built from its envelope layout.

@@ -46,7 +46,7 @@ pub use envelope::{
     StatusField,
 };
 pub use errors::standard_errors;
-pub use frameproof_naming::{HttpMethod, Template};
+pub use frameproof_naming::{HttpMethod, Template, TemplatePart};
 pub use load::LoadError;
 pub use rest::{RestRequest, RestRoute};
 /// The `$defs` name a local `$ref` (`#/$defs/Task`) points to, decoded; `None` for other references.

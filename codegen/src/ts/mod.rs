@@ -554,25 +554,14 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
 
 /// `task:{task_id}` → `` `task:${string}` ``.
 fn topic_type(pattern: &str) -> String {
-    let mut out = String::from("`");
-    let mut rest = pattern;
-    while let Some(start) = rest.find('{') {
-        let (before, after) = rest.split_at(start);
-        out.push_str(&escape_template(before));
-        match after.find('}') {
-            Some(end) => {
-                out.push_str("${string}");
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&escape_template(after));
-                rest = "";
-            }
-        }
-    }
-    out.push_str(&escape_template(rest));
-    out.push('`');
-    out
+    let body: String = crate::schema_util::template_parts(pattern)
+        .iter()
+        .map(|part| match part {
+            frameproof_schema::TemplatePart::Literal(text) => escape_template(text),
+            frameproof_schema::TemplatePart::Param(_) => "${string}".to_owned(),
+        })
+        .collect();
+    format!("`{body}`")
 }
 
 fn escape_template(s: &str) -> String {

@@ -201,12 +201,7 @@ fn query_object(
 }
 
 fn resolve<'a>(contract: &'a Contract, schema: &'a Value) -> &'a Value {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/$defs/"))
-        .and_then(|name| contract.defs.get(name))
-        .unwrap_or(schema)
+    frameproof::resolve_ref(schema, &contract.defs)
 }
 
 fn property_schema<'a>(
