@@ -382,17 +382,14 @@ impl<'a> Frames<'a> {
     /// (each `{param}` of a topic pattern names one).
     pub fn sample_event(&self, name: &str, event: &EventSpec, rng: &mut Rng) -> Value {
         let mut frame = sample(&self.event(name, event), &self.contract.defs, rng);
-        let e = &self.envelope().event;
-        if let (Scope::Topic { pattern }, Some(at)) = (&event.scope, &e.topic) {
-            let data = if e.data.is_empty() {
-                frame.clone()
-            } else {
-                frame.pointer(&e.data).cloned().unwrap_or(Value::Null)
-            };
+        if let Scope::Topic { pattern } = &event.scope {
+            let data = self
+                .contract
+                .event_data(&frame)
+                .cloned()
+                .unwrap_or(Value::Null);
             let topic = fill_topic(pattern, &data);
-            if let Some(slot) = frame.pointer_mut(at) {
-                *slot = Value::String(topic);
-            }
+            self.contract.set_event_topic(&mut frame, &topic);
         }
         frame
     }

@@ -332,7 +332,6 @@ async fn isolation(
     let mut actor = Conn::open(target, contract, Some(a)).await?;
     let mut same = Conn::open(target, contract, Some(a2)).await?;
     let mut other = Conn::open(target, contract, Some(b)).await?;
-    let event_ptr = contract.envelope.event.name.clone();
     // find an action whose success emits a tenant event, by trying sampled payloads
     let mut rng = Rng::new(7);
     let mut created: Option<Value> = None;
@@ -355,9 +354,9 @@ async fn isolation(
                 .await
                 .map_err(|c| format!("closed {c:?}"))?;
             if let Some(ans) = answer.filter(|f| error_code(contract, f).is_none()) {
-                created = ans.pointer(&contract.envelope.response.data).cloned();
+                created = contract.response_data(&ans).cloned();
                 let seen = same
-                    .until(timeout, |f| f.pointer(&event_ptr).is_some())
+                    .until(timeout, |f| contract.event_name(f).is_some())
                     .await
                     .map_err(|c| format!("closed {c:?}"))?;
                 if seen.is_some() {
@@ -371,7 +370,7 @@ async fn isolation(
     };
     if let Ok(Some(leak)) = other
         .until(Duration::from_millis(300), |f| {
-            f.pointer(&event_ptr).is_some()
+            contract.event_name(f).is_some()
         })
         .await
     {
@@ -442,13 +441,10 @@ async fn expiry(
         .map(|(n, _)| n.clone())
         .ok_or("no parameterless read action to probe with")?;
     let mut c = Conn::open(target, contract, Some(token)).await?;
-    let ev_ptr = contract.envelope.event.name.clone();
-    c.until(wait, |f| {
-        f.pointer(&ev_ptr).and_then(Value::as_str) == Some(expired_event)
-    })
-    .await
-    .map_err(|code| format!("the connection closed ({code:?}) instead of notifying"))?
-    .ok_or_else(|| format!("no `{expired_event}` within {} ms", wait.as_millis()))?;
+    c.until(wait, |f| contract.event_name(f) == Some(expired_event))
+        .await
+        .map_err(|code| format!("the connection closed ({code:?}) instead of notifying"))?
+        .ok_or_else(|| format!("no `{expired_event}` within {} ms", wait.as_millis()))?;
     c.send(&request(contract, "chk-exp-1", &probe, json!({})))
         .await?;
     let refused = c
@@ -496,7 +492,7 @@ async fn expiry(
         })
         .ok_or_else(|| format!("no access token in the refresh answer {body}"))?;
     let frame = contract
-        .auth_frame(&fresh)
+        .auth_frame(fresh)
         .ok_or("the envelope has no auth frame with a token member")?;
     c.send(&frame).await?;
     c.send(&request(contract, "chk-exp-2", &probe, json!({})))

@@ -146,7 +146,7 @@ async fn answer(
     loop {
         match tokio::time::timeout_at(deadline, live.rx.recv()).await {
             Ok(Some((_, Incoming::Frame(f)))) => {
-                if f.pointer(&contract.envelope.response.id) == Some(&json!(id)) {
+                if contract.response_id(&f) == Some(&json!(id)) {
                     return Ok(f);
                 }
             }

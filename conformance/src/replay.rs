@@ -481,8 +481,11 @@ impl Engine<'_> {
                     .get(action)
                     .is_some_and(|a| a.rest.is_some());
             if over_rest {
-                let payload_ptr = &self.contract.envelope.request.payload;
-                let payload = frame.pointer(payload_ptr).cloned().unwrap_or(Value::Null);
+                let payload = self
+                    .contract
+                    .request_payload(&frame)
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 self.rest_request(line, conn, recorded_id, action, &payload)
                     .await;
                 return;
@@ -621,7 +624,6 @@ impl Engine<'_> {
         body: &Value,
     ) {
         let step = format!("`{action}` over REST");
-        let e = &self.contract.envelope.response;
         let recorded_ok = match self
             .validator
             .check_frame(Direction::Server, recorded.to_string().as_bytes())
@@ -643,13 +645,17 @@ impl Engine<'_> {
                         expected, actual, ..
                     } = &mut s.outcome
                     {
-                        *expected = recorded.pointer(&e.data).cloned();
+                        *expected = self.contract.response_data(recorded).cloned();
                         *actual = Some(body.clone());
                     }
                     self.steps.push(s);
                     return;
                 }
-                let data = recorded.pointer(&e.data).cloned().unwrap_or(Value::Null);
+                let data = self
+                    .contract
+                    .response_data(recorded)
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 let diffs = self.bindings.compare(&data, body);
                 self.steps.push(if diffs.is_empty() {
                     StepResult::pass(Some(line), conn, step)
@@ -667,7 +673,7 @@ impl Engine<'_> {
                     .unwrap_or(0);
                 let got_code = self
                     .contract
-                    .rest_error(&body)
+                    .rest_error(body)
                     .map(|e| e.label())
                     .unwrap_or_default();
                 if status == want && got_code == code {
@@ -846,10 +852,10 @@ impl Engine<'_> {
                 _ => break,
             }
         }
-        let event_ptr = self.contract.envelope.event.name.clone();
+        let contract = self.contract;
         let state = self.state(conn);
         let offending = state.unclaimed.iter().position(|f| match event {
-            Some(name) => f.pointer(&event_ptr).and_then(Value::as_str) == Some(name),
+            Some(name) => contract.event_name(f) == Some(name),
             None => true,
         });
         let step = match event {

@@ -135,6 +135,17 @@ async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
     None
 }
 
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    http.get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("rest")
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
 /// Reads until the close frame; its code (`None`: the socket ended without one).
 async fn close_code(ws: &mut Ws, wait: Duration) -> Option<u16> {
     let deadline = Instant::now() + wait;
@@ -339,15 +350,7 @@ async fn enforce_cannot_be_bypassed() {
     let token = s.user("usr_alice").access_token.clone();
     let http = reqwest::Client::new();
     let base = format!("http://{}/api", s.proxy.addr);
-    let tasks: Value = http
-        .get(format!("{base}/tasks"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("rest")
-        .json()
-        .await
-        .expect("tasks");
+    let tasks = get_json(&http, &format!("{base}/tasks"), &token).await;
     let task = tasks[0].clone();
     let id = task["id"].as_str().expect("a task id").to_owned();
     let r = http
@@ -360,15 +363,7 @@ async fn enforce_cannot_be_bypassed() {
     assert_eq!(r.status(), 422);
     let body: Value = r.json().await.expect("error body");
     assert_eq!(body["error"]["code"], "validation_failed");
-    let after: Value = http
-        .get(format!("{base}/tasks"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("rest")
-        .json()
-        .await
-        .expect("tasks");
+    let after = get_json(&http, &format!("{base}/tasks"), &token).await;
     assert_eq!(
         after[0]["status"], task["status"],
         "the server never saw the PATCH"

@@ -94,6 +94,38 @@ impl Contract {
         get(frame, &self.envelope.response.id)
     }
 
+    /// The data of an ok response frame.
+    pub fn response_data<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
+        get(frame, &self.envelope.response.data)
+    }
+
+    /// The id a request frame carries.
+    pub fn request_id<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
+        get(frame, &self.envelope.request.id)
+    }
+
+    /// The payload a request frame carries.
+    pub fn request_payload<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
+        get(frame, &self.envelope.request.payload)
+    }
+
+    /// The name of the event a frame is (`None`: not an event frame).
+    pub fn event_name<'v>(&self, frame: &'v Value) -> Option<&'v str> {
+        get(frame, &self.envelope.event.name).and_then(Value::as_str)
+    }
+
+    /// The data of an event frame (the whole frame when the layout has no data member).
+    pub fn event_data<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
+        get(frame, &self.envelope.event.data)
+    }
+
+    /// Puts a topic into an event frame, where the layout carries it (no-op without one).
+    pub fn set_event_topic(&self, frame: &mut Value, topic: &str) {
+        if let Some(at) = &self.envelope.event.topic {
+            set(frame, at, Value::String(topic.to_owned()));
+        }
+    }
+
     /// How the named error's code travels: the name, or its `rpc_code` under numeric codes.
     pub fn wire_code(&self, name: &str) -> Value {
         match self.envelope.response.error_code_type {

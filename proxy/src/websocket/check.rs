@@ -218,10 +218,10 @@ impl Checker {
     /// The request id of a frame the strict checks refused, read leniently, so the client can
     /// match the refusal to its request.
     fn readable_id(&self, text: &str) -> Value {
-        let pointer = &self.shared.validator.contract().envelope.request.id;
+        let contract = self.shared.validator.contract();
         serde_json::from_str::<Value>(text)
             .ok()
-            .and_then(|v| v.pointer(pointer).cloned())
+            .and_then(|v| contract.request_id(&v).cloned())
             .filter(|id| id.is_string() || id.is_number())
             .unwrap_or(Value::Null)
     }

@@ -285,28 +285,32 @@ mod tests {
                 Some(config()),
             )
             .await;
-            let mut ws = Held::new(ws);
-            let (_, got) = tokio::join!(write, ws.next());
-            assert!(matches!(got, Some(Ok(Message::Text(ref t))) if t.len() == 1_000_000));
-            drop(got);
-            let idle = tokio::time::timeout(std::time::Duration::from_millis(20), ws.next()).await;
-            assert!(idle.is_err(), "nothing more arrives");
-            let kept = heap_meter::in_use().saturating_sub(before);
-            drop(ws);
-            kept
+            read_then_idle(Held::new(ws), write, before).await
         } else {
-            let mut ws =
-                WebSocketStream::from_raw_socket(socket, Role::Client, Some(config())).await;
-            let (_, got) = tokio::join!(write, ws.next());
-            assert!(matches!(got, Some(Ok(Message::Text(ref t))) if t.len() == 1_000_000));
-            drop(got);
-            let idle = tokio::time::timeout(std::time::Duration::from_millis(20), ws.next()).await;
-            assert!(idle.is_err(), "nothing more arrives");
-            let kept = heap_meter::in_use().saturating_sub(before);
-            drop(ws);
-            kept
+            let ws = WebSocketStream::from_raw_socket(socket, Role::Client, Some(config())).await;
+            read_then_idle(ws, write, before).await
         };
         drop(server);
+        kept
+    }
+
+    /// Reads the one message while `write` sends it, drops it, waits while nothing arrives,
+    /// and returns the heap held above `before`.
+    async fn read_then_idle<S>(
+        mut ws: S,
+        write: impl std::future::Future<Output = ()>,
+        before: usize,
+    ) -> usize
+    where
+        S: Stream<Item = Result<Message, Error>> + Unpin,
+    {
+        let (_, got) = tokio::join!(write, ws.next());
+        assert!(matches!(got, Some(Ok(Message::Text(ref t))) if t.len() == 1_000_000));
+        drop(got);
+        let idle = tokio::time::timeout(std::time::Duration::from_millis(20), ws.next()).await;
+        assert!(idle.is_err(), "nothing more arrives");
+        let kept = heap_meter::in_use().saturating_sub(before);
+        drop(ws);
         kept
     }
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command (README): installs what the tests drive, then runs every test.
+# - Debian's chromium, for the browser tests (never a downloaded browser);
+# - the Node packages of the codegen and browser tests, pinned by their package-lock.json files.
+# On a machine that already has them, the installs are quick no-ops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+for dir in codegen/tests/node validator/tests/browser; do
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
+cargo test --workspace "$@"
