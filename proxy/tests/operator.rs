@@ -650,3 +650,29 @@ async fn the_proxys_own_answers_follow_the_contract() {
     assert_eq!(contract.errors[code].status, status, "{body}");
     let _ = s.finish().await;
 }
+
+/// Before: a client that stopped reading held its connection (and the proxy's buffers for it)
+/// for ever. Now a message it does not take within the send time-out closes it with 1008.
+#[tokio::test]
+async fn a_client_that_stops_reading_is_closed() {
+    let s = setup("stalled", |c| c.timeouts.send = Duration::from_millis(300)).await;
+    let q = format!("?token={}", s.user("usr_alice").access_token);
+    let mut ws = s.connect(&q).await;
+    let text = "s".repeat(100_000);
+    // ~12 MB of answers, more than the sockets' buffers on both sides hold; never read
+    for i in 0..120 {
+        let frame = json!({"id": format!("big{i}"), "action": "chat.send",
+            "payload": {"room": "stall", "body": {"kind": "text", "text": text}}});
+        if ws.send(Message::text(frame.to_string())).await.is_err() {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    drop(ws);
+    let (recording, _) = s.finish().await;
+    assert!(
+        recording.contains("\"code\":1008"),
+        "the stalled client's close is recorded"
+    );
+    assert!(recording.contains("did not read"), "the reason says why");
+}
