@@ -93,6 +93,45 @@ fn all_transcripts() -> Vec<PathBuf> {
     out
 }
 
+/// Before: matchers were applied to WebSocket frames but not to REST answers (compared relative
+/// to `/data`), so a correct server slow enough for `duration_seconds` to tick failed over REST
+/// only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_server_passes_over_both_transports() {
+    let file = transcripts().join("01-timers.jsonl");
+    let text = std::fs::read_to_string(&file).expect("transcript");
+    let options = ReplayOptions {
+        timeout: Duration::from_secs(5),
+        credentials: credentials(),
+        ..ReplayOptions::default()
+    };
+    for transport in [Transport::WebSocket, Transport::Rest] {
+        let s = timetracker::server::start(ServerConfig {
+            port: 0,
+            fixed_credentials: true,
+            latency: Duration::from_millis(600),
+            ..ServerConfig::default()
+        })
+        .await
+        .expect("server");
+        let r = replay(
+            &timetracker::contract(),
+            "01-timers.jsonl",
+            &text,
+            &target(&s),
+            transport,
+            &options,
+        )
+        .await;
+        s.shutdown().await;
+        assert!(
+            r.passed(),
+            "{}",
+            frameproof_conformance::report::human(&[r])
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_transcript_passes_over_both_transports() {
     let files = all_transcripts();

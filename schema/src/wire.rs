@@ -99,6 +99,14 @@ impl Contract {
         get(frame, &self.envelope.response.data)
     }
 
+    /// A copy of a response frame with other data (a REST answer put where the WebSocket
+    /// frame holds its data, so frame pointers mean the same over both transports).
+    pub fn with_response_data(&self, frame: &Value, data: Value) -> Value {
+        let mut out = frame.clone();
+        set(&mut out, &self.envelope.response.data, data);
+        out
+    }
+
     /// The id a request frame carries.
     pub fn request_id<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
         get(frame, &self.envelope.request.id)
