@@ -66,6 +66,10 @@ pub struct ConformanceArgs {
     /// How long to wait for an expected frame, in milliseconds.
     #[arg(long, default_value_t = 3000)]
     timeout_ms: u64,
+    /// How long a WebSocket handshake or a REST call (with its answer) may take, in
+    /// milliseconds; one that takes longer fails its step instead of hanging the run.
+    #[arg(long, default_value_t = 10_000)]
+    network_timeout_ms: u64,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -160,6 +164,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     let options = ReplayOptions {
         timeout: Duration::from_millis(args.timeout_ms),
         credentials: credentials.clone(),
+        network_timeout: Duration::from_millis(args.network_timeout_ms),
         ..ReplayOptions::default()
     };
     let runtime = match tokio::runtime::Runtime::new() {

@@ -15,6 +15,9 @@ use crate::replay::Target;
 use crate::report::{StepResult, TranscriptReport};
 
 /// Two users of different tenants, for the isolation checks.
+/// How long a handshake or a REST call of a check may take.
+const NETWORK: Duration = Duration::from_secs(10);
+
 #[derive(Debug, Clone)]
 pub struct CheckUsers {
     /// A token of a user of tenant A.
@@ -53,7 +56,7 @@ impl Conn {
             _ => target.ws_url.clone(),
         };
         let (tx, rx) = mpsc::channel(4096);
-        let live = LiveConn::connect(&url, "check".into(), tx).await?;
+        let live = LiveConn::connect(&url, "check".into(), tx, NETWORK).await?;
         Ok(Conn { live, rx })
     }
 
@@ -105,7 +108,7 @@ pub async fn run(
 ) -> TranscriptReport {
     let started = Instant::now();
     let mut steps = Vec::new();
-    let http = reqwest::Client::new();
+    let http = crate::live::http_client(NETWORK);
     let step = |name: &str, r: Result<(), String>| match r {
         Ok(()) => StepResult::pass(None, "check", name),
         Err(e) => StepResult::fail(None, "check", name, e),

@@ -117,6 +117,9 @@ struct Live {
     next: u64,
 }
 
+/// How long a handshake or a REST call of a fuzz case may take.
+const NETWORK: Duration = Duration::from_secs(10);
+
 async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, String> {
     let param = contract
         .transport
@@ -132,7 +135,7 @@ async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live,
         None => target.ws_url.clone(),
     };
     let (tx, rx) = mpsc::channel(4096);
-    let conn = LiveConn::connect(&url, "fuzz".into(), tx).await?;
+    let conn = LiveConn::connect(&url, "fuzz".into(), tx, NETWORK).await?;
     Ok(Live { conn, rx, next: 0 })
 }
 
@@ -308,7 +311,7 @@ pub fn run(
         validator,
         target,
         token: token.to_owned(),
-        http: reqwest::Client::new(),
+        http: crate::live::http_client(NETWORK),
         live: None,
     });
     let mut bytes = [0u8; 32];

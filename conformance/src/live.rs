@@ -1,6 +1,8 @@
 //! A live WebSocket connection: a reader task moves every frame into an inbox (answering the
 //! server's pings as it reads), so the replay can wait for frames with timeouts.
 
+use std::time::Duration;
+
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
@@ -18,6 +20,15 @@ pub(crate) enum Incoming {
     Closed(Option<u16>),
 }
 
+/// The HTTP client of a run: every request (connect and answer) ends within `within`.
+pub(crate) fn http_client(within: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(within)
+        .timeout(within)
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
 pub(crate) struct LiveConn {
     sink: SplitSink<Ws, Message>,
     reader: tokio::task::JoinHandle<()>,
@@ -25,13 +36,21 @@ pub(crate) struct LiveConn {
 
 impl LiveConn {
     /// Connects; every frame the server sends goes to `inbox` tagged with `name`.
+    /// Opens a socket; the TCP connect and the handshake together get `within`.
     pub async fn connect(
         url: &str,
         name: String,
         inbox: mpsc::Sender<(String, Incoming)>,
+        within: Duration,
     ) -> Result<LiveConn, String> {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
+        let (ws, _) = tokio::time::timeout(within, tokio_tungstenite::connect_async(url))
             .await
+            .map_err(|_| {
+                format!(
+                    "cannot connect to {url}: no handshake within {} ms",
+                    within.as_millis()
+                )
+            })?
             .map_err(|e| match e {
                 tokio_tungstenite::tungstenite::Error::Http(r) => {
                     format!("the handshake was refused with HTTP {}", r.status())

@@ -60,6 +60,9 @@ pub struct ReplayOptions {
     /// else the first connection that sends a request).
     pub actor: Option<String>,
     pub credentials: Credentials,
+    /// Every network call (a WebSocket handshake, a REST request and its answer) ends within
+    /// this; one that does not fails its step instead of hanging the run.
+    pub network_timeout: Duration,
 }
 
 impl Default for ReplayOptions {
@@ -69,6 +72,7 @@ impl Default for ReplayOptions {
             grace: Duration::from_millis(150),
             actor: None,
             credentials: Credentials::new(),
+            network_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -200,7 +204,7 @@ pub async fn replay(
         waiting: Duration::ZERO,
         tx,
         rx,
-        http: reqwest::Client::new(),
+        http: crate::live::http_client(options.network_timeout),
     };
     // every connection of the recording was open while it was recorded: open them all first,
     // so an observer that only receives (or must not receive) is listening from the start
@@ -298,7 +302,8 @@ impl Engine<'_> {
             format!("{}?{}", self.target.ws_url, params.join("&"))
         };
         let started = Instant::now();
-        let result = LiveConn::connect(&url, conn.to_owned(), self.tx.clone()).await;
+        let within = self.options.network_timeout;
+        let result = LiveConn::connect(&url, conn.to_owned(), self.tx.clone(), within).await;
         self.waiting += started.elapsed();
         match result {
             Ok(mut live) => {

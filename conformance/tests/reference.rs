@@ -332,3 +332,53 @@ async fn the_token_expiry_check_passes_with_short_lived_tokens() {
         frameproof_conformance::report::human(std::slice::from_ref(&r))
     );
 }
+
+/// Before: REST calls and WebSocket handshakes had no time-out, so a server that accepts
+/// connections and never answers (a stopped process) hung the run and lost every result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_fails_the_run_instead_of_hanging_it() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let hole = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    let target = Target {
+        ws_url: format!("ws://{addr}/ws"),
+        http_url: format!("http://{addr}"),
+    };
+    let text = std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
+    let options = ReplayOptions {
+        timeout: Duration::from_millis(300),
+        credentials: credentials(),
+        network_timeout: Duration::from_millis(300),
+        ..ReplayOptions::default()
+    };
+    let contract = timetracker::contract();
+    for transport in [Transport::WebSocket, Transport::Rest] {
+        let run = replay(
+            &contract,
+            "01-timers.jsonl",
+            &text,
+            &target,
+            transport,
+            &options,
+        );
+        let report = tokio::time::timeout(Duration::from_secs(60), run)
+            .await
+            .expect("the run ends");
+        assert!(!report.passed());
+        let text = frameproof_conformance::report::human(&[report]);
+        assert!(
+            text.contains("300 ms")
+                || text.contains("timed out")
+                || text.contains("did not arrive"),
+            "{text}"
+        );
+    }
+    hole.abort();
+}
