@@ -153,8 +153,16 @@ async fn answer(
                     return Ok(f);
                 }
             }
-            Ok(Some((_, Incoming::Closed(code)))) => {
-                return Err(format!("the server closed the connection ({code:?})"))
+            Ok(Some((_, Incoming::Closed(close)))) => {
+                return Err(match close {
+                    Some((code, reason)) => {
+                        format!("the server closed the connection with {code} `{reason}`")
+                    }
+                    None => "the connection ended without a close frame".into(),
+                })
+            }
+            Ok(Some((_, Incoming::Binary(n)))) => {
+                return Err(format!("the server sent a binary frame of {n} bytes"))
             }
             Ok(None) => return Err("the connection ended".into()),
             Err(_) => return Err(format!("no answer within {wait:?}")),

@@ -16,8 +16,10 @@ type Ws =
 pub(crate) enum Incoming {
     /// A text frame (JSON, or a JSON string holding text that was not JSON).
     Frame(Value),
-    /// The connection ended, with the close code if there was one.
-    Closed(Option<u16>),
+    /// A binary frame, of this many bytes.
+    Binary(usize),
+    /// The connection ended, with the close code and reason if there was a close frame.
+    Closed(Option<(u16, String)>),
 }
 
 /// The HTTP client of a run: every request (connect and answer) ends within `within`.
@@ -67,11 +69,11 @@ impl LiveConn {
                             .unwrap_or_else(|_| Value::String(t.to_string())),
                     ),
                     Ok(Message::Close(c)) => {
-                        let _ = tx
-                            .send((name, Incoming::Closed(c.map(|c| u16::from(c.code)))))
-                            .await;
+                        let close = c.map(|c| (u16::from(c.code), c.reason.as_str().to_owned()));
+                        let _ = tx.send((name, Incoming::Closed(close))).await;
                         return;
                     }
+                    Ok(Message::Binary(b)) => Incoming::Binary(b.len()),
                     Ok(_) => continue,
                     Err(_) => break,
                 };

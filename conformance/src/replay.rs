@@ -102,6 +102,13 @@ struct ConnState {
     actions: HashMap<String, String>,
     /// Answers of requests sent over REST, by recorded id: (action, status, body).
     rest_answers: HashMap<String, (String, u16, Value)>,
+    /// The server closed this connection (code and reason; `None` without a close frame), not
+    /// yet held against the recording.
+    server_closed: Option<Option<(u16, String)>>,
+    /// Binary frames the server sent, not yet reported (their sizes).
+    binary: Vec<usize>,
+    /// The replay closed this connection (the server's answer to that close is no news).
+    closed_by_us: bool,
 }
 
 struct Engine<'a> {
@@ -267,9 +274,11 @@ impl Engine<'_> {
     }
 
     async fn ensure_open(&mut self, conn: &str, line: u64) -> bool {
+        self.report_server_close(conn, Some(line));
         if self.conns.get(conn).is_some_and(|c| c.live.is_some()) {
             return true;
         }
+        self.state(conn).closed_by_us = false;
         let token = match self.token_of(conn) {
             Ok(t) => t,
             Err(e) => {
@@ -403,9 +412,25 @@ impl Engine<'_> {
                 });
                 self.expect(line, &conn, frame);
             }
-            Payload::Close(_) => {
+            Payload::Close(recorded) => {
                 self.barrier().await;
-                if let Some(mut live) = self.conns.get_mut(&conn).and_then(|c| c.live.take()) {
+                let recorded = recorded.code;
+                if let Some(close) = self.state(&conn).server_closed.take() {
+                    if close.as_ref().map(|c| c.0) != Some(recorded) {
+                        let step = StepResult::fail(
+                            Some(line),
+                            &conn,
+                            "the connection closes",
+                            format!(
+                                "{}; the recording closes with {recorded}",
+                                describe_close(&close)
+                            ),
+                        );
+                        self.steps.push(step);
+                    }
+                } else if let Some(mut live) = self.conns.get_mut(&conn).and_then(|c| c.live.take())
+                {
+                    self.state(&conn).closed_by_us = true;
                     live.close().await;
                 }
             }
@@ -734,10 +759,16 @@ impl Engine<'_> {
                     self.state(&conn).unclaimed.push(f);
                 }
             }
-            Incoming::Closed(_) => {
-                // what should have arrived and did not is reported at the next barrier
-                self.state(&conn).live = None;
+            Incoming::Closed(close) => {
+                // what should have arrived and did not is reported at the next barrier; the
+                // close itself when the recording closes (or goes on without closing)
+                let state = self.state(&conn);
+                state.live = None;
+                if !state.closed_by_us {
+                    state.server_closed = Some(close);
+                }
             }
+            Incoming::Binary(n) => self.state(&conn).binary.push(n),
         }
     }
 
@@ -880,6 +911,33 @@ impl Engine<'_> {
         }
     }
 
+    /// A close the recording does not have fails a step that names its code and reason;
+    /// binary frames are reported, never dropped.
+    fn report_server_close(&mut self, conn: &str, line: Option<u64>) {
+        let state = self.state(conn);
+        let binary = std::mem::take(&mut state.binary);
+        let close = state.server_closed.take();
+        for n in binary {
+            self.steps.push(StepResult::fail(
+                line,
+                conn,
+                "unexpected frame",
+                format!("the server sent a binary frame of {n} bytes; the recording has none"),
+            ));
+        }
+        if let Some(close) = close {
+            self.steps.push(StepResult::fail(
+                line,
+                conn,
+                "the connection stays open",
+                format!(
+                    "{}; the recording goes on without a close",
+                    describe_close(&close)
+                ),
+            ));
+        }
+    }
+
     async fn finish(&mut self) {
         self.barrier().await;
         let deadline = Instant::now() + self.options.grace;
@@ -894,6 +952,7 @@ impl Engine<'_> {
             }
         }
         for name in self.order.clone() {
+            self.report_server_close(&name, None);
             let Some(state) = self.conns.get_mut(&name) else {
                 continue;
             };
@@ -932,5 +991,16 @@ fn set(root: &mut Value, ptr: &str, value: Value) {
             return;
         }
         cur = map.entry(seg.clone()).or_insert_with(|| json!({}));
+    }
+}
+
+/// How the server ended a connection, for a step's message.
+fn describe_close(close: &Option<(u16, String)>) -> String {
+    match close {
+        Some((code, reason)) if reason.is_empty() => {
+            format!("the server closed the connection with {code}")
+        }
+        Some((code, reason)) => format!("the server closed the connection with {code} `{reason}`"),
+        None => "the server's connection ended without a close frame".into(),
     }
 }

@@ -382,3 +382,61 @@ async fn a_server_that_never_answers_fails_the_run_instead_of_hanging_it() {
     }
     hole.abort();
 }
+
+/// Before: a server's close was never reported and replay reconnected silently, so a run could
+/// pass although the socket was closed with 1011 mid-run. Now the close fails a step that names
+/// its code and reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_close_is_reported_with_its_code() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::Message;
+    // a server that reads one frame, then closes with 1011
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
+                    return;
+                };
+                let _ = ws.next().await;
+                let close = CloseFrame {
+                    code: CloseCode::Error,
+                    reason: "boom".into(),
+                };
+                let _ = ws.send(Message::Close(Some(close))).await;
+                while let Some(Ok(_)) = ws.next().await {}
+            });
+        }
+    });
+    let target = Target {
+        ws_url: format!("ws://{addr}/ws"),
+        http_url: format!("http://{addr}"),
+    };
+    let text = std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
+    let options = ReplayOptions {
+        timeout: Duration::from_millis(300),
+        credentials: credentials(),
+        ..ReplayOptions::default()
+    };
+    let contract = timetracker::contract();
+    let report = replay(
+        &contract,
+        "01-timers.jsonl",
+        &text,
+        &target,
+        Transport::WebSocket,
+        &options,
+    )
+    .await;
+    server.abort();
+    let text = frameproof_conformance::report::human(&[report]);
+    assert!(
+        text.contains("closed the connection with 1011 `boom`"),
+        "{text}"
+    );
+}
