@@ -107,6 +107,9 @@ struct ConnState {
     server_closed: Option<Option<(u16, String)>>,
     /// Binary frames the server sent, not yet reported (their sizes).
     binary: Vec<usize>,
+    /// Every live frame is checked against the contract in this connection's session, as well
+    /// as compared with the recording (a matcher never switches the contract off).
+    session: Option<frameproof_validator::Session>,
     /// The replay closed this connection (the server's answer to that close is no news).
     closed_by_us: bool,
 }
@@ -522,6 +525,11 @@ impl Engine<'_> {
             }
         }
         let text = frame.to_string();
+        // the connection's session sees what was sent, so answers are checked against the
+        // schema of the action they answer
+        let _ = self
+            .session(conn)
+            .observe(Direction::Client, text.as_bytes());
         if let Some(live) = self.conns.get_mut(conn).and_then(|c| c.live.as_mut()) {
             if let Err(e) = live.send_text(text).await {
                 self.steps
@@ -755,6 +763,7 @@ impl Engine<'_> {
     fn take(&mut self, conn: String, item: Incoming) {
         match item {
             Incoming::Frame(f) => {
+                self.check_live(&conn, &f);
                 if !self.claim(&conn, &f) {
                     self.state(&conn).unclaimed.push(f);
                 }
@@ -908,6 +917,44 @@ impl Engine<'_> {
                 }
                 self.steps.push(s);
             }
+        }
+    }
+
+    fn session(&mut self, conn: &str) -> &mut frameproof_validator::Session {
+        let validator = self.validator.clone();
+        let state = self.state(conn);
+        state
+            .session
+            .get_or_insert_with(|| validator.session().with_location("live", conn.to_owned()))
+    }
+
+    /// A live server frame that breaks the contract fails a step naming the rule, whatever the
+    /// recording's matchers allow. Session bookkeeping rules are left to the comparison.
+    fn check_live(&mut self, conn: &str, frame: &Value) {
+        let text = frame.to_string();
+        let found = self
+            .session(conn)
+            .observe(Direction::Server, text.as_bytes());
+        for v in found {
+            if v.severity != frameproof_validator::Severity::Error || v.rule.starts_with("session.")
+            {
+                continue;
+            }
+            let at = if v.pointer.is_empty() {
+                "/"
+            } else {
+                &v.pointer
+            };
+            let mut step = StepResult::fail(
+                None,
+                conn,
+                "a live frame keeps the contract",
+                format!("[{}] at {at}: {}", v.rule, v.message),
+            );
+            if let crate::Outcome::Fail { actual, .. } = &mut step.outcome {
+                *actual = Some(frame.clone());
+            }
+            self.steps.push(step);
         }
     }
 

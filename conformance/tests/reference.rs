@@ -440,3 +440,36 @@ async fn a_server_close_is_reported_with_its_code() {
         "{text}"
     );
 }
+
+/// Before: live frames were only compared with the recording, and an `any` matcher switched the
+/// comparison off, so a response that broke its schema passed. Now every live frame is checked
+/// against the contract as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_frames_are_checked_against_the_contract_whatever_the_matchers() {
+    let original =
+        std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
+    let (header, records) = original.split_once('\n').expect("a header line");
+    let mut header: serde_json::Value = serde_json::from_str(header).expect("header");
+    let matchers = header["matchers"].as_array_mut().expect("matchers");
+    matchers.push(serde_json::json!({"pointer": "/data", "format": "any"}));
+    let text = format!("{header}\n{records}");
+    let s = server(vec![Fault::ResponseShape], Duration::from_secs(900)).await;
+    let options = ReplayOptions {
+        timeout: Duration::from_secs(3),
+        credentials: credentials(),
+        ..ReplayOptions::default()
+    };
+    let contract = timetracker::contract();
+    let report = replay(
+        &contract,
+        "01-timers.jsonl",
+        &text,
+        &target(&s),
+        Transport::WebSocket,
+        &options,
+    )
+    .await;
+    s.shutdown().await;
+    let text = frameproof_conformance::report::human(&[report]);
+    assert!(text.contains("[response.schema]"), "{text}");
+}
