@@ -30,6 +30,8 @@ struct CompiledMatcher {
 pub struct Bindings {
     forward: HashMap<String, String>,
     backward: HashMap<String, String>,
+    /// Recorded values bound by the comparison under way (taken back if the frame differs).
+    fresh: Vec<String>,
     client_said: HashSet<String>,
     matchers: Vec<CompiledMatcher>,
 }
@@ -116,6 +118,7 @@ impl Bindings {
         Ok(Bindings {
             forward: HashMap::new(),
             backward: HashMap::new(),
+            fresh: Vec::new(),
             client_said: HashSet::new(),
             matchers,
         })
@@ -169,11 +172,21 @@ impl Bindings {
         })
     }
 
-    /// Compares a recorded server frame with the live one, binding generated values.
+    /// Compares a recorded server frame with the live one, binding generated values. A frame
+    /// that differs binds nothing: the next client frame is not sent with a value taken from a
+    /// frame that was not the one recorded.
     pub fn compare(&mut self, expected: &Value, actual: &Value) -> Vec<Difference> {
         let mut out = Vec::new();
         let mut path = Vec::new();
+        self.fresh.clear();
         self.walk(expected, Some(actual), &mut path, &mut out);
+        if !out.is_empty() {
+            for recorded in std::mem::take(&mut self.fresh) {
+                if let Some(live) = self.forward.remove(&recorded) {
+                    self.backward.remove(&live);
+                }
+            }
+        }
         out
     }
 
@@ -288,6 +301,7 @@ impl Bindings {
             (None, None) => {
                 self.forward.insert(e.clone(), a.clone());
                 self.backward.insert(a.clone(), e.clone());
+                self.fresh.push(e.clone());
                 true
             }
         }
@@ -298,6 +312,26 @@ impl Bindings {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Before: a mismatched frame still bound its generated ids, so the next client frame went
+    /// out with the wrong id and the server was blamed for it.
+    #[test]
+    fn a_frame_that_differs_binds_nothing() {
+        let mut b = Bindings::new(&[]).expect("no matchers");
+        let recorded = json!({"id": "r1", "data": {"id": "task_7", "title": "A"}});
+        let wrong = json!({"id": "r1", "data": {"id": "task_9", "title": "B"}});
+        assert!(!b.compare(&recorded, &wrong).is_empty());
+        let mut next = json!({"payload": {"id": "task_7"}});
+        b.substitute(&mut next);
+        assert_eq!(
+            next["payload"]["id"], "task_7",
+            "nothing bound from the mismatch"
+        );
+        let right = json!({"id": "r1", "data": {"id": "task_8", "title": "A"}});
+        assert!(b.compare(&recorded, &right).is_empty());
+        b.substitute(&mut next);
+        assert_eq!(next["payload"]["id"], "task_8");
+    }
 
     #[test]
     fn generated_values_bind_and_substitute() {
