@@ -1,6 +1,6 @@
 //! `frameproof validate --contract contract.json FILE...`
 
-use std::io::{BufReader, IsTerminal, Read, Write};
+use std::io::{BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -61,7 +61,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let contract = match Contract::load(&args.contract) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -73,7 +73,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let validator = match Validator::with_limits(&contract, limits) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!(
+            println_err!(
                 "error: {}: the contract cannot be used: {e}",
                 args.contract.display()
             );
@@ -83,7 +83,6 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let mut summary = Summary::default();
     let mut kept: Vec<Violation> = Vec::new();
     let mut unusable = false;
-    let stdout = std::io::stdout();
     let streaming = matches!(args.format, Format::Json | Format::Github);
     for file in &args.files {
         let mut sink = |v: Violation| {
@@ -93,7 +92,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
                     Format::Json => report::json_line(&v),
                     _ => report::github(&v),
                 };
-                let _ = writeln!(stdout.lock(), "{line}");
+                println_out!("{line}");
             } else if kept.len() < KEEP {
                 kept.push(v);
             } else {
@@ -104,7 +103,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
             Ok(stats) => stats,
             Err(e) => {
                 // what was read before reading stopped was checked: it counts
-                eprintln!("error: {e}");
+                println_err!("error: {e}");
                 unusable = true;
                 e.stats()
             }
@@ -115,13 +114,15 @@ pub fn run(args: ValidateArgs) -> Outcome {
         summary.stats.bytes += stats.bytes;
     }
     match args.format {
-        Format::Human => print!("{}", report::human(&kept, &summary)),
-        Format::Junit => print!("{}", report::junit(&kept, &args.files)),
-        Format::Sarif => println!("{}", report::sarif(&kept)),
+        Format::Human => print_out!("{}", report::human(&kept, &summary)),
+        Format::Junit => print_out!("{}", report::junit(&kept, &args.files)),
+        Format::Sarif => println_out!("{}", report::sarif(&kept)),
         Format::Json | Format::Github => {
-            eprintln!(
+            println_err!(
                 "{} error(s), {} warning(s) in {} frame(s)",
-                summary.errors, summary.warnings, summary.stats.frames
+                summary.errors,
+                summary.warnings,
+                summary.stats.frames
             );
         }
     }
