@@ -205,7 +205,12 @@ impl Contract {
             )),
             (Ok(s), Ok(v)) if s > v => p.push(Problem::new(
                 push(at, "since"),
-                format!("`since` {s} is newer than the contract's version {v}"),
+                format!(
+                    "`since` {s} is newer than the contract's version {v}: an item cannot arrive \
+                     in a version after the contract that describes it; set its `since` to {v} \
+                     or earlier (`since = \"...\"` in its derive, or the builder's \
+                     `default_since`), or raise the contract's version to {s}"
+                ),
             )),
             _ => {}
         }
