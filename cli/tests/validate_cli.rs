@@ -144,6 +144,42 @@ fn piped_transcript_records_and_raw_frames() {
 }
 
 #[test]
+fn a_whole_transcript_piped_on_stdin_is_read_as_a_transcript() {
+    // `cat recording.jsonl | frameproof validate -`: the header line says what follows
+    for (fixture, code, summary) in [
+        (
+            "validator/tests/fixtures/clean.jsonl",
+            0,
+            "0 error(s), 0 warning(s) in 13 frame(s), 2 connection(s)",
+        ),
+        (BROKEN, 1, "15 error(s), 0 warning(s) in 13 frame(s)"),
+    ] {
+        let text = std::fs::read_to_string(root().join(fixture)).expect("fixture");
+        let (got, out, err) = run(&["-"], Some(&text));
+        assert_eq!(got, code, "{fixture}: {out}{err}");
+        assert!(out.contains(summary), "{fixture}: {out}");
+    }
+    // as from a file, each connection is its own session, named by the records
+    let text = std::fs::read_to_string(root().join(BROKEN)).expect("fixture");
+    let (_, piped, _) = run(&["-", "--format", "json"], Some(&text));
+    let (_, file, _) = run(&[BROKEN, "--format", "json"], None);
+    assert_eq!(
+        piped.replace("\"file\":\"<stdin>\"", "\"file\":\"F\""),
+        file.replace(&format!("\"file\":\"{BROKEN}\""), "\"file\":\"F\"")
+    );
+    // a header this tool cannot read is unusable input, not a bad record
+    let (code, _, err) = run(
+        &["-"],
+        Some("{\"frameproof_transcript\":\"9.0\",\"contract\":{\"name\":\"trcr\",\"version\":\"1.2.0\"}}\n"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("<stdin>: line 1: transcript format 9.0 is not supported"),
+        "{err}"
+    );
+}
+
+#[test]
 fn unusable_inputs_exit_two() {
     let (code, _, err) = run(&["no/such/file.jsonl"], None);
     assert_eq!(code, 2, "{err}");

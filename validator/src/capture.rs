@@ -7,7 +7,7 @@ use std::io::{BufRead, Read};
 use serde_json::value::RawValue;
 
 use frameproof_schema::lines::{BoundedLines, Line};
-use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
+use frameproof_schema::transcript::{Payload, Record, TranscriptHeader, TranscriptReader};
 use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
@@ -86,8 +86,19 @@ pub fn validate_transcript<R: BufRead>(
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let max_line = max_record_line(validator);
-    let (header, mut reader) =
+    let (header, reader) =
         TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
+    check_transcript(validator, header, reader, origin, sink)
+}
+
+/// The records of a transcript whose header has been read: a session per connection.
+fn check_transcript<R: BufRead>(
+    validator: &Validator,
+    header: TranscriptHeader,
+    mut reader: TranscriptReader<R>,
+    origin: &str,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
     if header.contract.name != contract.name {
         sink(Violation::warning(
@@ -447,7 +458,9 @@ impl HarHandler for HarCheck<'_, '_> {
 }
 
 /// Validates frames piped one per line: each line is a transcript record, or (with a
-/// `direction`) a raw frame. All lines form one connection. A line over the limit (the frame
+/// `direction`) a raw frame. All lines form one connection. When the first line (blank lines
+/// aside) is a transcript header, the input is a whole transcript (`cat recording.jsonl |`)
+/// and is read as [`validate_transcript`] reads a file. A line over the limit (the frame
 /// limit for raw frames, as for transcripts for records) is skipped while it is read and
 /// reported; a NUL byte ends reading with an error.
 pub fn validate_lines<R: BufRead>(
@@ -472,7 +485,20 @@ pub fn validate_lines<R: BufRead>(
         v.location.line = Some(line);
         v
     };
+    let mut first = direction.is_none();
     while let Some(next) = lines.next_line() {
+        if first {
+            match &next {
+                Ok((_, Line::Text(text))) if text.iter().all(u8::is_ascii_whitespace) => {}
+                Ok((line_no, Line::Text(text))) if TranscriptHeader::is_header_line(text) => {
+                    let header = TranscriptHeader::from_line(text)
+                        .map_err(|e| unreadable(origin, format!("line {line_no}: {e}")))?;
+                    let reader = TranscriptReader::after_header(lines);
+                    return check_transcript(validator, header, reader, origin, sink);
+                }
+                _ => first = false,
+            }
+        }
         let (line_no, buf) = match next {
             Ok((line_no, Line::Text(text))) => (line_no, text),
             Ok((line_no, Line::TooLong(n))) => {
