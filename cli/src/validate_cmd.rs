@@ -108,10 +108,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 e.stats()
             }
         };
-        summary.stats.frames += stats.frames;
-        summary.stats.connections += stats.connections;
-        summary.stats.rest_exchanges += stats.rest_exchanges;
-        summary.stats.bytes += stats.bytes;
+        summary.stats += stats;
     }
     match args.format {
         Format::Human => print_out!("{}", report::human(&kept, &summary)),
@@ -124,6 +121,12 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 summary.warnings,
                 summary.stats.frames
             );
+        }
+    }
+    if args.format != Format::Human {
+        // the human report says it in its summary; the machine formats have no place for it
+        if let Some(note) = report::stateless_note(&summary.stats) {
+            println_err!("{note}");
         }
     }
     if unusable {

@@ -180,6 +180,34 @@ fn a_whole_transcript_piped_on_stdin_is_read_as_a_transcript() {
 }
 
 #[test]
+fn frames_of_one_direction_are_checked_statelessly() {
+    // a task and an error, piped from the server side alone: nothing to pair them with
+    let frames = concat!(
+        r#"{"id":"r2","status":"ok","data":{"id":"task_1","project_id":"proj_1","title":"Design","description":null,"status":"in_progress","assignee_id":null,"estimate_minutes":null,"labels":[],"updated_at":"2026-03-05T14:31:00Z"}}"#,
+        "\n",
+        r#"{"id":"r3","status":"error","error":{"code":"not_found","message":"no such task"}}"#,
+        "\n",
+    );
+    let (code, out, err) = run(&["--direction", "server", "-"], Some(frames));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("session.unknown_response_id"), "{out}");
+    assert!(
+        out.contains("2 frame(s) of one direction checked statelessly"),
+        "{out}"
+    );
+    // a response that fits no action: reported, with the closest
+    let bad = frames.replace(r#""id":"task_1""#, r#""id":7"#);
+    let (code, out, err) = run(
+        &["--direction", "server", "--format", "json", "-"],
+        Some(&bad),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("\"rule\":\"response.schema\""), "{out}");
+    assert!(out.contains("closest is `"), "{out}");
+    assert!(err.contains("checked statelessly"), "{err}");
+}
+
+#[test]
 fn unusable_inputs_exit_two() {
     let (code, _, err) = run(&["no/such/file.jsonl"], None);
     assert_eq!(code, 2, "{err}");

@@ -24,6 +24,20 @@ pub struct Stats {
     pub rest_exchanges: u64,
     /// Bytes of frames checked.
     pub bytes: u64,
+    /// Frames checked one by one with no session (input of one direction only): responses
+    /// matched against every action's response schema, no correlation
+    /// ([`Validator::check_frame_stateless`]).
+    pub stateless_frames: u64,
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, other: Stats) {
+        self.frames += other.frames;
+        self.connections += other.connections;
+        self.rest_exchanges += other.rest_exchanges;
+        self.bytes += other.bytes;
+        self.stateless_frames += other.stateless_frames;
+    }
 }
 
 /// A capture that could not be read at all, or only in part (as opposed to violations found
@@ -458,11 +472,13 @@ impl HarHandler for HarCheck<'_, '_> {
 }
 
 /// Validates frames piped one per line: each line is a transcript record, or (with a
-/// `direction`) a raw frame. All lines form one connection. When the first line (blank lines
-/// aside) is a transcript header, the input is a whole transcript (`cat recording.jsonl |`)
-/// and is read as [`validate_transcript`] reads a file. A line over the limit (the frame
-/// limit for raw frames, as for transcripts for records) is skipped while it is read and
-/// reported; a NUL byte ends reading with an error.
+/// `direction`) a raw frame. Records form one connection, checked as a session; raw frames of
+/// one direction are checked statelessly ([`Validator::check_frame_stateless`]: there is
+/// nothing to pair a response with). When the first line (blank lines aside) is a transcript
+/// header, the input is a whole transcript (`cat recording.jsonl |`) and is read as
+/// [`validate_transcript`] reads a file. A line over the limit (the frame limit for raw
+/// frames, as for transcripts for records) is skipped while it is read and reported; a NUL
+/// byte ends reading with an error.
 pub fn validate_lines<R: BufRead>(
     validator: &Validator,
     input: R,
@@ -546,9 +562,24 @@ pub fn validate_lines<R: BufRead>(
                 }
             }
         };
+        let frame = stats.frames;
         stats.frames += 1;
         stats.bytes += bytes.len() as u64;
-        for mut v in session.observe(dir, bytes) {
+        let found = match direction {
+            // one direction: no request to pair a response with, so no session
+            Some(_) => {
+                stats.stateless_frames += 1;
+                let mut found = validator.check_frame_stateless(dir, bytes).violations;
+                for v in &mut found {
+                    v.location.file = origin.to_owned();
+                    v.location.connection = "stdin".to_owned();
+                    v.location.frame = Some(frame);
+                }
+                found
+            }
+            None => session.observe(dir, bytes),
+        };
+        for mut v in found {
             v.location.line = Some(line_no);
             sink(v);
         }

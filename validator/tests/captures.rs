@@ -145,6 +145,81 @@ fn piped_frames_are_checked_line_by_line() {
     );
 }
 
+/// Server frames of the clean transcript: a time entry, a task, an error and an event.
+const SERVER_FRAMES: &str = concat!(
+    r#"{"id":"r1","status":"ok","data":{"id":"te_1","user_id":"usr_alice","project_id":"proj_1","description":"API integration","billable":true,"started_at":"2026-03-05T14:30:00Z","stopped_at":null,"duration_seconds":null}}"#,
+    "\n",
+    r#"{"id":"r2","status":"ok","data":{"id":"task_1","project_id":"proj_1","title":"Design","description":null,"status":"in_progress","assignee_id":null,"estimate_minutes":null,"labels":[],"updated_at":"2026-03-05T14:31:00Z"}}"#,
+    "\n",
+    r#"{"id":"r3","status":"error","error":{"code":"not_found","message":"no such task"}}"#,
+    "\n",
+    r#"{"event":"TimeEntryStarted","org_id":"org_acme","data":{"user_id":"usr_alice","entry_id":"te_1","project_id":"proj_1","started_at":"2026-03-05T14:30:00Z"}}"#,
+    "\n",
+);
+
+#[test]
+fn frames_of_one_direction_are_checked_statelessly() {
+    let v = validator();
+    let mut found = Vec::new();
+    let stats = validate_lines(
+        &v,
+        SERVER_FRAMES.as_bytes(),
+        "<stdin>",
+        Some(Direction::Server),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    // each response matches some action's response schema; no request is missing
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!((stats.frames, stats.stateless_frames), (4, 4));
+    // a task with a numeric id matches no response schema (not even `tasks.delete`'s
+    // `{"id": string}`, which any object with a string id matches): the closest is named
+    let broken = SERVER_FRAMES.replace(r#""id":"task_1""#, r#""id":7"#);
+    let mut found = Vec::new();
+    validate_lines(
+        &v,
+        broken.as_bytes(),
+        "<stdin>",
+        Some(Direction::Server),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(r.rule, "response.schema");
+    assert_eq!(r.location.line, Some(2));
+    assert_eq!(r.location.frame, Some(1));
+    assert_eq!(r.pointer, "/data/id");
+    assert_eq!(r.direction, Some(Direction::Server));
+    // one error for a task's schema and for `Deleted`: of equals, the first by name
+    assert_eq!(r.item.as_deref(), Some("tasks.create"));
+    assert_eq!(
+        r.message,
+        "matches no action's response schema (checked statelessly); closest is `tasks.create`: \
+         7 is not of type \"string\""
+    );
+    // client frames alone: a request is not "unanswered"
+    let mut found = Vec::new();
+    validate_lines(
+        &v,
+        &br#"{"id":"1","action":"projects.get","payload":{"id":"p"}}"#[..],
+        "<stdin>",
+        Some(Direction::Client),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    assert!(found.is_empty(), "{found:#?}");
+    // records of both directions are still a session: a response to nothing is reported
+    let record = r#"{"conn":"c","dir":"server","frame":{"id":"r9","status":"ok","data":[]}}"#;
+    let mut found = Vec::new();
+    let stats = validate_lines(&v, record.as_bytes(), "<stdin>", None, &mut |x| {
+        found.push(x)
+    })
+    .expect("ok");
+    assert_eq!(stats.stateless_frames, 0);
+    assert_eq!(found[0].rule, "session.unknown_response_id");
+}
+
 #[test]
 fn hostile_frames_never_panic() {
     let v = validator();
