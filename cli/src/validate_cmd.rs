@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use frameproof::{Contract, Direction};
-use frameproof_validator::capture::{self, CaptureError, Stats};
+use frameproof::{Contract, Direction, Template};
+use frameproof_validator::capture::{self, CaptureError, HarOptions, Stats};
 use frameproof_validator::report::{self, Summary};
 use frameproof_validator::{Limits, Validator, Violation};
 
@@ -31,6 +31,10 @@ pub struct ValidateArgs {
     /// For raw frames on standard input: which way they travel (otherwise each line is a transcript record).
     #[arg(long, value_enum)]
     direction: Option<DirectionArg>,
+    /// For HAR files: the URL path of the WebSocket entries to check, as a `{param}` template
+    /// (`/devtools/browser/{id}`); by default the contract's socket path.
+    #[arg(long, value_name = "TEMPLATE")]
+    ws_path: Option<String>,
     /// Largest frame accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_frame_bytes)]
     max_frame_bytes: usize,
@@ -80,6 +84,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Unusable;
         }
     };
+    let har = match args.ws_path.as_deref().map(Template::parse).transpose() {
+        Ok(ws_path) => HarOptions { ws_path },
+        Err(e) => {
+            println_err!("error: --ws-path: {e}");
+            return Outcome::Unusable;
+        }
+    };
     let mut summary = Summary::default();
     let mut kept: Vec<Violation> = Vec::new();
     let mut unusable = false;
@@ -99,7 +110,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 summary.not_shown += 1;
             }
         };
-        let stats = match validate_file(&validator, file, args.direction, &mut sink) {
+        let stats = match validate_file(&validator, file, args.direction, &har, &mut sink) {
             Ok(stats) => stats,
             Err(e) => {
                 // what was read before reading stopped was checked: it counts
@@ -159,6 +170,7 @@ fn validate_file(
     validator: &Validator,
     file: &str,
     direction: Option<DirectionArg>,
+    har: &HarOptions,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let direction = direction.map(|d| match d {
@@ -176,7 +188,7 @@ fn validate_file(
     let len = opened.metadata().ok().map(|m| m.len());
     let input = progress(opened, len);
     if file.ends_with(".har") {
-        capture::validate_har(validator, input, file, sink)
+        capture::validate_har_with(validator, input, file, har, sink)
     } else {
         capture::validate_transcript(
             validator,

@@ -208,6 +208,39 @@ fn frames_of_one_direction_are_checked_statelessly() {
 }
 
 #[test]
+fn a_har_whose_sockets_are_all_elsewhere_fails_unless_named() {
+    let message = |kind: &str, data: &str| serde_json::json!({"type": kind, "time": 1_763_913_600.5, "opcode": 1, "data": data});
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [{
+        "request": {"method": "GET", "url": "ws://127.0.0.1:9222/devtools/browser/5f0e2c1a-8d8b", "headers": [], "queryString": []},
+        "response": {"status": 101, "headers": [], "content": {}},
+        "_webSocketMessages": [message("send", r#"{"type":"ping"}"#), message("receive", r#"{"type":"pong"}"#)],
+    }]}});
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("validate_cli");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("devtools.har");
+    std::fs::write(&path, har.to_string()).expect("write");
+    let file = path.display().to_string();
+    let file = file.as_str();
+    // a green run that checked nothing is not possible
+    let (code, out, err) = run(&[file], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("[capture.ws_skipped]"), "{out}");
+    assert!(out.contains("`/devtools/browser/5f0e2c1a-8d8b`"), "{out}");
+    assert!(out.contains("[capture.ws_unmatched]"), "{out}");
+    assert!(out.contains("in 0 frame(s)"), "{out}");
+    // named, the socket is checked
+    let (code, out, err) = run(&[file, "--ws-path", "/devtools/browser/{id}"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("0 error(s), 0 warning(s) in 2 frame(s), 1 connection(s)"),
+        "{out}"
+    );
+    let (code, _, err) = run(&[file, "--ws-path", "/devtools/{id"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--ws-path"), "{err}");
+}
+
+#[test]
 fn unusable_inputs_exit_two() {
     let (code, _, err) = run(&["no/such/file.jsonl"], None);
     assert_eq!(code, 2, "{err}");

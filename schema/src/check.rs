@@ -93,6 +93,10 @@ impl Contract {
                 format!("`{}` must start with `/`", t.websocket.path),
             ));
         }
+        // a socket per room (`/rooms/{room_id}/live`) is a template, matched as one
+        if let Err(e) = Template::parse(&t.websocket.path) {
+            p.push(Problem::new("/transport/websocket/path", e.to_string()));
+        }
         if !t.rest.base_path.is_empty() && !t.rest.base_path.starts_with('/') {
             p.push(Problem::new(
                 "/transport/rest/base_path",

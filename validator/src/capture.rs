@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 
 use frameproof_schema::lines::{BoundedLines, Line};
 use frameproof_schema::transcript::{Payload, Record, TranscriptHeader, TranscriptReader};
-use frameproof_schema::Direction;
+use frameproof_schema::{Direction, Template};
 
 use crate::compiled::Validator;
 use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
@@ -280,18 +280,52 @@ fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Viol
     v
 }
 
+/// How a HAR file is read.
+#[derive(Debug, Clone, Default)]
+pub struct HarOptions {
+    /// Which WebSocket entries are the contract's socket: a `{param}` template matched against
+    /// each entry's URL path (`/devtools/browser/{id}`; a parameter matches one path segment).
+    /// `None`: the contract's `transport.websocket.path`, itself read as a template
+    /// (`/rooms/{roomId}/live`).
+    pub ws_path: Option<Template>,
+}
+
 /// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its
 /// socket path (other entries, such as the page and its scripts, are not the API's). Messages
 /// are checked one at a time as they are read, in the order the file lists them; one longer
 /// than the limit is reported (`frame.too_large`) without being held. A HAR cut short is an
 /// error naming the byte and the last entry read; what came before it was checked and counts.
+///
+/// A WebSocket entry at another path is skipped and named (`capture.ws_skipped`, a warning);
+/// a HAR whose WebSocket entries are all skipped checked nothing over the socket, which is an
+/// error (`capture.ws_unmatched`). [`validate_har_with`] names the socket's path.
 pub fn validate_har<R: Read>(
     validator: &Validator,
     input: R,
     origin: &str,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
+    validate_har_with(validator, input, origin, &HarOptions::default(), sink)
+}
+
+/// [`validate_har`], with the socket's path given by `options`.
+pub fn validate_har_with<R: Read>(
+    validator: &Validator,
+    input: R,
+    origin: &str,
+    options: &HarOptions,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
+    let ws_path = match &options.ws_path {
+        Some(t) => t.clone(),
+        None => Template::parse(&contract.transport.websocket.path).map_err(|e| {
+            unreadable(
+                origin,
+                format!("the contract's WebSocket path cannot be matched: {e}"),
+            )
+        })?,
+    };
     let mut check = HarCheck {
         validator,
         origin,
@@ -301,14 +335,33 @@ pub fn validate_har<R: Read>(
             .base_path
             .trim_end_matches('/')
             .to_owned(),
-        ws_path: contract.transport.websocket.path.clone(),
+        ws_path,
+        ws_entries: 0,
+        ws_skipped: 0,
         stats: Stats::default(),
         socket: None,
         sink,
     };
     let read = read_entries_streaming(input, max_record_line(validator), &mut check);
     match read {
-        Ok(_) => Ok(check.stats),
+        Ok(_) => {
+            if check.ws_entries > 0 && check.ws_skipped == check.ws_entries {
+                // every socket was somewhere else: a run that checked nothing must not pass
+                let mut v = Violation::error(
+                    "capture.ws_unmatched",
+                    "",
+                    format!(
+                        "none of the {} WebSocket entries is at the socket's path `{}`: nothing \
+                         was checked over the WebSocket; name the socket's path (validate \
+                         --ws-path, HarOptions::ws_path)",
+                        check.ws_entries, check.ws_path
+                    ),
+                );
+                v.location.file = origin.to_owned();
+                (check.sink)(v);
+            }
+            Ok(check.stats)
+        }
         Err(e) => {
             // a connection cut off by the end of the file is still one that was checked
             if let Some(socket) = check.socket.take() {
@@ -327,7 +380,11 @@ struct HarCheck<'v, 's> {
     validator: &'v Validator,
     origin: &'v str,
     base: String,
-    ws_path: String,
+    /// Which WebSocket entries are the contract's socket.
+    ws_path: Template,
+    /// WebSocket entries read, and those of them at another path.
+    ws_entries: u64,
+    ws_skipped: u64,
     stats: Stats,
     /// The WebSocket entry being read.
     socket: Option<Socket>,
@@ -345,6 +402,27 @@ struct Socket {
 }
 
 impl HarCheck<'_, '_> {
+    fn is_socket(&self, path: &str) -> bool {
+        self.ws_path.matches(path).is_some()
+    }
+
+    /// A WebSocket entry read whole: counted, and named when it is not the contract's socket.
+    fn websocket_entry(&mut self, index: u64, path: &str) -> bool {
+        self.ws_entries += 1;
+        if self.is_socket(path) {
+            return true;
+        }
+        self.ws_skipped += 1;
+        let message = format!(
+            "WebSocket entry {index} at `{}` is not the socket at `{}`; its messages were not \
+             checked (name the socket's path with --ws-path)",
+            shorten(path, 200),
+            self.ws_path
+        );
+        self.emit(index, Violation::warning("capture.ws_skipped", "", message));
+        false
+    }
+
     fn emit(&mut self, index: u64, mut v: Violation) {
         v.location.file = self.origin.to_owned();
         v.location.har_entry = Some(index);
@@ -397,7 +475,7 @@ impl HarCheck<'_, '_> {
 impl HarHandler for HarCheck<'_, '_> {
     fn wants_messages(&mut self, index: u64, request: Option<&HarRequest>) -> bool {
         if let Some(r) = request {
-            if split_url(&r.url).0 != self.ws_path {
+            if !self.is_socket(&split_url(&r.url).0) {
                 return false;
             }
         }
@@ -456,13 +534,15 @@ impl HarHandler for HarCheck<'_, '_> {
     fn entry(&mut self, index: u64, entry: HarEntry) {
         let (path, query) = split_url(&entry.request.url);
         if let Some(socket) = self.socket.take() {
-            let ours = entry.is_websocket() && path == self.ws_path;
+            // an entry with messages is a WebSocket entry
+            let ours = self.websocket_entry(index, &path);
             self.end_socket(socket, ours);
             return;
         }
         if entry.is_websocket() {
             // a socket of ours that exchanged no message is still a connection
-            self.stats.connections += u64::from(path == self.ws_path);
+            let ours = self.websocket_entry(index, &path);
+            self.stats.connections += u64::from(ours);
             return;
         }
         if path.starts_with(&format!("{}/", self.base)) || path == self.base {
