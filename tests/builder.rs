@@ -209,12 +209,50 @@ fn an_object_field_cannot_travel_in_a_query_string() {
 #[test]
 fn since_cannot_be_newer_than_the_contract() {
     let p = problems(small().action::<ArchiveNote>().build());
+    // the cause and both ways out
     assert!(
-        p.iter()
-            .any(|m| m.contains("/actions/notes.archive/since") && m.contains("9.0.0")),
+        p.iter().any(|m| m.contains("/actions/notes.archive/since")
+            && m.contains("`since` 9.0.0 is newer than the contract's version 1.1.0")
+            && m.contains("set its `since` to 1.1.0 or earlier")
+            && m.contains("raise the contract's version to 9.0.0")),
         "{p:?}"
     );
 }
+
+#[test]
+fn a_first_contract_at_0_1_0_builds() {
+    // neither derive says `since`: the items arrive with the contract
+    let contract = Contract::builder("notes", "0.1.0")
+        .action::<GetNote>()
+        .action::<FetchAll>()
+        .build()
+        .unwrap_or_else(|e| panic!("a 0.1.0 contract should build: {e}"));
+    for name in ["notes.get", "notes.all"] {
+        assert_eq!(contract.actions[name].since, "0.1.0", "{name}");
+    }
+    // from 1.0.0 on, an item without `since` was there from the first stable version
+    let contract = Contract::builder("notes", "1.3.0")
+        .action::<GetNote>()
+        .build()
+        .expect("sound");
+    assert_eq!(contract.actions["notes.get"].since, "1.0.0");
+    // an explicit default still wins, and is checked like any `since`
+    let p = problems(
+        Contract::builder("notes", "0.1.0")
+            .default_since("0.2.0")
+            .action::<GetNote>()
+            .build(),
+    );
+    assert!(
+        p.iter().any(|m| m.contains("`since` 0.2.0 is newer")),
+        "{p:?}"
+    );
+}
+
+/// Every note.
+#[derive(Serialize, Deserialize, JsonSchema, Action)]
+#[action(name = "notes.all", response = Vec<Note>)]
+pub struct FetchAll {}
 
 #[test]
 fn several_mistakes_are_reported_together() {

@@ -70,7 +70,7 @@ pub struct DocsArgs {
 
 fn load(path: &Path) -> Result<Contract, Outcome> {
     Contract::load(path).map_err(|e| {
-        eprintln!("error: {e}");
+        println_err!("error: {e}");
         Outcome::Unusable
     })
 }
@@ -79,12 +79,12 @@ fn write(dir: &Path, files: &[GeneratedFile]) -> Outcome {
     match frameproof_codegen::write_files(dir, files) {
         Ok(()) => {
             for f in files {
-                eprintln!("wrote {}", dir.join(&f.path).display());
+                println_err!("wrote {}", dir.join(&f.path).display());
             }
             Outcome::Fine
         }
         Err(e) => {
-            eprintln!("error: cannot write into {}: {e}", dir.display());
+            println_err!("error: cannot write into {}: {e}", dir.display());
             Outcome::Unusable
         }
     }
@@ -129,37 +129,30 @@ pub fn run_export(args: ExportArgs) -> Outcome {
     let text = match serde_json::to_string_pretty(&doc) {
         Ok(t) => t + "\n",
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
     match args.out {
         None => {
-            use std::io::Write as _;
-            match std::io::stdout().lock().write_all(text.as_bytes()) {
-                // a reader that stopped early (`| head`) is not an error
-                Ok(()) => Outcome::Fine,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Fine,
-                Err(e) => {
-                    eprintln!("error: cannot write to standard output: {e}");
-                    Outcome::Unusable
-                }
-            }
+            // a reader that stopped early (`| head`) is not an error; a full disk is (`output`)
+            print_out!("{text}");
+            Outcome::Fine
         }
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 if let Err(e) = std::fs::create_dir_all(parent) {
-                    eprintln!("error: cannot create {}: {e}", parent.display());
+                    println_err!("error: cannot create {}: {e}", parent.display());
                     return Outcome::Unusable;
                 }
             }
             match std::fs::write(&path, text) {
                 Ok(()) => {
-                    eprintln!("wrote {}", path.display());
+                    println_err!("wrote {}", path.display());
                     Outcome::Fine
                 }
                 Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", path.display());
+                    println_err!("error: cannot write {}: {e}", path.display());
                     Outcome::Unusable
                 }
             }

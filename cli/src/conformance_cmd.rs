@@ -117,7 +117,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     let contract = match Contract::load(&args.contract) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -128,7 +128,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {}: {e}", p.display());
+                println_err!("error: {}: {e}", p.display());
                 return Outcome::Unusable;
             }
         },
@@ -136,14 +136,14 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     };
     for pair in &args.credential {
         if let Err(e) = credentials.parse_pair(pair) {
-            eprintln!("error: --credential {e}");
+            println_err!("error: --credential {e}");
             return Outcome::Unusable;
         }
     }
     let files = match transcripts(&args.transcripts) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -170,7 +170,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -190,7 +190,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {name}: {e}");
+                println_err!("error: {name}: {e}");
                 return Outcome::Unusable;
             }
         };
@@ -206,7 +206,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             let mut server = match start_server() {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    println_err!("error: {e}");
                     return Outcome::Unusable;
                 }
             };
@@ -229,7 +229,9 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         };
         match resolve(&args.check_user) {
             None => {
-                eprintln!("error: --checks needs --check-user NAME with a credential of that name");
+                println_err!(
+                    "error: --checks needs --check-user NAME with a credential of that name"
+                );
                 return Outcome::Unusable;
             }
             Some(a) => {
@@ -243,7 +245,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
                 let mut server = match start_server() {
                     Ok(s) => s,
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        println_err!("error: {e}");
                         return Outcome::Unusable;
                     }
                 };
@@ -269,9 +271,9 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     }
     let _ = std::fs::write(LAST_RUN, serde_json::to_string(&failed).unwrap_or_default());
     match args.format {
-        Format::Human => print!("{}", report::human(&reports)),
-        Format::Json => print!("{}", report::json(&reports)),
-        Format::Junit => print!("{}", report::junit(&reports)),
+        Format::Human => print_out!("{}", report::human(&reports)),
+        Format::Json => print_out!("{}", report::json(&reports)),
+        Format::Junit => print_out!("{}", report::junit(&reports)),
     }
     if failed.is_empty() {
         Outcome::Fine

@@ -54,11 +54,11 @@ pub fn run(cmd: ContractCommand) -> Outcome {
             };
             match serde_json::to_string_pretty(&contract.frame_schema(direction)) {
                 Ok(s) => {
-                    println!("{s}");
+                    println_out!("{s}");
                     Outcome::Fine
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    println_err!("error: {e}");
                     Outcome::Unusable
                 }
             }
@@ -103,7 +103,7 @@ fn load(file: &Path) -> Result<(Contract, String), Outcome> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {}: cannot read the file: {e}", file.display());
+            println_err!("error: {}: cannot read the file: {e}", file.display());
             return Err(Outcome::Unusable);
         }
     };
@@ -122,7 +122,7 @@ fn load(file: &Path) -> Result<(Contract, String), Outcome> {
                 span: offset.map(|o| (o, 1)),
                 label: label.to_owned(),
             };
-            eprint!("{}", render(&report));
+            print_err!("{}", render(&report));
             Err(Outcome::Unusable)
         }
     }
@@ -150,15 +150,15 @@ fn check(file: &Path, format: Format) -> Outcome {
         Format::Json => {
             for p in &problems {
                 let line = serde_json::json!({ "file": file.display().to_string(), "pointer": p.pointer, "message": p.message });
-                println!("{line}");
+                println_out!("{line}");
             }
         }
         Format::Human => {
             for p in &problems {
-                print!("{}", render(&problem_report(file, &text, p)));
+                print_out!("{}", render(&problem_report(file, &text, p)));
             }
             if problems.is_empty() {
-                println!(
+                println_out!(
                     "{}: contract `{}` {} is sound ({} actions, {} events, {} errors)",
                     file.display(),
                     contract.name,
@@ -168,7 +168,7 @@ fn check(file: &Path, format: Format) -> Outcome {
                     contract.errors.len()
                 );
             } else {
-                println!("{}: {} problem(s)", file.display(), problems.len());
+                println_out!("{}: {} problem(s)", file.display(), problems.len());
             }
         }
     }

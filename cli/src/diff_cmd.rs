@@ -199,7 +199,7 @@ fn policy(sides: &[SideArg]) -> Breaks {
 /// Loads everything and diffs; `Err` is unusable input, already printed.
 fn report(input: &Input) -> Result<(Report, Loaded, Loaded), Outcome> {
     let fail = |message: String| {
-        eprintln!("error: {message}");
+        println_err!("error: {message}");
         Outcome::Unusable
     };
     let (old, new) = load_inputs(input).map_err(fail)?;
@@ -236,13 +236,13 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
         Format::Junit => render::junit(&report),
         Format::Github => render::github(&report, &new.origin, &|p| line_of(&new.text, p)),
     };
-    print!("{text}");
+    print_out!("{text}");
     if !args.check {
         return Outcome::Fine;
     }
     let v = &report.version;
     if v.unusable {
-        eprintln!(
+        println_err!(
             "error: cannot check the version bump: {}",
             v.problem
                 .as_deref()
@@ -254,7 +254,7 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
         return Outcome::Fine;
     }
     match &v.problem {
-        Some(problem) => eprintln!("error: {problem}"),
+        Some(problem) => println_err!("error: {problem}"),
         None => {
             let needs: Vec<String> = v
                 .requirements
@@ -268,7 +268,7 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
                     )
                 })
                 .collect();
-            eprintln!(
+            println_err!(
                 "error: {} → {} is too small a bump: needs {}",
                 v.old,
                 v.new,
@@ -289,12 +289,12 @@ pub fn run_changelog(args: ChangelogArgs) -> Outcome {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => Outcome::Fine,
             Err(e) => {
-                eprintln!("error: {}: cannot write the changelog: {e}", path.display());
+                println_err!("error: {}: cannot write the changelog: {e}", path.display());
                 Outcome::Unusable
             }
         },
         None => {
-            print!("{text}");
+            print_out!("{text}");
             Outcome::Fine
         }
     }

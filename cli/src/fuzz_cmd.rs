@@ -33,7 +33,7 @@ pub fn run(args: FuzzArgs) -> Outcome {
     let contract = match Contract::load(&args.contract) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -43,7 +43,7 @@ pub fn run(args: FuzzArgs) -> Outcome {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1)
     });
-    println!(
+    println_out!(
         "frameproof fuzz: {} cases, seed {seed} (reproduce with --seed {seed})",
         args.cases
     );
@@ -53,23 +53,23 @@ pub fn run(args: FuzzArgs) -> Outcome {
     };
     match fuzz::run(&contract, &target, &args.token, seed, args.cases) {
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             Outcome::Unusable
         }
         Ok(report) => match report.failure {
             None => {
-                println!(
+                println_out!(
                     "passed: {} cases, every answer within the contract on both transports",
                     report.cases
                 );
                 Outcome::Fine
             }
             Some((case, why)) => {
-                println!("FAILED (seed {seed}); smallest failing case:");
-                println!("  action:   {}", case.action);
-                println!("  mutation: {:?}", case.mutation);
-                println!("  payload:  {}", case.payload);
-                println!("  why:      {why}");
+                println_out!("FAILED (seed {seed}); smallest failing case:");
+                println_out!("  action:   {}", case.action);
+                println_out!("  mutation: {:?}", case.mutation);
+                println_out!("  payload:  {}", case.payload);
+                println_out!("  why:      {why}");
                 Outcome::Problems
             }
         },

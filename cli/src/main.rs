@@ -1,12 +1,33 @@
 //! `frameproof`: a thin command-line layer over the library. Every command is a library call
 //! plus formatting; exit codes are 0 (fine), 1 (problems found), 2 (unusable input).
 
+/// `print!` to standard output, quiet when the reader has gone (see `output`).
+macro_rules! print_out {
+    ($($arg:tt)*) => { $crate::output::out(format_args!($($arg)*)) };
+}
+
+/// `println!` to standard output, quiet when the reader has gone (see `output`).
+macro_rules! println_out {
+    ($($arg:tt)*) => { $crate::output::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprint!`, quiet when standard error is a closed pipe (see `output`).
+macro_rules! print_err {
+    ($($arg:tt)*) => { $crate::output::err(format_args!($($arg)*)) };
+}
+
+/// `eprintln!`, quiet when standard error is a closed pipe (see `output`).
+macro_rules! println_err {
+    ($($arg:tt)*) => { $crate::output::err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod codegen_cmd;
 mod conformance_cmd;
 mod contract_cmd;
 mod diff_cmd;
 mod fuzz_cmd;
 mod locate;
+mod output;
 mod proxy_cmd;
 mod validate_cmd;
 
@@ -72,6 +93,12 @@ fn main() -> ExitCode {
         Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),
         Command::Export(args) => codegen_cmd::run_export(args),
         Command::Docs(args) => codegen_cmd::run_docs(args),
+    };
+    // output lost to a full disk (not to a reader that stopped early) is unusable output
+    let outcome = if output::failed() {
+        Outcome::Unusable
+    } else {
+        outcome
     };
     ExitCode::from(outcome as u8)
 }

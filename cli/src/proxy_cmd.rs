@@ -87,7 +87,7 @@ pub fn run(args: ProxyArgs) -> Outcome {
     let contract = match Contract::load(&args.contract) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -95,7 +95,7 @@ pub fn run(args: ProxyArgs) -> Outcome {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Some(Mutex::new(f)),
             Err(e) => {
-                eprintln!("error: {}: {e}", p.display());
+                println_err!("error: {}: {e}", p.display());
                 return Outcome::Unusable;
             }
         },
@@ -127,7 +127,7 @@ pub fn run(args: ProxyArgs) -> Outcome {
             .as_deref()
             .map(|i| format!(" `{i}`"))
             .unwrap_or_default();
-        eprintln!(
+        println_err!(
             "× [{}] {}{item} frame {} at {at}: {}",
             v.rule,
             v.location.connection,
@@ -146,7 +146,7 @@ pub fn run(args: ProxyArgs) -> Outcome {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
+            println_err!("error: cannot start the runtime: {e}");
             return Outcome::Unusable;
         }
     };
@@ -154,23 +154,23 @@ pub fn run(args: ProxyArgs) -> Outcome {
         let proxy = match start(&contract, config).await {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {}", crate::chain(&e));
+                println_err!("error: {}", crate::chain(&e));
                 return Outcome::Unusable;
             }
         };
-        println!(
+        println_out!(
             "frameproof proxy: ws://{0}{1} and http://{0}{2} → {3} (contract {4} {5}); Ctrl-C to stop",
             proxy.addr, contract.transport.websocket.path, contract.transport.rest.base_path, args.upstream, contract.name, contract.version
         );
         if let Some(path) = proxy.recording_path() {
-            println!("recording to {}", path.display());
+            println_out!("recording to {}", path.display());
         }
         terminated().await;
         match proxy.shutdown().await {
-            Ok(Some(rec)) => println!("recorded {} records of {} connection(s) to {}", rec.records, rec.connections, rec.path.display()),
+            Ok(Some(rec)) => println_out!("recorded {} records of {} connection(s) to {}", rec.records, rec.connections, rec.path.display()),
             Ok(None) => {}
             Err(e) => {
-                eprintln!("error: {}", crate::chain(&e));
+                println_err!("error: {}", crate::chain(&e));
                 return Outcome::Unusable;
             }
         }

@@ -1,12 +1,12 @@
 //! `frameproof validate --contract contract.json FILE...`
 
-use std::io::{BufReader, IsTerminal, Read, Write};
+use std::io::{BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use frameproof::{Contract, Direction};
-use frameproof_validator::capture::{self, CaptureError, Stats};
+use frameproof::{Contract, Direction, Template};
+use frameproof_validator::capture::{self, CaptureError, HarOptions, Stats};
 use frameproof_validator::report::{self, Summary};
 use frameproof_validator::{Limits, Validator, Violation};
 
@@ -31,6 +31,10 @@ pub struct ValidateArgs {
     /// For raw frames on standard input: which way they travel (otherwise each line is a transcript record).
     #[arg(long, value_enum)]
     direction: Option<DirectionArg>,
+    /// For HAR files: the URL path of the WebSocket entries to check, as a `{param}` template
+    /// (`/devtools/browser/{id}`); by default the contract's socket path.
+    #[arg(long, value_name = "TEMPLATE")]
+    ws_path: Option<String>,
     /// Largest frame accepted, in bytes.
     #[arg(long, default_value_t = Limits::default().max_frame_bytes)]
     max_frame_bytes: usize,
@@ -61,7 +65,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let contract = match Contract::load(&args.contract) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
@@ -73,17 +77,23 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let validator = match Validator::with_limits(&contract, limits) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!(
+            println_err!(
                 "error: {}: the contract cannot be used: {e}",
                 args.contract.display()
             );
             return Outcome::Unusable;
         }
     };
+    let har = match args.ws_path.as_deref().map(Template::parse).transpose() {
+        Ok(ws_path) => HarOptions { ws_path },
+        Err(e) => {
+            println_err!("error: --ws-path: {e}");
+            return Outcome::Unusable;
+        }
+    };
     let mut summary = Summary::default();
     let mut kept: Vec<Violation> = Vec::new();
     let mut unusable = false;
-    let stdout = std::io::stdout();
     let streaming = matches!(args.format, Format::Json | Format::Github);
     for file in &args.files {
         let mut sink = |v: Violation| {
@@ -93,36 +103,41 @@ pub fn run(args: ValidateArgs) -> Outcome {
                     Format::Json => report::json_line(&v),
                     _ => report::github(&v),
                 };
-                let _ = writeln!(stdout.lock(), "{line}");
+                println_out!("{line}");
             } else if kept.len() < KEEP {
                 kept.push(v);
             } else {
                 summary.not_shown += 1;
             }
         };
-        let stats = match validate_file(&validator, file, args.direction, &mut sink) {
+        let stats = match validate_file(&validator, file, args.direction, &har, &mut sink) {
             Ok(stats) => stats,
             Err(e) => {
                 // what was read before reading stopped was checked: it counts
-                eprintln!("error: {e}");
+                println_err!("error: {e}");
                 unusable = true;
                 e.stats()
             }
         };
-        summary.stats.frames += stats.frames;
-        summary.stats.connections += stats.connections;
-        summary.stats.rest_exchanges += stats.rest_exchanges;
-        summary.stats.bytes += stats.bytes;
+        summary.stats += stats;
     }
     match args.format {
-        Format::Human => print!("{}", report::human(&kept, &summary)),
-        Format::Junit => print!("{}", report::junit(&kept, &args.files)),
-        Format::Sarif => println!("{}", report::sarif(&kept)),
+        Format::Human => print_out!("{}", report::human(&kept, &summary)),
+        Format::Junit => print_out!("{}", report::junit(&kept, &args.files)),
+        Format::Sarif => println_out!("{}", report::sarif(&kept)),
         Format::Json | Format::Github => {
-            eprintln!(
+            println_err!(
                 "{} error(s), {} warning(s) in {} frame(s)",
-                summary.errors, summary.warnings, summary.stats.frames
+                summary.errors,
+                summary.warnings,
+                summary.stats.frames
             );
+        }
+    }
+    if args.format != Format::Human {
+        // the human report says it in its summary; the machine formats have no place for it
+        if let Some(note) = report::stateless_note(&summary.stats) {
+            println_err!("{note}");
         }
     }
     if unusable {
@@ -155,6 +170,7 @@ fn validate_file(
     validator: &Validator,
     file: &str,
     direction: Option<DirectionArg>,
+    har: &HarOptions,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let direction = direction.map(|d| match d {
@@ -172,7 +188,7 @@ fn validate_file(
     let len = opened.metadata().ok().map(|m| m.len());
     let input = progress(opened, len);
     if file.ends_with(".har") {
-        capture::validate_har(validator, input, file, sink)
+        capture::validate_har_with(validator, input, file, har, sink)
     } else {
         capture::validate_transcript(
             validator,

@@ -81,6 +81,23 @@ fn an_event_emitted_but_not_registered() {
 }
 
 #[test]
+fn a_transport_setting_that_a_control_schema_refuses() {
+    // versioning reads a member of the auth frame that its schema does not list, and the auth
+    // frame's token is said to be where its schema allows nothing
+    let path = broken("control_member_refused.json", |v| {
+        v["transport"]["versioning"]["methods"][1]["pointer"] = json!("/client_version");
+        let auth = v["envelope"]["control"]
+            .as_array()
+            .and_then(|c| c.iter().position(|f| f["kind"] == "auth"))
+            .expect("an auth control frame");
+        v["envelope"]["control"][auth]["token"] = json!("/credentials/token");
+    });
+    let (code, out) = check(&path, &[]);
+    assert_eq!(code, 1, "{out}");
+    insta::assert_snapshot!("control_member_refused", out);
+}
+
+#[test]
 fn two_actions_with_one_name() {
     // JSON objects cannot hold one key twice without ambiguity; serde_json would keep the last
     // silently. The document is refused with the line of the second definition.

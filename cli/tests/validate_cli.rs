@@ -144,6 +144,103 @@ fn piped_transcript_records_and_raw_frames() {
 }
 
 #[test]
+fn a_whole_transcript_piped_on_stdin_is_read_as_a_transcript() {
+    // `cat recording.jsonl | frameproof validate -`: the header line says what follows
+    for (fixture, code, summary) in [
+        (
+            "validator/tests/fixtures/clean.jsonl",
+            0,
+            "0 error(s), 0 warning(s) in 13 frame(s), 2 connection(s)",
+        ),
+        (BROKEN, 1, "15 error(s), 0 warning(s) in 13 frame(s)"),
+    ] {
+        let text = std::fs::read_to_string(root().join(fixture)).expect("fixture");
+        let (got, out, err) = run(&["-"], Some(&text));
+        assert_eq!(got, code, "{fixture}: {out}{err}");
+        assert!(out.contains(summary), "{fixture}: {out}");
+    }
+    // as from a file, each connection is its own session, named by the records
+    let text = std::fs::read_to_string(root().join(BROKEN)).expect("fixture");
+    let (_, piped, _) = run(&["-", "--format", "json"], Some(&text));
+    let (_, file, _) = run(&[BROKEN, "--format", "json"], None);
+    assert_eq!(
+        piped.replace("\"file\":\"<stdin>\"", "\"file\":\"F\""),
+        file.replace(&format!("\"file\":\"{BROKEN}\""), "\"file\":\"F\"")
+    );
+    // a header this tool cannot read is unusable input, not a bad record
+    let (code, _, err) = run(
+        &["-"],
+        Some("{\"frameproof_transcript\":\"9.0\",\"contract\":{\"name\":\"trcr\",\"version\":\"1.2.0\"}}\n"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("<stdin>: line 1: transcript format 9.0 is not supported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn frames_of_one_direction_are_checked_statelessly() {
+    // a task and an error, piped from the server side alone: nothing to pair them with
+    let frames = concat!(
+        r#"{"id":"r2","status":"ok","data":{"id":"task_1","project_id":"proj_1","title":"Design","description":null,"status":"in_progress","assignee_id":null,"estimate_minutes":null,"labels":[],"updated_at":"2026-03-05T14:31:00Z"}}"#,
+        "\n",
+        r#"{"id":"r3","status":"error","error":{"code":"not_found","message":"no such task"}}"#,
+        "\n",
+    );
+    let (code, out, err) = run(&["--direction", "server", "-"], Some(frames));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("session.unknown_response_id"), "{out}");
+    assert!(
+        out.contains("2 frame(s) of one direction checked statelessly"),
+        "{out}"
+    );
+    // a response that fits no action: reported, with the closest
+    let bad = frames.replace(r#""id":"task_1""#, r#""id":7"#);
+    let (code, out, err) = run(
+        &["--direction", "server", "--format", "json", "-"],
+        Some(&bad),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("\"rule\":\"response.schema\""), "{out}");
+    assert!(out.contains("closest is `"), "{out}");
+    assert!(err.contains("checked statelessly"), "{err}");
+}
+
+#[test]
+fn a_har_whose_sockets_are_all_elsewhere_fails_unless_named() {
+    let message = |kind: &str, data: &str| serde_json::json!({"type": kind, "time": 1_763_913_600.5, "opcode": 1, "data": data});
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [{
+        "request": {"method": "GET", "url": "ws://127.0.0.1:9222/devtools/browser/5f0e2c1a-8d8b", "headers": [], "queryString": []},
+        "response": {"status": 101, "headers": [], "content": {}},
+        "_webSocketMessages": [message("send", r#"{"type":"ping"}"#), message("receive", r#"{"type":"pong"}"#)],
+    }]}});
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("validate_cli");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("devtools.har");
+    std::fs::write(&path, har.to_string()).expect("write");
+    let file = path.display().to_string();
+    let file = file.as_str();
+    // a green run that checked nothing is not possible
+    let (code, out, err) = run(&[file], None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("[capture.ws_skipped]"), "{out}");
+    assert!(out.contains("`/devtools/browser/5f0e2c1a-8d8b`"), "{out}");
+    assert!(out.contains("[capture.ws_unmatched]"), "{out}");
+    assert!(out.contains("in 0 frame(s)"), "{out}");
+    // named, the socket is checked
+    let (code, out, err) = run(&[file, "--ws-path", "/devtools/browser/{id}"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("0 error(s), 0 warning(s) in 2 frame(s), 1 connection(s)"),
+        "{out}"
+    );
+    let (code, _, err) = run(&[file, "--ws-path", "/devtools/{id"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--ws-path"), "{err}");
+}
+
+#[test]
 fn unusable_inputs_exit_two() {
     let (code, _, err) = run(&["no/such/file.jsonl"], None);
     assert_eq!(code, 2, "{err}");

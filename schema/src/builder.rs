@@ -55,7 +55,8 @@ pub struct ContractBuilder {
     name: String,
     version: String,
     description: String,
-    default_since: String,
+    /// `None`: [`ContractBuilder::build`] picks it from the contract's version.
+    default_since: Option<String>,
     transport: Transport,
     envelope: Envelope,
     errors: BTreeMap<String, ErrorSpec>,
@@ -72,7 +73,7 @@ impl Contract {
             name: name.into(),
             version: version.into(),
             description: String::new(),
-            default_since: "1.0.0".into(),
+            default_since: None,
             transport: Transport::default(),
             envelope: Envelope::frameproof(),
             errors: standard_errors(),
@@ -89,9 +90,11 @@ impl ContractBuilder {
         self
     }
 
-    /// The `since` of items whose derive does not say (default `1.0.0`).
+    /// The `since` of items whose derive does not say. Without it: `1.0.0`, or the contract's
+    /// own version when that is older (a first contract at `0.1.0`), so an item never claims
+    /// to arrive after the contract that describes it.
     pub fn default_since(mut self, version: impl Into<String>) -> Self {
-        self.default_since = version.into();
+        self.default_since = Some(version.into());
         self
     }
 
@@ -163,6 +166,10 @@ impl ContractBuilder {
     /// Generates the schemas, resolves the REST mapping, derives the frame schemas, and checks
     /// the whole document ([`Contract::check`]).
     pub fn build(self) -> Result<Contract, BuildError> {
+        let default_since = self
+            .default_since
+            .clone()
+            .unwrap_or_else(|| implicit_since(&self.version));
         let merged = self.generators.finish();
         let mut problems = merged.problems;
         let defs = merged.defs;
@@ -185,7 +192,7 @@ impl ContractBuilder {
                 e.meta.name.to_owned(),
                 EventSpec {
                     description: e.meta.description.to_owned(),
-                    since: e.meta.since.unwrap_or(&self.default_since).to_owned(),
+                    since: e.meta.since.unwrap_or(&default_since).to_owned(),
                     deprecated: e.meta.deprecated.map(deprecation),
                     data: e.data.clone(),
                     scope: match e.meta.scope {
@@ -238,7 +245,7 @@ impl ContractBuilder {
                 a.meta.name.to_owned(),
                 ActionSpec {
                     description: a.meta.description.to_owned(),
-                    since: a.meta.since.unwrap_or(&self.default_since).to_owned(),
+                    since: a.meta.since.unwrap_or(&default_since).to_owned(),
                     deprecated: a.meta.deprecated.map(deprecation),
                     payload,
                     response: a.response.clone(),
@@ -285,6 +292,17 @@ impl ContractBuilder {
         } else {
             Err(BuildError { problems })
         }
+    }
+}
+
+/// The `since` of an item that names none: the first stable version, `1.0.0`, unless the
+/// contract is older than that (`0.1.0`, the usual start of a crate): then the contract's own.
+/// A version that does not parse is left to the check, which names it.
+fn implicit_since(contract_version: &str) -> String {
+    const FIRST_STABLE: semver::Version = semver::Version::new(1, 0, 0);
+    match semver::Version::parse(contract_version) {
+        Ok(v) if v < FIRST_STABLE => v.to_string(),
+        _ => FIRST_STABLE.to_string(),
     }
 }
 

@@ -13,7 +13,7 @@ use frameproof_naming::{
 use crate::document::{Contract, Scope};
 use crate::envelope::ErrorCodeType;
 use crate::pointer::{self, push};
-use crate::schema_walk::{for_each_ref, is_scalar, object_fields, ref_target};
+use crate::schema_walk::{allows_member, for_each_ref, is_scalar, object_fields, ref_target};
 
 /// The newest document format major version this crate reads.
 pub const MAX_SUPPORTED_FORMAT: u64 = 1;
@@ -51,6 +51,7 @@ impl Contract {
         let mut p = Vec::new();
         self.check_header(&mut p);
         self.check_transport(&mut p);
+        self.check_control_members(&mut p);
         self.check_errors(&mut p);
         self.check_actions(&mut p);
         self.check_routes_unique(&mut p);
@@ -92,6 +93,10 @@ impl Contract {
                 "/transport/websocket/path",
                 format!("`{}` must start with `/`", t.websocket.path),
             ));
+        }
+        // a socket per room (`/rooms/{room_id}/live`) is a template, matched as one
+        if let Err(e) = Template::parse(&t.websocket.path) {
+            p.push(Problem::new("/transport/websocket/path", e.to_string()));
         }
         if !t.rest.base_path.is_empty() && !t.rest.base_path.starts_with('/') {
             p.push(Problem::new(
@@ -153,6 +158,74 @@ impl Contract {
         }
     }
 
+    /// Transport settings and control frames that name a member of a control frame must agree
+    /// with that frame's schema: a member the schema refuses is a frame the server refuses
+    /// (a client following the versioning settings would be closed).
+    fn check_control_members(&self, p: &mut Vec<Problem>) {
+        let control = &self.envelope.control;
+        let auth = control.iter().position(|c| {
+            c.kind == crate::ControlKind::Auth && c.direction == crate::Direction::Client
+        });
+        let methods = self
+            .transport
+            .versioning
+            .iter()
+            .flat_map(|v| v.methods.iter());
+        for (i, m) in methods.enumerate() {
+            let crate::VersionMethod::AuthFrame { pointer: member } = m else {
+                continue;
+            };
+            let at = format!("/transport/versioning/methods/{i}/pointer");
+            let Some(j) = auth else {
+                p.push(Problem::new(
+                    at,
+                    format!(
+                        "the version is read from the auth frame's `{member}`, but the envelope \
+                         has no client `auth` control frame (/envelope/control)"
+                    ),
+                ));
+                continue;
+            };
+            if let Some(refused) = self.control_refuses(j, member) {
+                p.push(Problem::new(
+                    at,
+                    format!(
+                        "the version is read from the auth frame's `{member}`, but the auth control \
+                         frame's schema (/envelope/control/{j}/schema) does not allow that member \
+                         ({refused}): a client that names its version this way is refused; add \
+                         it to the schema's properties (`Envelope::allow_control_member`)"
+                    ),
+                ));
+            }
+        }
+        for (j, c) in control.iter().enumerate() {
+            let kind = format!("{:?}", c.kind).to_lowercase();
+            for (field, member) in [("token", &c.token), ("topics", &c.topics)] {
+                let Some(member) = member else { continue };
+                if let Some(refused) = self.control_refuses(j, member) {
+                    p.push(Problem::new(
+                        format!("/envelope/control/{j}/{field}"),
+                        format!(
+                            "the `{kind}` frame's {field} is at `{member}`, but its schema \
+                             (/envelope/control/{j}/schema) does not allow that member ({refused})"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Where control frame `j`'s schema refuses a member at `member` (a pointer), if it does.
+    fn control_refuses(&self, j: usize, member: &str) -> Option<String> {
+        let c = self.envelope.control.get(j)?;
+        // a malformed pointer is reported where it stands
+        let segments = pointer::segments(member).ok()?;
+        let at = format!("/envelope/control/{j}/schema");
+        allows_member(&c.schema, &segments, &self.defs, &at)
+            .err()
+            .map(|refused| format!("refused at {refused}"))
+    }
+
     fn check_errors(&self, p: &mut Vec<Problem>) {
         let numeric = self.envelope.response.error_code_type == ErrorCodeType::Number;
         let mut rpc: BTreeMap<i64, &str> = BTreeMap::new();
@@ -205,7 +278,12 @@ impl Contract {
             )),
             (Ok(s), Ok(v)) if s > v => p.push(Problem::new(
                 push(at, "since"),
-                format!("`since` {s} is newer than the contract's version {v}"),
+                format!(
+                    "`since` {s} is newer than the contract's version {v}: an item cannot arrive \
+                     in a version after the contract that describes it; set its `since` to {v} \
+                     or earlier (`since = \"...\"` in its derive, or the builder's \
+                     `default_since`), or raise the contract's version to {s}"
+                ),
             )),
             _ => {}
         }

@@ -300,6 +300,30 @@ impl Envelope {
         envelope
     }
 
+    /// Lets the `kind` control frames carry one more top-level member, optional, beside those
+    /// their schema lists: the version an `auth` frame names when `transport.versioning` reads
+    /// it from there (`{"type": "auth", "token": "...", "version": "1.1.0"}`). A schema that
+    /// is not an object schema is left as it is (`frameproof contract check` says when it
+    /// refuses the member).
+    pub fn allow_control_member(
+        mut self,
+        kind: ControlKind,
+        name: &str,
+        schema: Value,
+    ) -> Envelope {
+        for c in self.control.iter_mut().filter(|c| c.kind == kind) {
+            if let Value::Object(frame) = &mut c.schema {
+                let properties = frame
+                    .entry("properties")
+                    .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                if let Value::Object(properties) = properties {
+                    properties.insert(name.to_owned(), schema.clone());
+                }
+            }
+        }
+        self
+    }
+
     pub fn control_frames(&self, direction: Direction) -> impl Iterator<Item = &ControlFrame> {
         self.control
             .iter()

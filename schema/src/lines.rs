@@ -83,6 +83,11 @@ impl<R: BufRead> BoundedLines<R> {
         self.line
     }
 
+    /// The longest line kept, in bytes.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
     /// The next line and its 1-based number; `None` at the end, or after an error (which ends
     /// reading).
     pub fn next_line(&mut self) -> Option<Result<(u64, Line<'_>), LinesError>> {

@@ -154,6 +154,54 @@ pub(crate) fn object_fields<'a>(
     Some(fields)
 }
 
+/// Whether an object schema lets a member sit at `segments` (a pointer's, unescaped): `Err`
+/// names the pointer into the schema (relative to it) of what refuses it. Follows `$ref`,
+/// `properties`, `additionalProperties` and `allOf` (every part must allow it); anything it
+/// cannot judge (`patternProperties`, `anyOf`, `oneOf`, `if`) counts as allowed, so only a
+/// certain refusal is reported.
+pub(crate) fn allows_member(
+    schema: &Value,
+    segments: &[String],
+    defs: &BTreeMap<String, Value>,
+    at: &str,
+) -> Result<(), String> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Ok(());
+    };
+    let schema = resolve(schema, defs);
+    let obj = match schema {
+        Value::Bool(false) => return Err(at.to_owned()),
+        Value::Object(obj) => obj,
+        _ => return Ok(()),
+    };
+    if let Some(parts) = obj.get("allOf").and_then(Value::as_array) {
+        for (i, part) in parts.iter().enumerate() {
+            allows_member(part, segments, defs, &format!("{at}/allOf/{i}"))?;
+        }
+    }
+    let undecidable = ["patternProperties", "anyOf", "oneOf", "if"]
+        .iter()
+        .any(|k| obj.contains_key(*k));
+    if let Some(member) = obj.get("properties").and_then(|p| p.get(first.as_str())) {
+        let here = crate::pointer::push(&format!("{at}/properties"), first);
+        return allows_member(member, rest, defs, &here);
+    }
+    if undecidable {
+        return Ok(());
+    }
+    match obj.get("additionalProperties") {
+        Some(Value::Bool(false)) => Err(format!("{at}/additionalProperties")),
+        Some(other) => allows_member(other, rest, defs, &format!("{at}/additionalProperties")),
+        // members `allOf` declares are evaluated: only a lone `unevaluatedProperties` is sure
+        None if obj.get("unevaluatedProperties") == Some(&Value::Bool(false))
+            && !obj.contains_key("allOf") =>
+        {
+            Err(format!("{at}/unevaluatedProperties"))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The JSON types a schema admits, through `$ref`, `anyOf`/`oneOf` and `enum`/`const`.
 /// `None` means "anything" (no type constraint found).
 pub(crate) fn json_types(schema: &Value, defs: &BTreeMap<String, Value>) -> Option<Vec<String>> {

@@ -30,6 +30,37 @@ pub struct TranscriptHeader {
 }
 
 impl TranscriptHeader {
+    /// Whether a line is a transcript's header (a JSON object with `frameproof_transcript`)
+    /// rather than a record: how a reader of piped lines tells a whole transcript from bare
+    /// records. The header may still be unusable ([`TranscriptHeader::from_line`] says why).
+    pub fn is_header_line(text: &[u8]) -> bool {
+        #[derive(Deserialize)]
+        struct Probe {
+            frameproof_transcript: Option<serde::de::IgnoredAny>,
+        }
+        // a struct also reads from an array: only an object is a header
+        text.trim_ascii_start().starts_with(b"{")
+            && serde_json::from_slice::<Probe>(text)
+                .is_ok_and(|p| p.frameproof_transcript.is_some())
+    }
+
+    /// Reads a header line and checks it: every connection has an id, the format is 1.x.
+    pub fn from_line(text: &[u8]) -> Result<TranscriptHeader, String> {
+        let header = serde_json::from_slice::<TranscriptHeader>(text)
+            .map_err(|e| format!("not a transcript header: {e}"))?;
+        if let Some(i) = header.connections.iter().position(|c| c.id.is_empty()) {
+            return Err(format!("connections[{i}] has no `id`"));
+        }
+        let major = header.frameproof_transcript.split('.').next().unwrap_or("");
+        if major != "1" {
+            return Err(format!(
+                "transcript format {} is not supported (this reads 1.x)",
+                header.frameproof_transcript
+            ));
+        }
+        Ok(header)
+    }
+
     /// What is known of a connection: the header's entry, extended by `connection` records.
     pub fn connection(&self, id: &str) -> Option<&ConnectionInfo> {
         self.connections.iter().find(|c| c.id == id)
@@ -324,24 +355,21 @@ impl<R: BufRead> TranscriptReader<R> {
                     "the header line is {n} bytes, over the {max_line} byte limit"
                 )))
             }
-            Some(Ok((_, Line::Text(text)))) => serde_json::from_slice::<TranscriptHeader>(text),
+            Some(Ok((_, Line::Text(text)))) => TranscriptHeader::from_line(text),
         };
         let header = match (header, lines.not_text()) {
             (_, Some(what)) => return Err(fail(format!("the file is {what}"))),
-            (Err(e), None) => return Err(fail(format!("not a transcript header: {e}"))),
+            (Err(e), None) => return Err(fail(e)),
             (Ok(h), None) => h,
         };
-        if let Some(i) = header.connections.iter().position(|c| c.id.is_empty()) {
-            return Err(fail(format!("connections[{i}] has no `id`")));
-        }
-        let major = header.frameproof_transcript.split('.').next().unwrap_or("");
-        if major != "1" {
-            return Err(fail(format!(
-                "transcript format {} is not supported (this reads 1.x)",
-                header.frameproof_transcript
-            )));
-        }
         Ok((header, TranscriptReader { lines, max_line }))
+    }
+
+    /// Reads the records after a header that was read from `lines` already (by a reader that
+    /// had to look at the first line to know it holds a transcript).
+    pub fn after_header(lines: BoundedLines<R>) -> Self {
+        let max_line = lines.max();
+        TranscriptReader { lines, max_line }
     }
 
     /// The text of the line of the record last returned (to read a member of it again, raw).
@@ -429,6 +457,27 @@ mod tests {
             err.message
         );
         assert!(reader.next_record().is_none());
+    }
+
+    #[test]
+    fn a_header_line_is_told_from_a_record() {
+        assert!(TranscriptHeader::is_header_line(HEADER.as_bytes()));
+        assert!(TranscriptHeader::is_header_line(
+            br#"{"frameproof_transcript":"9.0","contract":{}}"#
+        ));
+        for not_one in [
+            &br#"{"conn":"c1","dir":"client","frame":{"type":"ping"}}"#[..],
+            b"[1]",
+            b"not json",
+            b"",
+        ] {
+            assert!(!TranscriptHeader::is_header_line(not_one));
+        }
+        let err = TranscriptHeader::from_line(
+            br#"{"frameproof_transcript":"9.0","contract":{"name":"x","version":"1.0.0"}}"#,
+        )
+        .expect_err("a newer format");
+        assert!(err.contains("not supported"), "{err}");
     }
 
     #[test]

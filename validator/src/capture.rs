@@ -7,8 +7,8 @@ use std::io::{BufRead, Read};
 use serde_json::value::RawValue;
 
 use frameproof_schema::lines::{BoundedLines, Line};
-use frameproof_schema::transcript::{Payload, Record, TranscriptReader};
-use frameproof_schema::Direction;
+use frameproof_schema::transcript::{Payload, Record, TranscriptHeader, TranscriptReader};
+use frameproof_schema::{Direction, Template};
 
 use crate::compiled::Validator;
 use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
@@ -24,6 +24,20 @@ pub struct Stats {
     pub rest_exchanges: u64,
     /// Bytes of frames checked.
     pub bytes: u64,
+    /// Frames checked one by one with no session (input of one direction only): responses
+    /// matched against every action's response schema, no correlation
+    /// ([`Validator::check_frame_stateless`]).
+    pub stateless_frames: u64,
+}
+
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, other: Stats) {
+        self.frames += other.frames;
+        self.connections += other.connections;
+        self.rest_exchanges += other.rest_exchanges;
+        self.bytes += other.bytes;
+        self.stateless_frames += other.stateless_frames;
+    }
 }
 
 /// A capture that could not be read at all, or only in part (as opposed to violations found
@@ -86,8 +100,19 @@ pub fn validate_transcript<R: BufRead>(
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
     let max_line = max_record_line(validator);
-    let (header, mut reader) =
+    let (header, reader) =
         TranscriptReader::open(input, max_line).map_err(|e| unreadable(origin, e.to_string()))?;
+    check_transcript(validator, header, reader, origin, sink)
+}
+
+/// The records of a transcript whose header has been read: a session per connection.
+fn check_transcript<R: BufRead>(
+    validator: &Validator,
+    header: TranscriptHeader,
+    mut reader: TranscriptReader<R>,
+    origin: &str,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
     if header.contract.name != contract.name {
         sink(Violation::warning(
@@ -255,18 +280,52 @@ fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Viol
     v
 }
 
+/// How a HAR file is read.
+#[derive(Debug, Clone, Default)]
+pub struct HarOptions {
+    /// Which WebSocket entries are the contract's socket: a `{param}` template matched against
+    /// each entry's URL path (`/devtools/browser/{id}`; a parameter matches one path segment).
+    /// `None`: the contract's `transport.websocket.path`, itself read as a template
+    /// (`/rooms/{roomId}/live`).
+    pub ws_path: Option<Template>,
+}
+
 /// Validates a HAR file: REST entries under the contract's base path, WebSocket entries at its
 /// socket path (other entries, such as the page and its scripts, are not the API's). Messages
 /// are checked one at a time as they are read, in the order the file lists them; one longer
 /// than the limit is reported (`frame.too_large`) without being held. A HAR cut short is an
 /// error naming the byte and the last entry read; what came before it was checked and counts.
+///
+/// A WebSocket entry at another path is skipped and named (`capture.ws_skipped`, a warning);
+/// a HAR whose WebSocket entries are all skipped checked nothing over the socket, which is an
+/// error (`capture.ws_unmatched`). [`validate_har_with`] names the socket's path.
 pub fn validate_har<R: Read>(
     validator: &Validator,
     input: R,
     origin: &str,
     sink: &mut dyn FnMut(Violation),
 ) -> Result<Stats, CaptureError> {
+    validate_har_with(validator, input, origin, &HarOptions::default(), sink)
+}
+
+/// [`validate_har`], with the socket's path given by `options`.
+pub fn validate_har_with<R: Read>(
+    validator: &Validator,
+    input: R,
+    origin: &str,
+    options: &HarOptions,
+    sink: &mut dyn FnMut(Violation),
+) -> Result<Stats, CaptureError> {
     let contract = validator.contract();
+    let ws_path = match &options.ws_path {
+        Some(t) => t.clone(),
+        None => Template::parse(&contract.transport.websocket.path).map_err(|e| {
+            unreadable(
+                origin,
+                format!("the contract's WebSocket path cannot be matched: {e}"),
+            )
+        })?,
+    };
     let mut check = HarCheck {
         validator,
         origin,
@@ -276,14 +335,33 @@ pub fn validate_har<R: Read>(
             .base_path
             .trim_end_matches('/')
             .to_owned(),
-        ws_path: contract.transport.websocket.path.clone(),
+        ws_path,
+        ws_entries: 0,
+        ws_skipped: 0,
         stats: Stats::default(),
         socket: None,
         sink,
     };
     let read = read_entries_streaming(input, max_record_line(validator), &mut check);
     match read {
-        Ok(_) => Ok(check.stats),
+        Ok(_) => {
+            if check.ws_entries > 0 && check.ws_skipped == check.ws_entries {
+                // every socket was somewhere else: a run that checked nothing must not pass
+                let mut v = Violation::error(
+                    "capture.ws_unmatched",
+                    "",
+                    format!(
+                        "none of the {} WebSocket entries is at the socket's path `{}`: nothing \
+                         was checked over the WebSocket; name the socket's path (validate \
+                         --ws-path, HarOptions::ws_path)",
+                        check.ws_entries, check.ws_path
+                    ),
+                );
+                v.location.file = origin.to_owned();
+                (check.sink)(v);
+            }
+            Ok(check.stats)
+        }
         Err(e) => {
             // a connection cut off by the end of the file is still one that was checked
             if let Some(socket) = check.socket.take() {
@@ -302,7 +380,11 @@ struct HarCheck<'v, 's> {
     validator: &'v Validator,
     origin: &'v str,
     base: String,
-    ws_path: String,
+    /// Which WebSocket entries are the contract's socket.
+    ws_path: Template,
+    /// WebSocket entries read, and those of them at another path.
+    ws_entries: u64,
+    ws_skipped: u64,
     stats: Stats,
     /// The WebSocket entry being read.
     socket: Option<Socket>,
@@ -320,6 +402,27 @@ struct Socket {
 }
 
 impl HarCheck<'_, '_> {
+    fn is_socket(&self, path: &str) -> bool {
+        self.ws_path.matches(path).is_some()
+    }
+
+    /// A WebSocket entry read whole: counted, and named when it is not the contract's socket.
+    fn websocket_entry(&mut self, index: u64, path: &str) -> bool {
+        self.ws_entries += 1;
+        if self.is_socket(path) {
+            return true;
+        }
+        self.ws_skipped += 1;
+        let message = format!(
+            "WebSocket entry {index} at `{}` is not the socket at `{}`; its messages were not \
+             checked (name the socket's path with --ws-path)",
+            shorten(path, 200),
+            self.ws_path
+        );
+        self.emit(index, Violation::warning("capture.ws_skipped", "", message));
+        false
+    }
+
     fn emit(&mut self, index: u64, mut v: Violation) {
         v.location.file = self.origin.to_owned();
         v.location.har_entry = Some(index);
@@ -372,7 +475,7 @@ impl HarCheck<'_, '_> {
 impl HarHandler for HarCheck<'_, '_> {
     fn wants_messages(&mut self, index: u64, request: Option<&HarRequest>) -> bool {
         if let Some(r) = request {
-            if split_url(&r.url).0 != self.ws_path {
+            if !self.is_socket(&split_url(&r.url).0) {
                 return false;
             }
         }
@@ -431,13 +534,15 @@ impl HarHandler for HarCheck<'_, '_> {
     fn entry(&mut self, index: u64, entry: HarEntry) {
         let (path, query) = split_url(&entry.request.url);
         if let Some(socket) = self.socket.take() {
-            let ours = entry.is_websocket() && path == self.ws_path;
+            // an entry with messages is a WebSocket entry
+            let ours = self.websocket_entry(index, &path);
             self.end_socket(socket, ours);
             return;
         }
         if entry.is_websocket() {
             // a socket of ours that exchanged no message is still a connection
-            self.stats.connections += u64::from(path == self.ws_path);
+            let ours = self.websocket_entry(index, &path);
+            self.stats.connections += u64::from(ours);
             return;
         }
         if path.starts_with(&format!("{}/", self.base)) || path == self.base {
@@ -447,9 +552,13 @@ impl HarHandler for HarCheck<'_, '_> {
 }
 
 /// Validates frames piped one per line: each line is a transcript record, or (with a
-/// `direction`) a raw frame. All lines form one connection. A line over the limit (the frame
-/// limit for raw frames, as for transcripts for records) is skipped while it is read and
-/// reported; a NUL byte ends reading with an error.
+/// `direction`) a raw frame. Records form one connection, checked as a session; raw frames of
+/// one direction are checked statelessly ([`Validator::check_frame_stateless`]: there is
+/// nothing to pair a response with). When the first line (blank lines aside) is a transcript
+/// header, the input is a whole transcript (`cat recording.jsonl |`) and is read as
+/// [`validate_transcript`] reads a file. A line over the limit (the frame limit for raw
+/// frames, as for transcripts for records) is skipped while it is read and reported; a NUL
+/// byte ends reading with an error.
 pub fn validate_lines<R: BufRead>(
     validator: &Validator,
     input: R,
@@ -472,7 +581,20 @@ pub fn validate_lines<R: BufRead>(
         v.location.line = Some(line);
         v
     };
+    let mut first = direction.is_none();
     while let Some(next) = lines.next_line() {
+        if first {
+            match &next {
+                Ok((_, Line::Text(text))) if text.iter().all(u8::is_ascii_whitespace) => {}
+                Ok((line_no, Line::Text(text))) if TranscriptHeader::is_header_line(text) => {
+                    let header = TranscriptHeader::from_line(text)
+                        .map_err(|e| unreadable(origin, format!("line {line_no}: {e}")))?;
+                    let reader = TranscriptReader::after_header(lines);
+                    return check_transcript(validator, header, reader, origin, sink);
+                }
+                _ => first = false,
+            }
+        }
         let (line_no, buf) = match next {
             Ok((line_no, Line::Text(text))) => (line_no, text),
             Ok((line_no, Line::TooLong(n))) => {
@@ -520,9 +642,24 @@ pub fn validate_lines<R: BufRead>(
                 }
             }
         };
+        let frame = stats.frames;
         stats.frames += 1;
         stats.bytes += bytes.len() as u64;
-        for mut v in session.observe(dir, bytes) {
+        let found = match direction {
+            // one direction: no request to pair a response with, so no session
+            Some(_) => {
+                stats.stateless_frames += 1;
+                let mut found = validator.check_frame_stateless(dir, bytes).violations;
+                for v in &mut found {
+                    v.location.file = origin.to_owned();
+                    v.location.connection = "stdin".to_owned();
+                    v.location.frame = Some(frame);
+                }
+                found
+            }
+            None => session.observe(dir, bytes),
+        };
+        for mut v in found {
             v.location.line = Some(line_no);
             sink(v);
         }

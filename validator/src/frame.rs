@@ -268,11 +268,29 @@ pub(crate) fn value_violations(
 impl Validator {
     /// Checks one text frame travelling in `direction`.
     pub fn check_frame(&self, direction: Direction, bytes: &[u8]) -> FrameCheck {
+        self.check_alone(direction, bytes, false)
+    }
+
+    /// [`Validator::check_frame`]; with `any_response`, an ok response's data is also checked
+    /// against every action's response schema (`stateless`).
+    pub(crate) fn check_alone(
+        &self,
+        direction: Direction,
+        bytes: &[u8],
+        any_response: bool,
+    ) -> FrameCheck {
         let mut tape = Tape::default();
         match parse_frame(bytes, &self.inner.limits, &mut tape) {
             Ok(doc) => {
                 let root = doc.root();
-                let (kind, violations) = self.check_parsed(direction, root);
+                let (kind, mut violations) = self.check_parsed(direction, root);
+                if any_response && matches!(kind, Kind::Ok { .. }) {
+                    violations.extend(
+                        self.check_any_response(root)
+                            .into_iter()
+                            .map(|v| with_direction(v, direction)),
+                    );
+                }
                 FrameCheck {
                     kind: kind.to_frame_kind(),
                     value: Some(root.to_value()),

@@ -24,6 +24,7 @@ mod open_sessions;
 mod parse;
 mod rest;
 mod session;
+mod stateless;
 mod tape;
 mod violation;
 

@@ -5,8 +5,11 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
 
-use frameproof_validator::capture::{validate_har, validate_lines, validate_transcript};
-use frameproof_validator::{Direction, Validator, Violation};
+use frameproof_schema::{Contract, Template};
+use frameproof_validator::capture::{
+    validate_har, validate_har_with, validate_lines, validate_transcript, HarOptions,
+};
+use frameproof_validator::{Direction, Severity, Validator, Violation};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -115,6 +118,113 @@ fn chrome_and_playwright_hars_read_the_same() {
     );
 }
 
+/// A HAR of WebSocket entries, each a URL and its messages (`send`/`receive`, text).
+fn socket_har(sockets: &[(&str, &[(&str, &str)])]) -> String {
+    let entries: Vec<serde_json::Value> = sockets
+        .iter()
+        .map(|(url, messages)| {
+            let messages: Vec<serde_json::Value> = messages
+                .iter()
+                .map(|(kind, data)| {
+                    serde_json::json!({"type": kind, "time": 1_763_913_600.5, "opcode": 1, "data": data})
+                })
+                .collect();
+            serde_json::json!({
+                "request": {"method": "GET", "url": url, "headers": [], "queryString": []},
+                "response": {"status": 101, "headers": [], "content": {}},
+                "_resourceType": "websocket",
+                "_webSocketMessages": messages,
+            })
+        })
+        .collect();
+    serde_json::json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}})
+        .to_string()
+}
+
+fn rules(found: &[Violation]) -> Vec<(&str, Severity, Option<u64>)> {
+    found
+        .iter()
+        .map(|v| (v.rule, v.severity, v.location.har_entry))
+        .collect()
+}
+
+#[test]
+fn a_templated_socket_path_matches_its_entries() {
+    // the chat's socket is one per room: `/rooms/{roomId}/live`
+    let contract = Contract::load(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/chat-rest-events/contract.json"),
+    )
+    .expect("the chat contract");
+    let v = Validator::new(&contract).expect("compiles");
+    let har = socket_har(&[(
+        "wss://chat.example/rooms/r1/live",
+        &[
+            (
+                "receive",
+                r#"{"type":"NEW_MESSAGE","message":{"id":"m1","roomId":"r1","authorId":"u1","text":"hello","sentAt":"2026-03-05T14:30:00Z"}}"#,
+            ),
+            ("receive", r#"{"type":"USER_TYPING"}"#),
+        ],
+    )]);
+    let mut found = Vec::new();
+    let stats = validate_har(&v, har.as_bytes(), "chat.har", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.connections, stats.frames), (1, 2), "{found:#?}");
+    assert_eq!(rules(&found), [("event.schema", Severity::Error, Some(0))]);
+}
+
+#[test]
+fn sockets_elsewhere_are_named_and_a_har_of_only_those_fails() {
+    let v = validator();
+    let devtools =
+        "ws://127.0.0.1:9222/devtools/browser/5f0e2c1a-8d8b-4c54-9a2f-0c8a3b1d9e77?token=secret";
+    let ping: &[(&str, &str)] = &[
+        ("send", r#"{"type":"ping"}"#),
+        ("receive", r#"{"type":"pong"}"#),
+    ];
+    let har = socket_har(&[(devtools, ping)]);
+    let mut found = Vec::new();
+    let stats =
+        validate_har(&v, har.as_bytes(), "devtools.har", &mut |x| found.push(x)).expect("read");
+    assert_eq!(stats.frames, 0);
+    assert_eq!(
+        rules(&found),
+        [
+            ("capture.ws_skipped", Severity::Warning, Some(0)),
+            ("capture.ws_unmatched", Severity::Error, None)
+        ]
+    );
+    assert_eq!(
+        found[0].message,
+        "WebSocket entry 0 at `/devtools/browser/5f0e2c1a-8d8b-4c54-9a2f-0c8a3b1d9e77` is not the \
+         socket at `/ws`; its messages were not checked (name the socket's path with --ws-path)"
+    );
+    assert!(
+        !found.iter().any(|x| x.message.contains("secret")),
+        "the query is not repeated"
+    );
+    // named by a template, the same socket is checked
+    let options = HarOptions {
+        ws_path: Some(Template::parse("/devtools/browser/{id}").expect("template")),
+    };
+    let mut found = Vec::new();
+    let stats = validate_har_with(&v, har.as_bytes(), "devtools.har", &options, &mut |x| {
+        found.push(x)
+    })
+    .expect("read");
+    assert_eq!((stats.connections, stats.frames), (1, 2));
+    assert!(found.is_empty(), "{found:#?}");
+    // beside the contract's own socket, another one is only named
+    let har = socket_har(&[(devtools, ping), ("ws://127.0.0.1:8080/ws", ping)]);
+    let mut found = Vec::new();
+    let stats = validate_har(&v, har.as_bytes(), "both.har", &mut |x| found.push(x)).expect("read");
+    assert_eq!((stats.connections, stats.frames), (1, 2));
+    assert_eq!(
+        rules(&found),
+        [("capture.ws_skipped", Severity::Warning, Some(0))]
+    );
+}
+
 #[test]
 fn unreadable_captures_are_errors_not_panics() {
     let v = validator();
@@ -143,6 +253,81 @@ fn piped_frames_are_checked_line_by_line() {
         rules,
         [("frame.json", Some(2)), ("control.schema", Some(4))]
     );
+}
+
+/// Server frames of the clean transcript: a time entry, a task, an error and an event.
+const SERVER_FRAMES: &str = concat!(
+    r#"{"id":"r1","status":"ok","data":{"id":"te_1","user_id":"usr_alice","project_id":"proj_1","description":"API integration","billable":true,"started_at":"2026-03-05T14:30:00Z","stopped_at":null,"duration_seconds":null}}"#,
+    "\n",
+    r#"{"id":"r2","status":"ok","data":{"id":"task_1","project_id":"proj_1","title":"Design","description":null,"status":"in_progress","assignee_id":null,"estimate_minutes":null,"labels":[],"updated_at":"2026-03-05T14:31:00Z"}}"#,
+    "\n",
+    r#"{"id":"r3","status":"error","error":{"code":"not_found","message":"no such task"}}"#,
+    "\n",
+    r#"{"event":"TimeEntryStarted","org_id":"org_acme","data":{"user_id":"usr_alice","entry_id":"te_1","project_id":"proj_1","started_at":"2026-03-05T14:30:00Z"}}"#,
+    "\n",
+);
+
+#[test]
+fn frames_of_one_direction_are_checked_statelessly() {
+    let v = validator();
+    let mut found = Vec::new();
+    let stats = validate_lines(
+        &v,
+        SERVER_FRAMES.as_bytes(),
+        "<stdin>",
+        Some(Direction::Server),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    // each response matches some action's response schema; no request is missing
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!((stats.frames, stats.stateless_frames), (4, 4));
+    // a task with a numeric id matches no response schema (not even `tasks.delete`'s
+    // `{"id": string}`, which any object with a string id matches): the closest is named
+    let broken = SERVER_FRAMES.replace(r#""id":"task_1""#, r#""id":7"#);
+    let mut found = Vec::new();
+    validate_lines(
+        &v,
+        broken.as_bytes(),
+        "<stdin>",
+        Some(Direction::Server),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(r.rule, "response.schema");
+    assert_eq!(r.location.line, Some(2));
+    assert_eq!(r.location.frame, Some(1));
+    assert_eq!(r.pointer, "/data/id");
+    assert_eq!(r.direction, Some(Direction::Server));
+    // one error for a task's schema and for `Deleted`: of equals, the first by name
+    assert_eq!(r.item.as_deref(), Some("tasks.create"));
+    assert_eq!(
+        r.message,
+        "matches no action's response schema (checked statelessly); closest is `tasks.create`: \
+         7 is not of type \"string\""
+    );
+    // client frames alone: a request is not "unanswered"
+    let mut found = Vec::new();
+    validate_lines(
+        &v,
+        &br#"{"id":"1","action":"projects.get","payload":{"id":"p"}}"#[..],
+        "<stdin>",
+        Some(Direction::Client),
+        &mut |x| found.push(x),
+    )
+    .expect("ok");
+    assert!(found.is_empty(), "{found:#?}");
+    // records of both directions are still a session: a response to nothing is reported
+    let record = r#"{"conn":"c","dir":"server","frame":{"id":"r9","status":"ok","data":[]}}"#;
+    let mut found = Vec::new();
+    let stats = validate_lines(&v, record.as_bytes(), "<stdin>", None, &mut |x| {
+        found.push(x)
+    })
+    .expect("ok");
+    assert_eq!(stats.stateless_frames, 0);
+    assert_eq!(found[0].rule, "session.unknown_response_id");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 pub mod api;
 pub mod server;
 
-use frameproof::{AuthMethod, Contract, VersionMethod, Versioning};
+use frameproof::{AuthMethod, Contract, ControlKind, Envelope, VersionMethod, Versioning};
 
 /// The WebSocket close code for a connection whose credentials are missing or invalid.
 /// The server's other close codes are in [`server`] (4408 heartbeat, 4503 slow consumer).
@@ -17,6 +17,13 @@ pub fn contract() -> Contract {
     use api::*;
     Contract::builder("trcr", "1.2.0")
         .description("TRCR time tracker: timers, projects, tasks, chat, invoices and notifications over one WebSocket, with a REST twin.")
+        // the auth frame may name the version the client speaks (`versioning` below):
+        // `{"type": "auth", "token": "...", "version": "1.1.0"}`
+        .envelope(Envelope::frameproof().allow_control_member(
+            ControlKind::Auth,
+            "version",
+            serde_json::json!({ "type": "string", "minLength": 1 }),
+        ))
         .configure_transport(|t| {
             t.websocket.path = "/ws".into();
             t.websocket.max_frame_bytes = Some(1 << 20);

@@ -195,6 +195,34 @@ async fn a_bad_token_is_refused_at_the_handshake_with_401() {
 }
 
 #[tokio::test]
+async fn an_auth_frame_may_name_the_contract_version() {
+    // `transport.versioning` reads the version from the auth frame's `/version`: a client that
+    // follows the contract sends it there, and is let in
+    let server = server_with(ServerConfig {
+        auth_timeout: ms(300),
+        ..ServerConfig::default()
+    })
+    .await;
+    let frame = json!({ "type": "auth", "id": "a1", "token": token(&server, "usr_alice"), "version": "1.1.0" });
+    let contract = timetracker::contract();
+    let versioning = contract.transport.versioning.as_ref().expect("versioning");
+    assert_eq!(versioning.from_auth_frame(&frame).as_deref(), Some("1.1.0"));
+    let mut client = Client::connect(&server.ws_url()).await;
+    client.send(frame).await;
+    assert_eq!(
+        client.next_frame().await,
+        json!({ "type": "authenticated", "id": "a1" })
+    );
+    assert!(client.ok("tasks.list", json!({})).await.is_array());
+    // the member is a version string, nothing else
+    let mut odd = Client::connect(&server.ws_url()).await;
+    odd.send(json!({ "type": "auth", "token": token(&server, "usr_alice"), "version": 2 }))
+        .await;
+    assert_eq!(odd.ended(WAIT).await, Ended::Close(CLOSE_UNAUTHORIZED));
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn first_message_authentication() {
     let server = server_with(ServerConfig {
         auth_timeout: ms(300),

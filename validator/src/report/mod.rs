@@ -102,6 +102,9 @@ pub fn human(violations: &[Violation], summary: &Summary) -> String {
         "{} error(s), {} warning(s) in {} frame(s), {} connection(s), {} REST exchange(s)\n",
         summary.errors, summary.warnings, s.frames, s.connections, s.rest_exchanges
     ));
+    if let Some(note) = stateless_note(s) {
+        out.push_str(&format!("{note}\n"));
+    }
     if summary.not_shown > 0 {
         out.push_str(&format!(
             "({} more violations counted but not listed)\n",
@@ -112,6 +115,18 @@ pub fn human(violations: &[Violation], summary: &Summary) -> String {
         out.push_str(&format!("  {rule}: {n}\n"));
     }
     out
+}
+
+/// What a report says when frames were checked with no session (one direction only).
+pub fn stateless_note(stats: &Stats) -> Option<String> {
+    (stats.stateless_frames > 0).then(|| {
+        format!(
+            "{} frame(s) of one direction checked statelessly: each on its own, an ok response \
+             against every action's response schema; request/response correlation, \
+             subscriptions, tenants and versions not checked",
+            stats.stateless_frames
+        )
+    })
 }
 
 /// One JSON object per violation, one per line.
