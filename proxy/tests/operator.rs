@@ -676,3 +676,23 @@ async fn a_client_that_stops_reading_is_closed() {
     );
     assert!(recording.contains("did not read"), "the reason says why");
 }
+
+/// Before: the socket path was compared by string equality, so a contract whose path is a
+/// template (`/rooms/{room}/live`) could not be proxied at all.
+#[tokio::test]
+async fn a_templated_socket_path_is_bridged() {
+    let (addr, silent) = silent_websocket().await;
+    let mut contract = timetracker::contract();
+    contract.transport.websocket.path = "/rooms/{room}/live".into();
+    let (config, _, dir) = config_for(format!("http://{addr}"), "templated", |_| {});
+    let proxy = start(&contract, config).await.expect("proxy");
+    let ok = tokio_tungstenite::connect_async(format!("ws://{}/rooms/r1/live", proxy.addr)).await;
+    assert!(ok.is_ok(), "{:?}", ok.err());
+    match tokio_tungstenite::connect_async(format!("ws://{}/rooms/r1/other", proxy.addr)).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 404),
+        other => panic!("expected 404, got {:?}", other.map(|_| ())),
+    }
+    let _ = proxy.shutdown().await;
+    silent.abort();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -61,7 +61,13 @@ pub(crate) async fn upgrade(
     mut req: Request<Body>,
 ) -> Response<Body> {
     let contract = shared.validator.contract();
-    if req.uri().path() != contract.transport.websocket.path {
+    // the contract's socket path is a template (`/rooms/{roomId}/live`)
+    let socket_path = &contract.transport.websocket.path;
+    let on_socket_path = frameproof_schema::Template::parse(socket_path)
+        .map_or(req.uri().path() == socket_path, |t| {
+            t.matches(req.uri().path()).is_some()
+        });
+    if !on_socket_path {
         return plain(StatusCode::NOT_FOUND, "not the contract's WebSocket path");
     }
     let Some(key) = req.headers().get(header::SEC_WEBSOCKET_KEY).cloned() else {
