@@ -74,8 +74,8 @@ impl Conn {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some((_, Incoming::Frame(f)))) if want(&f) => return Ok(Some(f)),
-                Ok(Some((_, Incoming::Frame(_)))) => continue,
+                Ok(Some((_, Incoming::Frame(f, _)))) if want(&f) => return Ok(Some(f)),
+                Ok(Some((_, Incoming::Frame(..)))) => continue,
                 Ok(Some((_, Incoming::Closed(close)))) => return Err(close.map(|c| c.0)),
                 Ok(Some((_, Incoming::Binary(_)))) => continue,
                 _ => return Ok(None),

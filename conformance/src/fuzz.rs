@@ -148,7 +148,7 @@ async fn answer(
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, live.rx.recv()).await {
-            Ok(Some((_, Incoming::Frame(f)))) => {
+            Ok(Some((_, Incoming::Frame(f, _)))) => {
                 if contract.response_id(&f) == Some(&json!(id)) {
                     return Ok(f);
                 }

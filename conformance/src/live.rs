@@ -14,8 +14,9 @@ type Ws =
 
 #[derive(Debug, Clone)]
 pub(crate) enum Incoming {
-    /// A text frame (JSON, or a JSON string holding text that was not JSON).
-    Frame(Value),
+    /// A text frame (JSON, or a JSON string holding text that was not JSON), and its text as it
+    /// arrived (what the validator reads: a key named twice is still there).
+    Frame(Value, String),
     /// A binary frame, of this many bytes.
     Binary(usize),
     /// The connection ended, with the close code and reason if there was a close frame.
@@ -67,6 +68,7 @@ impl LiveConn {
                     Ok(Message::Text(t)) => Incoming::Frame(
                         serde_json::from_str(t.as_str())
                             .unwrap_or_else(|_| Value::String(t.to_string())),
+                        t.as_str().to_owned(),
                     ),
                     Ok(Message::Close(c)) => {
                         let close = c.map(|c| (u16::from(c.code), c.reason.as_str().to_owned()));

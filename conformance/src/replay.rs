@@ -762,8 +762,8 @@ impl Engine<'_> {
 
     fn take(&mut self, conn: String, item: Incoming) {
         match item {
-            Incoming::Frame(f) => {
-                self.check_live(&conn, &f);
+            Incoming::Frame(f, raw) => {
+                self.check_live(&conn, &f, &raw);
                 if !self.claim(&conn, &f) {
                     self.state(&conn).unclaimed.push(f);
                 }
@@ -930,11 +930,11 @@ impl Engine<'_> {
 
     /// A live server frame that breaks the contract fails a step naming the rule, whatever the
     /// recording's matchers allow. Session bookkeeping rules are left to the comparison.
-    fn check_live(&mut self, conn: &str, frame: &Value) {
-        let text = frame.to_string();
+    fn check_live(&mut self, conn: &str, frame: &Value, raw: &str) {
+        // the text as it arrived: a key named twice is seen, as `validate` sees it
         let found = self
             .session(conn)
-            .observe(Direction::Server, text.as_bytes());
+            .observe(Direction::Server, raw.as_bytes());
         for v in found {
             if v.severity != frameproof_validator::Severity::Error || v.rule.starts_with("session.")
             {

@@ -473,3 +473,58 @@ async fn live_frames_are_checked_against_the_contract_whatever_the_matchers() {
     let text = frameproof_conformance::report::human(&[report]);
     assert!(text.contains("[response.schema]"), "{text}");
 }
+
+/// Before: live frames were parsed into values (last key wins) before any check, so a response
+/// naming a key twice passed replay while `validate` rejected the same bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_frame_with_a_key_named_twice_is_caught() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    // a server that answers every request with its id and `status` named twice
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
+                    return;
+                };
+                while let Some(Ok(Message::Text(t))) = ws.next().await {
+                    let frame: serde_json::Value =
+                        serde_json::from_str(t.as_str()).unwrap_or_default();
+                    let id = frame["id"].to_string();
+                    let answer =
+                        format!(r#"{{"id":{id},"status":"error","status":"ok","data":[]}}"#);
+                    if ws.send(Message::text(answer)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let target = Target {
+        ws_url: format!("ws://{addr}/ws"),
+        http_url: format!("http://{addr}"),
+    };
+    let text = std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
+    let options = ReplayOptions {
+        timeout: Duration::from_millis(300),
+        credentials: credentials(),
+        ..ReplayOptions::default()
+    };
+    let contract = timetracker::contract();
+    let report = replay(
+        &contract,
+        "01-timers.jsonl",
+        &text,
+        &target,
+        Transport::WebSocket,
+        &options,
+    )
+    .await;
+    server.abort();
+    let text = frameproof_conformance::report::human(&[report]);
+    assert!(text.contains("[frame.duplicate_key]"), "{text}");
+}
