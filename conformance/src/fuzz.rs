@@ -183,18 +183,48 @@ struct Runner<'a> {
     live: Option<Live>,
 }
 
+/// Why a case failed: the server broke a property, or the network failed under it (which is
+/// no finding about the server's contract, and ends the run as unusable).
+enum CaseFailure {
+    Property(String),
+    Transport(String),
+}
+
+impl From<String> for CaseFailure {
+    fn from(why: String) -> CaseFailure {
+        CaseFailure::Property(why)
+    }
+}
+
+impl From<&str> for CaseFailure {
+    fn from(why: &str) -> CaseFailure {
+        CaseFailure::Property(why.to_owned())
+    }
+}
+
 impl Runner<'_> {
-    async fn case(&mut self, case: &FuzzCase) -> Result<(), String> {
+    async fn connect(&mut self) -> Result<(), CaseFailure> {
         if self.live.is_none() {
-            self.live = Some(open(self.contract, self.target, &self.token).await?);
+            let live = open(self.contract, self.target, &self.token)
+                .await
+                .map_err(CaseFailure::Transport)?;
+            self.live = Some(live);
         }
+        Ok(())
+    }
+
+    async fn case(&mut self, case: &FuzzCase) -> Result<(), CaseFailure> {
+        self.connect().await?;
         let live = self.live.as_mut().ok_or("no connection")?;
         live.next += 1;
         let id = format!("fuzz-{}", live.next);
         let request = json!({"id": id, "action": case.action, "payload": case.payload});
         let mut session = self.validator.session();
         session.observe(Direction::Client, request.to_string().as_bytes());
-        live.conn.send_text(request.to_string()).await?;
+        live.conn
+            .send_text(request.to_string())
+            .await
+            .map_err(CaseFailure::Transport)?;
         let ws_answer = answer(live, self.contract, &id, Duration::from_secs(5)).await?;
         let found: Vec<String> = session
             .observe(Direction::Server, ws_answer.to_string().as_bytes())
@@ -206,11 +236,12 @@ impl Runner<'_> {
             return Err(format!(
                 "the WebSocket answer breaks the contract: {}\nanswer: {ws_answer}",
                 found.join("; ")
-            ));
+            )
+            .into());
         }
         let ws_code = error_code(self.contract, &ws_answer);
         if case.mutation != Mutation::Valid && ws_code.as_deref() != Some("validation_failed") {
-            return Err(format!("an invalid payload ({:?}) was not refused with validation_failed over the WebSocket: {ws_answer}", case.mutation));
+            return Err(format!("an invalid payload ({:?}) was not refused with validation_failed over the WebSocket: {ws_answer}", case.mutation).into());
         }
         // the same payload over REST
         let Some(route) = self
@@ -239,7 +270,7 @@ impl Runner<'_> {
         let resp = r
             .send()
             .await
-            .map_err(|e| format!("the REST call failed: {e}"))?;
+            .map_err(|e| CaseFailure::Transport(format!("the REST call failed: {e}")))?;
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         let check = self.validator.check_rest(
@@ -260,7 +291,8 @@ impl Runner<'_> {
             return Err(format!(
                 "the REST answer breaks the contract: {}\n{status} {body}",
                 found.join("; ")
-            ));
+            )
+            .into());
         }
         let rest_code = self.contract.rest_error(&body).map(|e| e.label());
         let rest_invalid = rest_code.as_deref() == Some("validation_failed");
@@ -268,16 +300,17 @@ impl Runner<'_> {
         if rest_invalid != ws_invalid {
             return Err(format!(
                 "the transports disagree on the payload's validity: WebSocket {ws_code:?}, REST {status} {rest_code:?}"
-            ));
+            )
+            .into());
         }
         if route.method == HttpMethod::Get && ws_code.is_none() != rest_code.is_none() {
-            return Err(format!("a read succeeds on one transport only: WebSocket {ws_code:?}, REST {status} {rest_code:?}"));
+            return Err(format!("a read succeeds on one transport only: WebSocket {ws_code:?}, REST {status} {rest_code:?}").into());
         }
         self.alive().await
     }
 
     /// The connection still answers after the case.
-    async fn alive(&mut self) -> Result<(), String> {
+    async fn alive(&mut self) -> Result<(), CaseFailure> {
         let live = self.live.as_mut().ok_or("no connection")?;
         live.next += 1;
         let id = format!("fuzz-alive-{}", live.next);
@@ -285,10 +318,12 @@ impl Runner<'_> {
             .send_text(
                 json!({"id": id, "action": "frameproof.fuzz_probe", "payload": {}}).to_string(),
             )
-            .await?;
+            .await
+            .map_err(CaseFailure::Transport)?;
         answer(live, self.contract, &id, Duration::from_secs(5))
             .await
             .map(|_| ())
+            .map_err(CaseFailure::Property)
     }
 }
 
@@ -328,6 +363,8 @@ pub fn run(
         cases,
         failure_persistence: None,
         max_shrink_iters: 64,
+        // a server that answers slowly or not at all cannot turn shrinking into minutes
+        max_shrink_time: 30_000,
         ..Config::default()
     };
     let mut test =
@@ -340,6 +377,18 @@ pub fn run(
         1 => Just(Mutation::BadEnum),
     ];
     let strategy = (0..actions.len(), any::<u64>(), mutation, any::<usize>());
+    // the server must be reachable before any case says anything about it
+    {
+        let mut r = runner
+            .lock()
+            .map_err(|_| "the fuzz runner is poisoned".to_owned())?;
+        if let Err(CaseFailure::Transport(why) | CaseFailure::Property(why)) =
+            runtime.block_on(r.connect())
+        {
+            return Err(format!("cannot reach the server: {why}"));
+        }
+    }
+    let transport_failed: Mutex<Option<String>> = Mutex::new(None);
     let last_failure: Mutex<Option<(FuzzCase, String)>> = Mutex::new(None);
     let result = test.run(&strategy, |(a, s, m, pick)| {
         let action = &actions[a];
@@ -351,12 +400,22 @@ pub fn run(
             mutation: m,
             payload,
         };
+        if transport_failed.lock().map_or(true, |t| t.is_some()) {
+            // the network failed: the remaining cases say nothing about the server
+            return Ok(());
+        }
         let mut r = runner
             .lock()
             .map_err(|_| TestCaseError::fail("runner poisoned"))?;
         match runtime.block_on(r.case(&case)) {
             Ok(()) => Ok(()),
-            Err(why) => {
+            Err(CaseFailure::Transport(why)) => {
+                if let Ok(mut t) = transport_failed.lock() {
+                    *t = Some(why);
+                }
+                Ok(())
+            }
+            Err(CaseFailure::Property(why)) => {
                 // a dropped connection is reopened for the next case
                 r.live = None;
                 if let Ok(mut last) = last_failure.lock() {
@@ -366,6 +425,9 @@ pub fn run(
             }
         }
     });
+    if let Some(why) = transport_failed.lock().ok().and_then(|t| t.clone()) {
+        return Err(format!("the network failed under the run: {why}"));
+    }
     let failure = match result {
         Ok(()) => None,
         Err(_) => last_failure.lock().ok().and_then(|l| l.clone()),

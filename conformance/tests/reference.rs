@@ -528,3 +528,23 @@ async fn a_live_frame_with_a_key_named_twice_is_caught() {
     let text = frameproof_conformance::report::human(&[report]);
     assert!(text.contains("[frame.duplicate_key]"), "{text}");
 }
+
+/// Before: fuzzing an unreachable server exited 1 with a bogus "smallest failing case"; a
+/// network failure is not a property failure, and the run is unusable (exit 2).
+#[test]
+fn fuzzing_an_unreachable_server_is_an_error_not_a_finding() {
+    // nothing listens on a port of a listener that was just closed
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let target = Target {
+        ws_url: format!("ws://127.0.0.1:{port}/ws"),
+        http_url: format!("http://127.0.0.1:{port}"),
+    };
+    let started = std::time::Instant::now();
+    let result = frameproof_conformance::fuzz::run(&timetracker::contract(), &target, "t", 1, 16);
+    let err = result.err().expect("an error, not a report");
+    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
