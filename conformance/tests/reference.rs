@@ -393,48 +393,16 @@ async fn a_server_close_is_reported_with_its_code() {
     use tokio_tungstenite::tungstenite::protocol::CloseFrame;
     use tokio_tungstenite::tungstenite::Message;
     // a server that reads one frame, then closes with 1011
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let server = tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
-                    return;
-                };
-                let _ = ws.next().await;
-                let close = CloseFrame {
-                    code: CloseCode::Error,
-                    reason: "boom".into(),
-                };
-                let _ = ws.send(Message::Close(Some(close))).await;
-                while let Some(Ok(_)) = ws.next().await {}
-            });
-        }
-    });
-    let target = Target {
-        ws_url: format!("ws://{addr}/ws"),
-        http_url: format!("http://{addr}"),
-    };
-    let text = std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
-    let options = ReplayOptions {
-        timeout: Duration::from_millis(300),
-        credentials: credentials(),
-        ..ReplayOptions::default()
-    };
-    let contract = timetracker::contract();
-    let report = replay(
-        &contract,
-        "01-timers.jsonl",
-        &text,
-        &target,
-        Transport::WebSocket,
-        &options,
-    )
+    let text = replay_against(|mut ws: RawWs| async move {
+        let _ = ws.next().await;
+        let close = CloseFrame {
+            code: CloseCode::Error,
+            reason: "boom".into(),
+        };
+        let _ = ws.send(Message::Close(Some(close))).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    })
     .await;
-    server.abort();
-    let text = frameproof_conformance::report::human(&[report]);
     assert!(
         text.contains("closed the connection with 1011 `boom`"),
         "{text}"
@@ -481,25 +449,62 @@ async fn a_live_frame_with_a_key_named_twice_is_caught() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     // a server that answers every request with its id and `status` named twice
+    let text = replay_against(|mut ws: RawWs| async move {
+        while let Some(Ok(Message::Text(t))) = ws.next().await {
+            let frame: serde_json::Value = serde_json::from_str(t.as_str()).unwrap_or_default();
+            let id = frame["id"].to_string();
+            let answer = format!(r#"{{"id":{id},"status":"error","status":"ok","data":[]}}"#);
+            if ws.send(Message::text(answer)).await.is_err() {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(text.contains("[frame.duplicate_key]"), "{text}");
+}
+
+/// Before: fuzzing an unreachable server exited 1 with a bogus "smallest failing case"; a
+/// network failure is not a property failure, and the run is unusable (exit 2).
+#[test]
+fn fuzzing_an_unreachable_server_is_an_error_not_a_finding() {
+    // nothing listens on a port of a listener that was just closed
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let target = Target {
+        ws_url: format!("ws://127.0.0.1:{port}/ws"),
+        http_url: format!("http://127.0.0.1:{port}"),
+    };
+    let started = std::time::Instant::now();
+    let result = frameproof_conformance::fuzz::run(&timetracker::contract(), &target, "t", 1, 16);
+    let Err(err) = result else {
+        panic!("an error, not a report");
+    };
+    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+type RawWs = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+/// Replays 01-timers over the WebSocket against a server this test writes (`serve` gets each
+/// accepted socket) and returns the human report.
+async fn replay_against<F, Fut>(serve: F) -> String
+where
+    F: Fn(RawWs) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let serve = std::sync::Arc::new(serve);
     let server = tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
+            let serve = serve.clone();
             tokio::spawn(async move {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
-                    return;
-                };
-                while let Some(Ok(Message::Text(t))) = ws.next().await {
-                    let frame: serde_json::Value =
-                        serde_json::from_str(t.as_str()).unwrap_or_default();
-                    let id = frame["id"].to_string();
-                    let answer =
-                        format!(r#"{{"id":{id},"status":"error","status":"ok","data":[]}}"#);
-                    if ws.send(Message::text(answer)).await.is_err() {
-                        return;
-                    }
+                if let Ok(ws) = tokio_tungstenite::accept_async(tcp).await {
+                    serve(ws).await;
                 }
             });
         }
@@ -525,28 +530,5 @@ async fn a_live_frame_with_a_key_named_twice_is_caught() {
     )
     .await;
     server.abort();
-    let text = frameproof_conformance::report::human(&[report]);
-    assert!(text.contains("[frame.duplicate_key]"), "{text}");
-}
-
-/// Before: fuzzing an unreachable server exited 1 with a bogus "smallest failing case"; a
-/// network failure is not a property failure, and the run is unusable (exit 2).
-#[test]
-fn fuzzing_an_unreachable_server_is_an_error_not_a_finding() {
-    // nothing listens on a port of a listener that was just closed
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let target = Target {
-        ws_url: format!("ws://127.0.0.1:{port}/ws"),
-        http_url: format!("http://127.0.0.1:{port}"),
-    };
-    let started = std::time::Instant::now();
-    let result = frameproof_conformance::fuzz::run(&timetracker::contract(), &target, "t", 1, 16);
-    let Err(err) = result else {
-        panic!("an error, not a report");
-    };
-    assert!(err.contains("cannot reach the server"), "{err}");
-    assert!(started.elapsed() < Duration::from_secs(15));
+    frameproof_conformance::report::human(&[report])
 }
