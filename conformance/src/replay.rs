@@ -714,7 +714,19 @@ impl Engine<'_> {
                     .map(|e| e.label())
                     .unwrap_or_default();
                 if status == want && got_code == code {
-                    self.steps.push(StepResult::pass(Some(line), conn, step));
+                    // the whole error, not only its code: the REST error object goes where the
+                    // frame holds its error, and is compared as the frame's would be
+                    let error = body
+                        .get(frameproof_schema::wire::REST_ERROR_MEMBER)
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    let live = self.contract.with_error_object(recorded, error);
+                    let diffs = self.bindings.compare(recorded, &live);
+                    self.steps.push(if diffs.is_empty() {
+                        StepResult::pass(Some(line), conn, step)
+                    } else {
+                        StepResult::mismatch(Some(line), conn, step, recorded, &live, &diffs)
+                    });
                 } else {
                     self.steps.push(StepResult::fail(
                         Some(line),

@@ -209,6 +209,12 @@ async fn each_fault_is_caught_and_named() {
             "REST answered 400 with code `not_found`",
         ),
         (
+            Fault::RestErrorShape,
+            t("02-projects.jsonl"),
+            Transport::Rest,
+            "/error/message",
+        ),
+        (
             Fault::RestNoBroadcast,
             t("01-timers.jsonl"),
             Transport::Rest,

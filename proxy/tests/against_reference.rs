@@ -248,6 +248,7 @@ async fn faults_on_the_wire_are_reported_live_and_in_the_recording() {
         (Fault::RestStatus, "rest.status"),
         (Fault::CrossOrgLeak, "session.cross_tenant"),
         (Fault::NoPong, "session.unanswered_ping"),
+        (Fault::RestErrorShape, "rest.error"),
     ];
     for (fault, rule) in cases {
         let s = setup(&format!("{fault:?}"), vec![fault]).await;

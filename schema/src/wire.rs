@@ -107,6 +107,14 @@ impl Contract {
         out
     }
 
+    /// A copy of an error response frame with another error object (a REST error put where
+    /// the WebSocket frame holds its error).
+    pub fn with_error_object(&self, frame: &Value, error: Value) -> Value {
+        let mut out = frame.clone();
+        set(&mut out, &self.envelope.response.error, error);
+        out
+    }
+
     /// The id a request frame carries.
     pub fn request_id<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
         get(frame, &self.envelope.request.id)

@@ -209,6 +209,23 @@ async fn undeclared_error() {
     .await;
 }
 
+#[tokio::test]
+async fn rest_error_shape() {
+    assert_fault(Fault::RestErrorShape, |server| async move {
+        let rest = Rest::new(&server);
+        let r = rest
+            .call(
+                Some(&token(&server, "usr_alice")),
+                "projects.get",
+                json!({ "id": "proj_99" }),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (404, "not_found"));
+        r.body["error"].get("message").is_none()
+    })
+    .await;
+}
+
 #[test]
 fn every_fault_has_a_test_here() {
     let source = include_str!("faults.rs");

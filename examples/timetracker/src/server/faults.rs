@@ -28,11 +28,13 @@ pub enum Fault {
     NoPong,
     /// `tasks.delete` of a missing task answers `conflict` (not declared by that action).
     UndeclaredError,
+    /// REST error bodies carry only the code: no `message`, no `details`.
+    RestErrorShape,
 }
 
 impl Fault {
     /// Every fault, in the order the documentation lists them.
-    pub const ALL: [Fault; 9] = [
+    pub const ALL: [Fault; 10] = [
         Fault::RestStatus,
         Fault::RestNoBroadcast,
         Fault::WsMissingBroadcast,
@@ -42,6 +44,7 @@ impl Fault {
         Fault::RestRoute,
         Fault::NoPong,
         Fault::UndeclaredError,
+        Fault::RestErrorShape,
     ];
 
     /// The name used on the command line (`--fault NAME`).
@@ -56,6 +59,7 @@ impl Fault {
             Fault::RestRoute => "rest-route",
             Fault::NoPong => "no-pong",
             Fault::UndeclaredError => "undeclared-error",
+            Fault::RestErrorShape => "rest-error-shape",
         }
     }
 
@@ -77,6 +81,7 @@ impl Fault {
             Fault::UndeclaredError => {
                 "tasks.delete of a missing task answers `conflict` (undeclared) instead of `not_found`"
             }
+            Fault::RestErrorShape => "REST error bodies carry only the code: no message, no details",
         }
     }
 }

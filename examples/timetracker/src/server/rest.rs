@@ -58,7 +58,11 @@ fn error_response(state: &AppState, e: &ApiError) -> Response {
     if e.code == "not_found" && state.service.has_fault(Fault::RestStatus) {
         status = StatusCode::BAD_REQUEST;
     }
-    (status, Json(json!({ "error": e.body() }))).into_response()
+    let mut body = e.body();
+    if state.service.has_fault(Fault::RestErrorShape) {
+        body = json!({ "code": e.code });
+    }
+    (status, Json(json!({ "error": body }))).into_response()
 }
 
 /// The axum fallback: finds the route, authenticates, builds the payload, dispatches.
