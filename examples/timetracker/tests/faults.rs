@@ -35,17 +35,21 @@ where
     );
 }
 
+/// `projects.get` of a project that does not exist, over REST.
+async fn missing_project(server: &RunningServer) -> Reply {
+    Rest::new(server)
+        .call(
+            Some(&token(server, "usr_alice")),
+            "projects.get",
+            json!({ "id": "proj_99" }),
+        )
+        .await
+}
+
 #[tokio::test]
 async fn rest_status() {
     assert_fault(Fault::RestStatus, |server| async move {
-        let rest = Rest::new(&server);
-        let r = rest
-            .call(
-                Some(&token(&server, "usr_alice")),
-                "projects.get",
-                json!({ "id": "proj_99" }),
-            )
-            .await;
+        let r = missing_project(&server).await;
         assert_eq!(r.code(), "not_found");
         r.status == 400
     })
@@ -212,14 +216,7 @@ async fn undeclared_error() {
 #[tokio::test]
 async fn rest_error_shape() {
     assert_fault(Fault::RestErrorShape, |server| async move {
-        let rest = Rest::new(&server);
-        let r = rest
-            .call(
-                Some(&token(&server, "usr_alice")),
-                "projects.get",
-                json!({ "id": "proj_99" }),
-            )
-            .await;
+        let r = missing_project(&server).await;
         assert_eq!((r.status, r.code()), (404, "not_found"));
         r.body["error"].get("message").is_none()
     })

@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::{Error, Message};
 
@@ -79,14 +81,24 @@ async fn forward(shared: &Shared, checker: &mut Checker, legs: &mut Legs) -> End
     let mut stop = shared.stop.clone();
     let mut client_pings = pings::Forwarded::default();
     let mut server_pings = pings::Forwarded::default();
-    let mut idle_at = Instant::now() + timeouts.idle;
-    // since when a client request has waited with nothing at all from the upstream
-    let mut waiting_since: Option<Instant> = None;
+    let mut waits = Waits {
+        idle: timeouts.idle,
+        answer: timeouts.upstream_response,
+        last_message: Instant::now(),
+        waiting_since: None,
+    };
+    // one timer for both waits, moved only when it fires or must fire earlier: arming a fresh
+    // timer for every message would cost on the hot path
+    let timer = sleep_until(waits.next());
+    tokio::pin!(timer);
     loop {
-        let answer_by = waiting_since.map(|t| t + timeouts.upstream_response);
+        let next = waits.next();
+        if next < timer.deadline() {
+            timer.as_mut().reset(next);
+        }
         tokio::select! {
             from_client = legs.cl_rx.next() => {
-                idle_at = Instant::now() + timeouts.idle;
+                waits.last_message = Instant::now();
                 let msg = match from_client {
                     Some(Ok(m)) => m,
                     Some(Err(e)) => return client_failed(&e),
@@ -122,12 +134,12 @@ async fn forward(shared: &Shared, checker: &mut Checker, legs: &mut Legs) -> End
                 if let Err(ending) = outcome {
                     return ending;
                 }
-                if waiting_since.is_none() && checker.outstanding() > 0 {
-                    waiting_since = Some(Instant::now());
+                if waits.waiting_since.is_none() && checker.outstanding() > 0 {
+                    waits.waiting_since = Some(waits.last_message);
                 }
             }
             from_upstream = legs.up_rx.next() => {
-                idle_at = Instant::now() + timeouts.idle;
+                waits.last_message = Instant::now();
                 let msg = match from_upstream {
                     Some(Ok(m)) => m,
                     Some(Err(e)) => return upstream_failed(&e),
@@ -163,23 +175,53 @@ async fn forward(shared: &Shared, checker: &mut Checker, legs: &mut Legs) -> End
                 if let Err(ending) = outcome {
                     return ending;
                 }
-                waiting_since = (checker.outstanding() > 0).then(Instant::now);
+                waits.waiting_since = (checker.outstanding() > 0).then_some(waits.last_message);
             }
-            () = sleep_until(idle_at) => {
-                let reason = format!("idle for {} s", timeouts.idle.as_secs());
-                return both(GOING_AWAY, &reason, GOING_AWAY);
-            }
-            () = sleep_until(answer_by.unwrap_or(idle_at)), if answer_by.is_some() => {
-                let reason = format!(
-                    "the upstream did not answer within {} ms",
-                    timeouts.upstream_response.as_millis()
-                );
-                return both(UPSTREAM_FAILED, &reason, GOING_AWAY);
+            () = &mut timer => {
+                if let Some(ending) = waits.expired(Instant::now()) {
+                    return ending;
+                }
+                timer.as_mut().reset(waits.next());
             }
             () = crate::stopping(&mut stop) => {
                 return both(GOING_AWAY, "proxy shutting down", GOING_AWAY);
             }
         }
+    }
+}
+
+/// The two waits of a bridged connection: no message either way for `idle`, and a client request
+/// waiting with nothing from the upstream for `answer`.
+struct Waits {
+    idle: Duration,
+    answer: Duration,
+    last_message: Instant,
+    /// Since when a client request has waited with nothing at all from the upstream.
+    waiting_since: Option<Instant>,
+}
+
+impl Waits {
+    /// When the earlier of the two runs out.
+    fn next(&self) -> Instant {
+        let idle = self.last_message + self.idle;
+        self.waiting_since
+            .map_or(idle, |w| idle.min(w + self.answer))
+    }
+
+    /// How the connection ends if a wait has run out by `now`.
+    fn expired(&self, now: Instant) -> Option<Ending> {
+        if now >= self.last_message + self.idle {
+            let reason = format!("idle for {} s", self.idle.as_secs());
+            return Some(both(GOING_AWAY, &reason, GOING_AWAY));
+        }
+        let waited_since = self.waiting_since?;
+        (now >= waited_since + self.answer).then(|| {
+            let reason = format!(
+                "the upstream did not answer within {} ms",
+                self.answer.as_millis()
+            );
+            both(UPSTREAM_FAILED, &reason, GOING_AWAY)
+        })
     }
 }
 
