@@ -428,23 +428,8 @@ async fn live_frames_are_checked_against_the_contract_whatever_the_matchers() {
     matchers.push(serde_json::json!({"pointer": "/data", "format": "any"}));
     let text = format!("{header}\n{records}");
     let s = server(vec![Fault::ResponseShape], Duration::from_secs(900)).await;
-    let options = ReplayOptions {
-        timeout: Duration::from_secs(3),
-        credentials: credentials(),
-        ..ReplayOptions::default()
-    };
-    let contract = timetracker::contract();
-    let report = replay(
-        &contract,
-        "01-timers.jsonl",
-        &text,
-        &target(&s),
-        Transport::WebSocket,
-        &options,
-    )
-    .await;
+    let text = timers_over_websocket(&text, &target(&s), Duration::from_secs(3)).await;
     s.shutdown().await;
-    let text = frameproof_conformance::report::human(&[report]);
     assert!(text.contains("[response.schema]"), "{text}");
 }
 
@@ -520,8 +505,15 @@ where
         http_url: format!("http://{addr}"),
     };
     let text = std::fs::read_to_string(transcripts().join("01-timers.jsonl")).expect("transcript");
+    let report = timers_over_websocket(&text, &target, Duration::from_millis(300)).await;
+    server.abort();
+    report
+}
+
+/// Replays a version of 01-timers over the WebSocket; the human report.
+async fn timers_over_websocket(text: &str, target: &Target, timeout: Duration) -> String {
     let options = ReplayOptions {
-        timeout: Duration::from_millis(300),
+        timeout,
         credentials: credentials(),
         ..ReplayOptions::default()
     };
@@ -529,12 +521,11 @@ where
     let report = replay(
         &contract,
         "01-timers.jsonl",
-        &text,
-        &target,
+        text,
+        target,
         Transport::WebSocket,
         &options,
     )
     .await;
-    server.abort();
     frameproof_conformance::report::human(&[report])
 }
