@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README): installs what the tests drive, then runs every test.
 # - Debian's chromium, for the browser tests (never a downloaded browser);
-# - the Node packages of the codegen and browser tests, pinned by their package-lock.json files.
+# - the Node packages of the codegen and browser tests, and the real servers the wire model is
+#   proven against (realservers/: ganache, the MCP reference server), pinned by their
+#   package-lock.json files.
 # On a machine that already has them, the installs are quick no-ops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +13,7 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-for dir in codegen/tests/node validator/tests/browser; do
+for dir in codegen/tests/node validator/tests/browser realservers/jsonrpc realservers/mcp; do
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done
 cargo test --workspace "$@"

@@ -63,6 +63,9 @@ fn scope_text(scope: &Scope) -> String {
             format!("topic `{pattern}`: connections subscribed to a matching topic")
         }
         Scope::Connection => "connection: only the connection concerned".into(),
+        Scope::Subscription { id } => format!(
+            "subscription: the connection that opened the subscription whose id the data carries at `{id}`"
+        ),
     }
 }
 
@@ -294,10 +297,7 @@ pub fn asyncapi(contract: &Contract) -> Value {
     // control frames: client frames are sends answered by the matching server frame
     let mut control_refs: BTreeMap<String, Value> = BTreeMap::new();
     for c in frames.controls() {
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = c.kind.as_str().to_owned();
         let dir = match c.direction {
             Direction::Client => "client",
             Direction::Server => "server",
@@ -325,10 +325,7 @@ pub fn asyncapi(contract: &Contract) -> Value {
         .iter()
         .filter(|c| c.direction == Direction::Client)
     {
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = c.kind.as_str().to_owned();
         let Some(msg) = control_refs.get(&format!("client.{kind}")) else {
             continue;
         };
@@ -358,10 +355,7 @@ pub fn asyncapi(contract: &Contract) -> Value {
         .iter()
         .filter(|c| c.direction == Direction::Server)
     {
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = c.kind.as_str().to_owned();
         if replies.iter().any(|(_, r)| *r == kind) {
             continue; // answered as a reply
         }

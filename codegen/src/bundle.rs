@@ -64,10 +64,7 @@ pub fn json_schema_bundle(contract: &Contract) -> Value {
         );
     }
     for c in frames.controls() {
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind = c.kind.as_str().to_owned();
         let dir = match c.direction {
             Direction::Client => "client",
             Direction::Server => "server",

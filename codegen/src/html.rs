@@ -619,11 +619,13 @@ impl Doc<'_> {
             Scope::Tenant => "tenant".to_owned(),
             Scope::Topic { pattern } => format!("topic {pattern}"),
             Scope::Connection => "connection".to_owned(),
+            Scope::Subscription { .. } => "subscription".to_owned(),
         };
         let scope_text = match &spec.scope {
             Scope::Tenant => "Every connection of the acting user's organisation.".to_owned(),
             Scope::Topic { pattern } => format!("Connections subscribed to a topic matching `{pattern}` (subscribe with a `subscribe` control frame)."),
             Scope::Connection => "Only the connection concerned.".to_owned(),
+            Scope::Subscription { id } => format!("The connection that opened the subscription whose id the data carries at `{id}`."),
         };
         let mut out = String::new();
         let _ = write!(

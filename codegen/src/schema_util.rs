@@ -369,7 +369,7 @@ impl<'a> Frames<'a> {
                     );
                 }
             }
-            Scope::Connection => {}
+            Scope::Connection | Scope::Subscription { .. } => {}
         }
         for (p, s) in &e.optional {
             b.put(p, s.clone(), false);

@@ -38,12 +38,20 @@ pub struct ActionAttrs {
     pub websocket: bool,
     pub rest: Rest,
     pub krate: Option<Path>,
+    /// Sent without an id and never answered.
+    pub notification: bool,
+    /// The response's data holds a new subscription's id at this pointer.
+    pub opens_subscription: Option<Spanned<String>>,
+    /// The payload names the subscription to end at this pointer.
+    pub closes_subscription: Option<Spanned<String>>,
 }
 
 pub struct EventAttrs {
     pub name: Option<Spanned<String>>,
     pub scope: Option<Spanned<String>>,
     pub topic: Option<Spanned<String>>,
+    /// Where the data carries the id of the subscription the event belongs to.
+    pub subscription: Option<Spanned<String>>,
     pub since: Option<Spanned<String>>,
     pub deprecated: Option<Deprecated>,
     pub krate: Option<Path>,
@@ -59,8 +67,19 @@ const ACTION_KEYS: &[&str] = &[
     "websocket",
     "rest",
     "crate",
+    "notification",
+    "opens_subscription",
+    "closes_subscription",
 ];
-const EVENT_KEYS: &[&str] = &["name", "scope", "topic", "since", "deprecated", "crate"];
+const EVENT_KEYS: &[&str] = &[
+    "name",
+    "scope",
+    "topic",
+    "subscription",
+    "since",
+    "deprecated",
+    "crate",
+];
 const REST_KEYS: &[&str] = &["method", "path"];
 const DEPRECATED_KEYS: &[&str] = &["since", "note"];
 
@@ -103,6 +122,9 @@ pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
         websocket: true,
         rest: Rest::Conventional,
         krate: None,
+        notification: false,
+        opens_subscription: None,
+        closes_subscription: None,
     };
     let mut found = false;
     let mut seen = Seen(Vec::new());
@@ -142,6 +164,17 @@ pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
                 }
                 "rest" => out.rest = rest(cx, &meta)?,
                 "crate" => out.krate = Some(lit_str(&meta)?.parse_path()?),
+                "notification" => {
+                    // `notification` alone, or `notification = true / false`
+                    out.notification = if meta.input.peek(syn::Token![=]) {
+                        let b: LitBool = meta.value()?.parse()?;
+                        b.value
+                    } else {
+                        true
+                    };
+                }
+                "opens_subscription" => out.opens_subscription = Some(lit_str(&meta)?),
+                "closes_subscription" => out.closes_subscription = Some(lit_str(&meta)?),
                 _ => {}
             }
             Ok(())
@@ -158,6 +191,7 @@ pub fn parse_event(cx: &Ctxt, attrs: &[Attribute]) -> EventAttrs {
         name: None,
         scope: None,
         topic: None,
+        subscription: None,
         since: None,
         deprecated: None,
         krate: None,
@@ -177,6 +211,7 @@ pub fn parse_event(cx: &Ctxt, attrs: &[Attribute]) -> EventAttrs {
                 "name" => out.name = Some(lit_str(&meta)?),
                 "scope" => out.scope = Some(lit_str(&meta)?),
                 "topic" => out.topic = Some(lit_str(&meta)?),
+                "subscription" => out.subscription = Some(lit_str(&meta)?),
                 "since" => out.since = Some(lit_str(&meta)?),
                 "deprecated" => out.deprecated = Some(deprecated(cx, &meta)?),
                 "crate" => out.krate = Some(lit_str(&meta)?.parse_path()?),

@@ -2,8 +2,7 @@
 //! how to fix it, at the span of the attribute value concerned.
 
 use frameproof_naming::{
-    check_action_name, check_error_code, check_event_name, check_version, conventional_route,
-    HttpMethod, Template,
+    check_action_name, check_error_code, check_version, conventional_route, HttpMethod, Template,
 };
 
 use crate::attr::{ActionAttrs, Deprecated, EventAttrs, Rest, Spanned};
@@ -15,6 +14,29 @@ fn version(cx: &Ctxt, v: &Option<Spanned<String>>) {
         if let Err(e) = check_version(&v.value) {
             cx.syn_error(syn::Error::new(v.span, e));
         }
+    }
+}
+
+/// A wire name is any non-empty string; its spelling is the contract's naming lint's.
+fn wire_name(cx: &Ctxt, what: &str, name: &Spanned<String>) {
+    if name.value.is_empty() || name.value.chars().any(char::is_control) {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            format!("{what} needs a non-empty name without control characters"),
+        ));
+    }
+}
+
+/// An RFC 6901 JSON pointer: empty, or `/`-separated segments.
+fn json_pointer(cx: &Ctxt, ptr: &Spanned<String>) {
+    if !ptr.value.is_empty() && !ptr.value.starts_with('/') {
+        cx.syn_error(syn::Error::new(
+            ptr.span,
+            format!(
+                "`{}` is not a JSON pointer: use `\"\"` for the whole value or start with `/`",
+                ptr.value
+            ),
+        ));
     }
 }
 
@@ -37,10 +59,28 @@ pub fn action(
         ));
         return;
     };
-    if let Err(e) = check_action_name(&name.value) {
-        cx.syn_error(syn::Error::new(name.span, e));
-    }
+    wire_name(cx, "an action", name);
     version(cx, &attrs.since);
+    for ptr in [&attrs.opens_subscription, &attrs.closes_subscription]
+        .into_iter()
+        .flatten()
+    {
+        json_pointer(cx, ptr);
+    }
+    if attrs.opens_subscription.is_some() && attrs.closes_subscription.is_some() {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            "an action either opens a subscription or closes one, not both",
+        ));
+    }
+    if attrs.notification
+        && (attrs.opens_subscription.is_some() || attrs.closes_subscription.is_some())
+    {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            "a notification gets no answer, so it cannot open or close a subscription",
+        ));
+    }
     deprecation(cx, &attrs.deprecated);
     for code in &attrs.errors {
         if let Err(e) = check_error_code(&code.to_string()) {
@@ -58,6 +98,9 @@ pub fn action(
             }
             return;
         }
+        // a name outside `resource.verb` has no conventional route: the contract serves it
+        // through its RPC endpoint, or says it has no route (checked when it is built)
+        Rest::Conventional if check_action_name(&name.value).is_err() => return,
         Rest::Conventional => (convention.path, name.span, true),
         Rest::Override { method, path } => {
             if let Some(m) = method {
@@ -112,20 +155,32 @@ pub fn event(
     name_span: proc_macro2::Span,
     fields: Option<&[WireField]>,
 ) {
-    if let Err(e) = check_event_name(name) {
-        cx.syn_error(syn::Error::new(name_span, e));
+    if name.is_empty() {
+        cx.syn_error(syn::Error::new(
+            name_span,
+            "an event needs a non-empty name",
+        ));
     }
     version(cx, &attrs.since);
+    if let Some(ptr) = &attrs.subscription {
+        json_pointer(cx, ptr);
+    }
     deprecation(cx, &attrs.deprecated);
     if let Some(scope) = &attrs.scope {
-        let ok = ["tenant", "org", "topic", "connection"];
+        let ok = ["tenant", "org", "topic", "connection", "subscription"];
         if !ok.contains(&scope.value.as_str()) {
             cx.syn_error(syn::Error::new(
                 scope.span,
                 format!(
-                    "unknown scope `{}`: use `tenant` (alias `org`), `connection`, or give `topic = \"resource:{{field}}\"`",
+                    "unknown scope `{}`: use `tenant` (alias `org`), `connection`, give `topic = \"resource:{{field}}\"`, or `subscription = \"/id\"`",
                     scope.value
                 ),
+            ));
+        }
+        if scope.value == "subscription" && attrs.subscription.is_none() {
+            cx.syn_error(syn::Error::new(
+                scope.span,
+                "a subscription event needs where its data carries the subscription's id: `subscription = \"/subscription\"`",
             ));
         }
         if scope.value == "topic" && attrs.topic.is_none() {

@@ -108,6 +108,18 @@ pub fn action(input: &DeriveInput) -> TokenStream {
         quote_spanned!(span=> <#p as #rt::Event>::META.name)
     });
     let websocket = a.websocket;
+    let notification = a.notification;
+    let subscription = match (&a.opens_subscription, &a.closes_subscription) {
+        (Some(p), _) => {
+            let p = &p.value;
+            quote!(::core::option::Option::Some(#rt::SubscriptionMeta::Opens(#p)))
+        }
+        (None, Some(p)) => {
+            let p = &p.value;
+            quote!(::core::option::Option::Some(#rt::SubscriptionMeta::Closes(#p)))
+        }
+        (None, None) => quote!(::core::option::Option::None),
+    };
     let rest = match &a.rest {
         Rest::Conventional => quote!(#rt::RestMeta::Conventional),
         Rest::Disabled => quote!(#rt::RestMeta::Disabled),
@@ -131,6 +143,8 @@ pub fn action(input: &DeriveInput) -> TokenStream {
                     emits: &[#(#emits),*],
                     websocket: #websocket,
                     rest: #rest,
+                    notification: #notification,
+                    subscription: #subscription,
                 };
             }
         };
@@ -153,6 +167,10 @@ pub fn event(input: &DeriveInput) -> TokenStream {
         (Some(t), _) => {
             let t = &t.value;
             quote!(#rt::ScopeMeta::Topic(#t))
+        }
+        (None, _) if attrs.subscription.is_some() => {
+            let id = attrs.subscription.as_ref().map(|s| s.value.clone());
+            quote!(#rt::ScopeMeta::Subscription(#id))
         }
         (None, Some("connection")) => quote!(#rt::ScopeMeta::Connection),
         _ => quote!(#rt::ScopeMeta::Tenant),

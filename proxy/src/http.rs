@@ -10,7 +10,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
 use serde_json::Value;
 
-use frameproof_schema::transcript::RestExchange;
+use frameproof_schema::transcript::{ConnectionInfo, RestExchange, RPC_TRANSPORT};
+use frameproof_schema::Direction;
 use frameproof_validator::Validator;
 
 use crate::answers::rest_error;
@@ -59,6 +60,8 @@ pub(crate) struct Forwarder {
     pub timeouts: Timeouts,
     pub recorder: Option<Arc<Recorder>>,
     pub credentials: Arc<Credentials>,
+    /// Exchanges with the RPC endpoint recorded so far (each is a connection of its own).
+    pub exchanges: std::sync::atomic::AtomicU64,
 }
 
 impl Forwarder {
@@ -115,14 +118,30 @@ impl Forwarder {
             }
             Err(BodyError::Broken(e)) => return self.upstream_failed(&e),
         };
-        self.record(
-            parts.method.as_str(),
-            parts.uri.path(),
-            parts.uri.query().unwrap_or(""),
-            &body,
-            status.as_u16(),
-            &response_body,
-        );
+        let rpc = parts.method == axum::http::Method::POST
+            && self
+                .validator
+                .contract()
+                .transport
+                .rest
+                .rpc_endpoint
+                .as_deref()
+                == Some(parts.uri.path());
+        if rpc {
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            self.record_rpc(&body, content_type, &response_body);
+        } else {
+            self.record(
+                parts.method.as_str(),
+                parts.uri.path(),
+                parts.uri.query().unwrap_or(""),
+                &body,
+                status.as_u16(),
+                &response_body,
+            );
+        }
         let mut out = Response::builder().status(status);
         for (name, value) in forwardable(&headers) {
             out = out.header(name, value);
@@ -152,6 +171,40 @@ impl Forwarder {
             &format!("the upstream server at {} {what}", self.upstream),
             None,
         )
+    }
+
+    /// Records one exchange with the RPC endpoint as a connection of its own (transport
+    /// `rpc`): the request frame, then each frame of the answer.
+    fn record_rpc(&self, request: &Bytes, content_type: Option<&str>, answer: &Bytes) {
+        let Some(recorder) = &self.recorder else {
+            return;
+        };
+        let n = self
+            .exchanges
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let conn = format!("rpc-{n}");
+        let info = ConnectionInfo {
+            role: "client".into(),
+            transport: Some(RPC_TRANSPORT.into()),
+            ..ConnectionInfo::default()
+        };
+        recorder.connection(&conn, info, true);
+        let text = String::from_utf8_lossy(request);
+        recorder.text(
+            &conn,
+            Direction::Client,
+            &text,
+            serde_json::from_str(&text).ok(),
+        );
+        let answer = String::from_utf8_lossy(answer);
+        for frame in frameproof_validator::rpc::answer_frames(content_type, &answer) {
+            recorder.text(
+                &conn,
+                Direction::Server,
+                &frame,
+                serde_json::from_str(&frame).ok(),
+            );
+        }
     }
 
     /// Records one REST exchange under the contract's base path, credentials redacted.

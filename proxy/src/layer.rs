@@ -126,6 +126,18 @@ where
         let layer = self.layer.clone();
         let path = request.uri().path().to_owned();
         let websocket = request.headers().contains_key(header::UPGRADE);
+        let rpc = request.method() == axum::http::Method::POST
+            && layer
+                .validator
+                .contract()
+                .transport
+                .rest
+                .rpc_endpoint
+                .as_deref()
+                == Some(path.as_str());
+        if rpc && !websocket {
+            return Box::pin(check_rpc(layer, inner, request));
+        }
         if websocket || !under_base_path(layer.validator.contract(), &path) {
             return Box::pin(inner.call(request));
         }
@@ -204,4 +216,64 @@ where
             Ok(response)
         })
     }
+}
+
+/// An exchange with the contract's RPC endpoint: passed on as it is, then the request frame
+/// and the frames of the answer are checked together (reported, never refused: an RPC
+/// endpoint's own errors are frames the client must see).
+async fn check_rpc<S>(
+    layer: Arc<ContractLayer>,
+    mut inner: S,
+    request: Request<Body>,
+) -> Result<Response<Body>, Infallible>
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+{
+    let limit = layer.max_body_bytes;
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        layer.report(Violation::error(
+            "rest.payload",
+            "",
+            format!("the request body is over {limit} bytes (or broke off)"),
+        ));
+        return Ok(crate::answers::rest_error(
+            &layer.validator,
+            413,
+            "bad_request",
+            &format!("the request body is over {limit} bytes"),
+            None,
+        ));
+    };
+    let response = inner
+        .call(Request::from_parts(parts, Body::from(body.clone())))
+        .await?;
+    let (parts, answer) = response.into_parts();
+    let fits = answer
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= limit as u64);
+    if !fits {
+        layer.report(Violation::warning(
+            "rest.unchecked",
+            "",
+            format!("the RPC answer is streamed or over {limit} bytes: not checked"),
+        ));
+        return Ok(Response::from_parts(parts, answer));
+    }
+    let bytes = axum::body::to_bytes(answer, limit)
+        .await
+        .unwrap_or_else(|_| Bytes::new());
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let found = layer.validator.check_rpc_exchange(
+        &String::from_utf8_lossy(&body),
+        parts.status.as_u16(),
+        content_type,
+        &String::from_utf8_lossy(&bytes),
+    );
+    found.into_iter().for_each(|v| layer.report(v));
+    Ok(Response::from_parts(parts, Body::from(bytes)))
 }

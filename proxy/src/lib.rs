@@ -151,6 +151,7 @@ fn rest_service(
         timeouts: config.timeouts.clone(),
         recorder: recorder.clone(),
         credentials: credentials.clone(),
+        exchanges: std::sync::atomic::AtomicU64::new(1),
     });
     let inner = BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
         forwarder.clone().call(req)

@@ -10,14 +10,17 @@ use frameproof_naming::{conventional_route, HttpMethod, Template};
 use crate::check::Problem;
 use crate::defs::{apply_renames, Generators};
 use crate::document::{
-    ActionSpec, Contract, Deprecation, ErrorSpec, EventSpec, Scope, FORMAT_VERSION,
+    ActionSpec, Contract, Deprecation, ErrorSpec, EventSpec, Lints, Scope, SubscriptionRole,
+    FORMAT_VERSION,
 };
-use crate::envelope::Envelope;
+use crate::envelope::{ControlFrame, ControlKind, Envelope};
 use crate::errors::standard_errors;
 use crate::pointer;
 use crate::rest::{join_path, RestRoute};
 use crate::schema_walk::object_fields;
-use crate::traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
+use crate::traits::{
+    Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta, SubscriptionMeta,
+};
 use crate::transport::Transport;
 
 /// Contract-level mistakes found by [`ContractBuilder::build`]; each names where and why.
@@ -63,6 +66,7 @@ pub struct ContractBuilder {
     actions: Vec<PendingAction>,
     events: Vec<PendingEvent>,
     generators: Generators,
+    lints: Lints,
 }
 
 impl Contract {
@@ -80,6 +84,7 @@ impl Contract {
             actions: Vec::new(),
             events: Vec::new(),
             generators: Generators::new(),
+            lints: Lints::default(),
         }
     }
 }
@@ -109,6 +114,29 @@ impl ContractBuilder {
         self
     }
 
+    /// The JSON-RPC 2.0 preset: [`Envelope::jsonrpc`]'s layout; JSON-RPC's standard errors
+    /// under their numbers (`bad_request` -32700 "parse error", `invalid_request` -32600,
+    /// `unknown_action` -32601 "method not found", `validation_failed` -32602 "invalid params",
+    /// `internal` -32603; the other standard errors keep frameproof's numbers, to be renumbered
+    /// with [`ContractBuilder::error_spec`] or left out with [`ContractBuilder::without_error`]);
+    /// method names as the protocol spells them (no naming lint); connections that do not
+    /// authenticate. Everything stays changeable after it.
+    pub fn jsonrpc(mut self) -> Self {
+        self.envelope = Envelope::jsonrpc();
+        self.errors.insert(
+            "invalid_request".to_owned(),
+            ErrorSpec {
+                status: 400,
+                description: "The frame is not a valid request object.".to_owned(),
+                any_action: true,
+                rpc_code: Some(-32600),
+            },
+        );
+        self.lints.naming = crate::LintLevel::Allow;
+        self.transport.auth.methods.clear();
+        self
+    }
+
     pub fn envelope(mut self, envelope: Envelope) -> Self {
         self.envelope = envelope;
         self
@@ -132,6 +160,48 @@ impl ContractBuilder {
                 rpc_code,
             },
         );
+        self
+    }
+
+    /// Leaves a standard error out of the table (a protocol without it). What frameproof
+    /// itself would answer with it is answered with `internal` if the table has that, or with
+    /// the first `any_action` error.
+    pub fn without_error(mut self, code: &str) -> Self {
+        self.errors.remove(code);
+        self
+    }
+
+    /// How strictly frameproof's conventions are held (naming: a warning by default).
+    pub fn lints(mut self, lints: Lints) -> Self {
+        self.lints = lints;
+        self
+    }
+
+    /// Declares a control frame whose whole-frame schema is `T`'s (a hello, an identify): sent
+    /// in `direction`, recognised by the members in `when` (`[("/op", json!(10))]`).
+    pub fn control<T: schemars::JsonSchema>(
+        mut self,
+        kind: &str,
+        direction: crate::Direction,
+        when: &[(&str, Value)],
+    ) -> Self {
+        let schema = match direction {
+            crate::Direction::Client => self.generators.input::<T>(),
+            crate::Direction::Server => self.generators.output::<T>(),
+        };
+        let when = when.iter().map(|(p, v)| ((*p).to_owned(), v.clone()));
+        self.envelope.control.push(ControlFrame::new(
+            ControlKind::named(kind),
+            direction,
+            when,
+            schema,
+        ));
+        self
+    }
+
+    /// Changes the envelope in place (a control frame's reply, an ordering rule).
+    pub fn configure_envelope(mut self, f: impl FnOnce(&mut Envelope)) -> Self {
+        f(&mut self.envelope);
         self
     }
 
@@ -201,6 +271,7 @@ impl ContractBuilder {
                             pattern: p.to_owned(),
                         },
                         ScopeMeta::Connection => Scope::Connection,
+                        ScopeMeta::Subscription(id) => Scope::Subscription { id: id.to_owned() },
                     },
                 },
             );
@@ -234,7 +305,7 @@ impl ContractBuilder {
             }
             let mut payload = a.payload.clone();
             apply_renames(&mut payload, &merged.input_renames);
-            let rest = match route(&a.meta, &self.transport.rest.base_path, &payload, &defs) {
+            let rest = match route(&a.meta, &self.transport, &payload, &defs) {
                 Ok(r) => r,
                 Err(msg) => {
                     problems.push(Problem::new(pointer::push(&at, "rest"), msg));
@@ -253,20 +324,30 @@ impl ContractBuilder {
                     emits: a.meta.emits.iter().map(|s| (*s).to_owned()).collect(),
                     websocket: a.meta.websocket,
                     rest,
+                    notification: a.meta.notification,
+                    subscription: a.meta.subscription.map(|s| match s {
+                        SubscriptionMeta::Opens(id) => {
+                            SubscriptionRole::Opens { id: id.to_owned() }
+                        }
+                        SubscriptionMeta::Closes(id) => {
+                            SubscriptionRole::Closes { id: id.to_owned() }
+                        }
+                    }),
                 },
             );
         }
 
-        let frames = match crate::frames::derive(&self.envelope, &actions, &events, &self.errors) {
-            Ok(f) => f,
-            Err(msg) => {
-                problems.push(Problem::new("/envelope", msg));
-                crate::document::FrameSchemas {
-                    client: Value::Bool(true),
-                    server: Value::Bool(true),
+        let frames =
+            match crate::frames::derive(&self.envelope, &actions, &events, &self.errors, &defs) {
+                Ok(f) => f,
+                Err(msg) => {
+                    problems.push(Problem::new("/envelope", msg));
+                    crate::document::FrameSchemas {
+                        client: Value::Bool(true),
+                        server: Value::Bool(true),
+                    }
                 }
-            }
-        };
+            };
         let mut contract = Contract {
             frameproof: FORMAT_VERSION.to_owned(),
             name: self.name,
@@ -280,6 +361,7 @@ impl ContractBuilder {
             events,
             defs,
             frames,
+            lints: self.lints,
         };
         contract.fingerprint = contract.compute_fingerprint();
         for p in contract.check() {
@@ -315,13 +397,28 @@ fn deprecation(d: DeprecationMeta) -> Deprecation {
 
 /// Resolves an action's REST route: the convention, with the derive's overrides applied, under
 /// the base path; path parameters from the template, query parameters (GET, DELETE) from the
-/// payload's other fields.
+/// payload's other fields. A name outside the `resource.verb` convention (`tools/list`) has no
+/// conventional route: it is served by the RPC endpoint when the contract has one, and needs
+/// an explicit route or `rest = false` otherwise.
 fn route(
     meta: &ActionMeta,
-    base_path: &str,
+    transport: &crate::Transport,
     payload: &Value,
     defs: &BTreeMap<String, Value>,
 ) -> Result<Option<RestRoute>, String> {
+    let base_path = transport.rest.base_path.as_str();
+    let conventional_name = frameproof_naming::check_action_name(meta.name).is_ok();
+    if !conventional_name && matches!(meta.rest, RestMeta::Conventional) {
+        if transport.rest.rpc_endpoint.is_some() {
+            return Ok(None);
+        }
+        return Err(format!(
+            "`{}` does not follow `resource.verb`, so no REST route can be derived from it: \
+             give one (`#[action(rest(method = \"POST\", path = \"/...\"))]`), make the action \
+             WebSocket-only (`rest = false`), or give the contract an RPC endpoint",
+            meta.name
+        ));
+    }
     let convention = conventional_route(meta.name);
     let (method, path) = match meta.rest {
         RestMeta::Disabled => return Ok(None),

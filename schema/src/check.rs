@@ -10,7 +10,7 @@ use frameproof_naming::{
     check_action_name, check_error_code, check_event_name, check_version, Template,
 };
 
-use crate::document::{Contract, Scope};
+use crate::document::{Contract, LintLevel, Scope};
 use crate::envelope::ErrorCodeType;
 use crate::pointer::{self, push};
 use crate::schema_walk::{allows_member, for_each_ref, is_scalar, object_fields, ref_target};
@@ -58,7 +58,56 @@ impl Contract {
         self.check_events(&mut p);
         self.check_schemas(&mut p);
         self.check_derived(&mut p);
+        self.check_protocol(&mut p);
+        if self.lints.naming == LintLevel::Deny {
+            self.naming_lint(&mut p);
+        }
         p
+    }
+
+    /// What breaks a convention the contract keeps as advice (naming, unless the contract
+    /// denies or allows it): the document is sound, and these are worth a look.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut p = Vec::new();
+        if self.lints.naming == LintLevel::Warn {
+            self.naming_lint(&mut p);
+        }
+        p
+    }
+
+    /// frameproof's naming convention: `resource.verb` actions, snake_case error codes.
+    fn naming_lint(&self, p: &mut Vec<Problem>) {
+        for name in self.actions.keys() {
+            if let Err(e) = check_action_name(name) {
+                p.push(Problem::new(push("/actions", name), e));
+            }
+        }
+        for name in self.events.keys() {
+            if let Err(e) = check_event_name(name) {
+                p.push(Problem::new(push("/events", name), e));
+            }
+        }
+        for code in self.errors.keys() {
+            if let Err(e) = check_error_code(code) {
+                p.push(Problem::new(push("/errors", code), e));
+            }
+        }
+    }
+
+    /// A wire name is any non-empty string without control characters; everything else about
+    /// its spelling is the naming lint's.
+    fn check_wire_name(at: String, kind: &str, name: &str, p: &mut Vec<Problem>) {
+        if name.is_empty() {
+            p.push(Problem::new(
+                at,
+                format!("an {kind} needs a non-empty name"),
+            ));
+        } else if name.chars().any(char::is_control) {
+            p.push(Problem::new(
+                at,
+                format!("{kind} name {name:?} contains a control character"),
+            ));
+        }
     }
 
     fn check_header(&self, p: &mut Vec<Problem>) {
@@ -110,11 +159,13 @@ impl Contract {
                 "interval_ms and timeout_ms must be greater than zero",
             ));
         }
-        if t.auth.methods.is_empty() {
-            p.push(Problem::new(
-                "/transport/auth/methods",
-                "list at least one way to authenticate",
-            ));
+        if let Some(rpc) = &t.rest.rpc_endpoint {
+            if !rpc.starts_with('/') {
+                p.push(Problem::new(
+                    "/transport/rest/rpc_endpoint",
+                    format!("`{rpc}` must start with `/`"),
+                ));
+            }
         }
         if let Some(ev) = &t.auth.expired_event {
             match self.events.get(ev) {
@@ -199,7 +250,7 @@ impl Contract {
             }
         }
         for (j, c) in control.iter().enumerate() {
-            let kind = format!("{:?}", c.kind).to_lowercase();
+            let kind = c.kind.as_str();
             for (field, member) in [("token", &c.token), ("topics", &c.topics)] {
                 let Some(member) = member else { continue };
                 if let Some(refused) = self.control_refuses(j, member) {
@@ -231,9 +282,7 @@ impl Contract {
         let mut rpc: BTreeMap<i64, &str> = BTreeMap::new();
         for (code, spec) in &self.errors {
             let at = push("/errors", code);
-            if let Err(e) = check_error_code(code) {
-                p.push(Problem::new(&at, e));
-            }
+            Self::check_wire_name(at.clone(), "error", code, p);
             if !(400..=599).contains(&spec.status) {
                 p.push(Problem::new(
                     push(&at, "status"),
@@ -297,9 +346,7 @@ impl Contract {
     fn check_actions(&self, p: &mut Vec<Problem>) {
         for (name, spec) in &self.actions {
             let at = push("/actions", name);
-            if let Err(e) = check_action_name(name) {
-                p.push(Problem::new(&at, e));
-            }
+            Self::check_wire_name(at.clone(), "action", name, p);
             self.check_item_versions(&at, &spec.since, spec.deprecated.as_ref(), p);
             for (i, code) in spec.errors.iter().enumerate() {
                 if !self.errors.contains_key(code) {
@@ -464,9 +511,7 @@ impl Contract {
     fn check_events(&self, p: &mut Vec<Problem>) {
         for (name, spec) in &self.events {
             let at = push("/events", name);
-            if let Err(e) = check_event_name(name) {
-                p.push(Problem::new(&at, e));
-            }
+            Self::check_wire_name(at.clone(), "event", name, p);
             self.check_item_versions(&at, &spec.since, spec.deprecated.as_ref(), p);
             if let Scope::Topic { pattern } = &spec.scope {
                 match Template::parse(pattern) {
@@ -559,7 +604,13 @@ impl Contract {
     }
 
     fn check_derived(&self, p: &mut Vec<Problem>) {
-        match crate::frames::derive(&self.envelope, &self.actions, &self.events, &self.errors) {
+        match crate::frames::derive(
+            &self.envelope,
+            &self.actions,
+            &self.events,
+            &self.errors,
+            &self.defs,
+        ) {
             Err(e) => p.push(Problem::new("/envelope", e)),
             Ok(frames) => {
                 if frames != self.frames {

@@ -42,6 +42,38 @@ pub struct Contract {
     pub defs: BTreeMap<String, Value>,
     /// Whole-frame schemas per direction, derived from the envelope.
     pub frames: FrameSchemas,
+    /// How strictly frameproof's own conventions are held (naming).
+    #[serde(default, skip_serializing_if = "Lints::is_default")]
+    pub lints: Lints,
+}
+
+/// Conventions that are advice, not rules of the wire: a contract says how strictly it keeps
+/// them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lints {
+    /// frameproof's naming convention (`resource.verb` actions, snake_case error codes).
+    #[serde(default)]
+    pub naming: LintLevel,
+}
+
+impl Lints {
+    fn is_default(&self) -> bool {
+        *self == Lints::default()
+    }
+}
+
+/// What a lint does when a contract breaks it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LintLevel {
+    /// Not checked (a protocol with its own naming: `tools/list`, `eth_getBalance`).
+    Allow,
+    /// Reported as a warning; the contract is still sound.
+    #[default]
+    Warn,
+    /// A problem: the contract does not build or check.
+    Deny,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +100,25 @@ pub struct ActionSpec {
     /// Served over REST at this route; absent when the action is WebSocket only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rest: Option<RestRoute>,
+    /// A notification: sent without a correlation id, never answered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notification: bool,
+    /// The action opens or ends a subscription whose notifications carry its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<SubscriptionRole>,
+}
+
+/// An action's part in subscriptions handed out by a result (`eth_subscribe` →
+/// `eth_subscription` notifications → `eth_unsubscribe`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SubscriptionRole {
+    /// The ok response's data holds a new subscription's id at `id` (a pointer into the data;
+    /// empty: the data is the id).
+    Opens { id: String },
+    /// The request's payload names the subscription it ends at `id` (a pointer into the
+    /// payload); the ok response ends it.
+    Closes { id: String },
 }
 
 fn yes() -> bool {
@@ -106,8 +157,11 @@ pub enum Scope {
     /// Connections subscribed to a topic matching `pattern` (`task:{task_id}`); each `{param}`
     /// names a field of the event's data.
     Topic { pattern: String },
-    /// Only the connection concerned.
+    /// Only the connection concerned (server notifications that belong to no tenant or topic).
     Connection,
+    /// The subscribers of a subscription an action opened; the event's data carries the
+    /// subscription's id at `id` (a pointer into the data).
+    Subscription { id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

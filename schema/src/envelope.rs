@@ -20,9 +20,46 @@ pub struct Envelope {
     pub request: RequestShape,
     pub response: ResponseShape,
     pub event: EventShape,
-    /// Control frames: heartbeat, subscriptions, authentication.
+    /// Control frames: heartbeat, subscriptions, authentication, handshakes, and any other
+    /// message of the protocol's own.
     #[serde(default)]
     pub control: Vec<ControlFrame>,
+    /// Frames that carry several requests or responses (JSON-RPC 2.0 batches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Batch>,
+    /// Ordering rules: which frame comes first, what may be sent before a handshake ends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ordering: Vec<OrderRule>,
+}
+
+/// Where a batch frame holds its requests (client) or responses (server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// The member holding the list; the empty pointer: the frame itself is a JSON array.
+    pub pointer: String,
+}
+
+/// An ordering rule between frames. Frames are named by a control kind (`hello`), an action
+/// name (a request of that action, or in the server's direction the response to it) or an
+/// event name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OrderRule {
+    /// The first frame sent in `direction` is one of `frames` ("the first server frame is the
+    /// hello").
+    First {
+        direction: Direction,
+        frames: Vec<String>,
+    },
+    /// Until one of `until` has come the other way, frames sent in `direction` are only
+    /// `only` ("nothing but identify or resume before ready"; "nothing but initialize before
+    /// its response").
+    Before {
+        direction: Direction,
+        only: Vec<String>,
+        until: Vec<String>,
+    },
 }
 
 /// Where a request's parts live. Pointers are RFC 6901 JSON pointers into the frame; the empty
@@ -35,6 +72,14 @@ pub struct RequestShape {
     pub id_schema: Value,
     pub action: String,
     pub payload: String,
+    /// The payload may be left out when the action's payload schema accepts an empty payload
+    /// (`{}` or `null`): JSON-RPC's omitted `params`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub payload_optional: bool,
+    /// A member that, with the id, makes the correlation key: protocols that multiplex sessions
+    /// over one socket and reuse ids per session (`/sessionId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     /// Members with a fixed value (`{"/jsonrpc": "2.0"}`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub constants: BTreeMap<String, Value>,
@@ -48,12 +93,22 @@ pub struct ResponseShape {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusField>,
     pub data: String,
+    /// An ok response may leave its data out when the action's response schema accepts an
+    /// empty value (`null` or `{}`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_optional: bool,
+    /// The member that, with the id, makes the correlation key (see `RequestShape::session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
     pub error: String,
     /// Pointers relative to the error object.
     pub error_code: String,
     pub error_message: String,
     pub error_details: String,
     pub error_code_type: ErrorCodeType,
+    /// An error may leave its message out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub error_message_optional: bool,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub constants: BTreeMap<String, Value>,
 }
@@ -80,6 +135,10 @@ pub enum ErrorCodeType {
 pub struct EventShape {
     pub name: String,
     pub data: String,
+    /// An event may leave its data out when the event's schema accepts an empty value
+    /// (`notifications/tools/list_changed` without `params`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_optional: bool,
     /// Where a tenant-scoped event carries its tenant id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
@@ -109,10 +168,17 @@ pub struct ControlFrame {
     /// Where an auth frame carries its token (redacted in recordings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The control frame (of the other direction) that answers this one: each frame of this
+    /// kind waits for one reply; a reply nobody waits for, or a frame never answered, is a
+    /// violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ControlKind>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What a control frame is. The kinds frameproof gives a meaning to (heartbeat, topic
+/// subscriptions, first-message auth) have their own variants; any other is the protocol's own
+/// (`hello`, `identify`, `resume`), named in the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ControlKind {
     Ping,
     Pong,
@@ -122,6 +188,61 @@ pub enum ControlKind {
     Unsubscribed,
     Auth,
     Authenticated,
+    /// A control frame of the protocol's own.
+    Other(String),
+}
+
+impl ControlKind {
+    const KNOWN: [(&'static str, ControlKind); 8] = [
+        ("ping", ControlKind::Ping),
+        ("pong", ControlKind::Pong),
+        ("subscribe", ControlKind::Subscribe),
+        ("unsubscribe", ControlKind::Unsubscribe),
+        ("subscribed", ControlKind::Subscribed),
+        ("unsubscribed", ControlKind::Unsubscribed),
+        ("auth", ControlKind::Auth),
+        ("authenticated", ControlKind::Authenticated),
+    ];
+
+    /// The kind of that name: a known kind, or the protocol's own.
+    pub fn named(name: &str) -> ControlKind {
+        ControlKind::KNOWN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| ControlKind::Other(name.to_owned()), |(_, k)| k.clone())
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ControlKind::Other(name) => name,
+            known => ControlKind::KNOWN
+                .iter()
+                .find(|(_, k)| k == known)
+                .map_or("", |(n, _)| n),
+        }
+    }
+}
+
+impl std::fmt::Display for ControlKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ControlKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ControlKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        if name.is_empty() {
+            return Err(serde::de::Error::custom("a control kind needs a name"));
+        }
+        Ok(ControlKind::named(&name))
+    }
 }
 
 impl ControlFrame {
@@ -151,6 +272,7 @@ impl ControlFrame {
                 _ => {}
             }
         }
+        let reply = (kind == ControlKind::Ping).then_some(ControlKind::Pong);
         ControlFrame {
             kind,
             direction,
@@ -165,7 +287,39 @@ impl ControlFrame {
             }),
             topics,
             token,
+            reply,
         }
+    }
+
+    /// A control frame of any shape: recognised by `when`, checked against `schema` (a JSON
+    /// Schema of the whole frame, which may `$ref` the contract's `$defs`).
+    pub fn new(
+        kind: ControlKind,
+        direction: Direction,
+        when: impl IntoIterator<Item = (String, Value)>,
+        schema: Value,
+    ) -> ControlFrame {
+        ControlFrame {
+            kind,
+            direction,
+            when: when.into_iter().collect(),
+            schema,
+            topics: None,
+            token: None,
+            reply: None,
+        }
+    }
+
+    /// The frame of the other direction that answers this one.
+    pub fn answered_by(mut self, reply: ControlKind) -> ControlFrame {
+        self.reply = Some(reply);
+        self
+    }
+
+    /// Where an auth frame carries its credential (redacted in recordings).
+    pub fn with_token(mut self, pointer: impl Into<String>) -> ControlFrame {
+        self.token = Some(pointer.into());
+        self
     }
 }
 
@@ -223,6 +377,8 @@ impl Envelope {
                 id_schema: json!({ "type": "string", "minLength": 1, "maxLength": 128 }),
                 action: "/action".into(),
                 payload: "/payload".into(),
+                payload_optional: false,
+                session: None,
                 constants: BTreeMap::new(),
             },
             response: ResponseShape {
@@ -233,27 +389,35 @@ impl Envelope {
                     error: json!("error"),
                 }),
                 data: "/data".into(),
+                data_optional: false,
+                session: None,
                 error: "/error".into(),
                 error_code: "/code".into(),
                 error_message: "/message".into(),
                 error_details: "/details".into(),
                 error_code_type: ErrorCodeType::Name,
+                error_message_optional: false,
                 constants: BTreeMap::new(),
             },
             event: EventShape {
                 name: "/event".into(),
                 data: "/data".into(),
+                data_optional: false,
                 tenant: Some("/org_id".into()),
                 topic: Some("/topic".into()),
                 optional: BTreeMap::new(),
                 constants: BTreeMap::new(),
             },
             control: typed_control_frames(),
+            batch: None,
+            ordering: Vec::new(),
         }
     }
 
-    /// JSON-RPC 2.0: `{"jsonrpc":"2.0","id","method","params"}` → `result` or
-    /// `error{code,message,data}` with numeric codes; server notifications
+    /// JSON-RPC 2.0: `{"jsonrpc":"2.0","id","method","params"?}` → `result` or
+    /// `error{code,message,data?}` with numeric codes; `params` may be left out; a frame may be
+    /// a batch (a JSON array of requests, answered by an array of responses); requests of
+    /// actions declared as notifications carry no id and get no answer; server notifications
     /// `{"jsonrpc":"2.0","method","params"}` are the events. No control frames: JSON-RPC
     /// servers use WebSocket ping/pong.
     pub fn jsonrpc() -> Envelope {
@@ -267,28 +431,38 @@ impl Envelope {
                 id_schema: json!({ "type": ["string", "integer"] }),
                 action: "/method".into(),
                 payload: "/params".into(),
+                payload_optional: true,
+                session: None,
                 constants: version.clone(),
             },
             response: ResponseShape {
                 id: "/id".into(),
                 status: None,
                 data: "/result".into(),
+                data_optional: false,
+                session: None,
                 error: "/error".into(),
                 error_code: "/code".into(),
                 error_message: "/message".into(),
                 error_details: "/data".into(),
                 error_code_type: ErrorCodeType::Number,
+                error_message_optional: false,
                 constants: version.clone(),
             },
             event: EventShape {
                 name: "/method".into(),
                 data: "/params".into(),
+                data_optional: true,
                 tenant: None,
                 topic: None,
                 optional: BTreeMap::new(),
                 constants: version,
             },
             control: Vec::new(),
+            batch: Some(Batch {
+                pointer: String::new(),
+            }),
+            ordering: Vec::new(),
         }
     }
 

@@ -126,10 +126,39 @@ pub(crate) fn derive(
     actions: &BTreeMap<String, ActionSpec>,
     events: &BTreeMap<String, EventSpec>,
     errors: &BTreeMap<String, ErrorSpec>,
+    defs: &BTreeMap<String, Value>,
 ) -> Result<FrameSchemas, String> {
-    let client = client_frames(envelope, actions)?;
-    let server = server_frames(envelope, actions, events, errors)?;
-    Ok(FrameSchemas { client, server })
+    let client = client_frames(envelope, actions, defs)?;
+    let server = server_frames(envelope, actions, events, errors, defs)?;
+    Ok(FrameSchemas {
+        client: with_batches(envelope, client)?,
+        server: with_batches(envelope, server)?,
+    })
+}
+
+/// Where the envelope has batches, a frame is also a batch: a non-empty list of frames (the
+/// array itself, or a member holding it).
+fn with_batches(envelope: &Envelope, single: Value) -> Result<Value, String> {
+    let Some(batch) = &envelope.batch else {
+        return Ok(single);
+    };
+    let list = json!({ "type": "array", "minItems": 1, "items": single.clone() });
+    let mut frame = ObjectBuilder::new();
+    frame.place(&batch.pointer, list.clone(), true)?;
+    let batch = if pointer::segments(&batch.pointer)?.is_empty() {
+        list
+    } else {
+        frame.build()
+    };
+    Ok(match single {
+        Value::Object(mut obj) if obj.len() == 1 && obj.contains_key("anyOf") => {
+            if let Some(Value::Array(branches)) = obj.get_mut("anyOf") {
+                branches.push(batch);
+            }
+            Value::Object(obj)
+        }
+        other => any_of(vec![other, batch]),
+    })
 }
 
 fn controls(envelope: &Envelope, direction: Direction) -> Vec<Value> {
@@ -142,13 +171,16 @@ fn controls(envelope: &Envelope, direction: Direction) -> Vec<Value> {
 fn client_frames(
     envelope: &Envelope,
     actions: &BTreeMap<String, ActionSpec>,
+    defs: &BTreeMap<String, Value>,
 ) -> Result<Value, String> {
     let shape = &envelope.request;
     let ws_actions: Vec<(&String, &ActionSpec)> =
         actions.iter().filter(|(_, a)| a.websocket).collect();
     let mut request = ObjectBuilder::new();
     request.constants(&shape.constants)?;
-    request.place(&shape.id, shape.id_schema.clone(), true)?;
+    // with notifications, the id is required per action: a notification carries none
+    let notifications = ws_actions.iter().any(|(_, a)| a.notification);
+    request.place(&shape.id, shape.id_schema.clone(), !notifications)?;
     let names: Vec<Value> = ws_actions.iter().map(|(n, _)| json!(n)).collect();
     request.place(&shape.action, json!({ "enum": names }), true)?;
     let mut dispatch = Vec::new();
@@ -156,8 +188,22 @@ fn client_frames(
         let mut when = ObjectBuilder::new();
         when.place(&shape.action, json!({ "const": name }), true)?;
         let mut then = ObjectBuilder::new();
-        then.place(&shape.payload, spec.payload.clone(), true)?;
-        dispatch.push(json!({ "if": when.build(), "then": then.build() }));
+        let omissible =
+            shape.payload_optional && crate::schema_walk::accepts_empty(&spec.payload, defs);
+        then.place(&shape.payload, spec.payload.clone(), !omissible)?;
+        let mut then = then.build();
+        if notifications {
+            let mut id = ObjectBuilder::new();
+            id.place(&shape.id, json!(true), true)?;
+            let id = id.build();
+            let id_rule = if spec.notification {
+                json!({ "not": id })
+            } else {
+                id
+            };
+            append_all_of(&mut then, vec![id_rule]);
+        }
+        dispatch.push(json!({ "if": when.build(), "then": then }));
     }
     let mut branches = Vec::new();
     // a protocol whose socket carries no requests (events only) has no request branch
@@ -193,6 +239,7 @@ fn server_frames(
     actions: &BTreeMap<String, ActionSpec>,
     events: &BTreeMap<String, EventSpec>,
     errors: &BTreeMap<String, ErrorSpec>,
+    defs: &BTreeMap<String, Value>,
 ) -> Result<Value, String> {
     let shape = &envelope.response;
     let mut branches = Vec::new();
@@ -211,10 +258,19 @@ fn server_frames(
         ok.place(&status.pointer, json!({ "const": status.ok }), true)?;
     }
     if !responses.is_empty() {
-        ok.place(&shape.data, json!({ "anyOf": responses }), true)?;
+        ok.place(
+            &shape.data,
+            json!({ "anyOf": responses }),
+            !shape.data_optional,
+        )?;
         branches.push(ok.build());
     }
 
+    // a socket that carries no requests (an op-coded gateway of events and control frames)
+    // carries no responses either
+    if responses.is_empty() {
+        return server_events_and_controls(envelope, events, defs, branches);
+    }
     // error response: id may be null when the request could not be read
     let codes: Vec<Value> = match shape.error_code_type {
         ErrorCodeType::Name => errors.keys().map(|c| json!(c)).collect(),
@@ -234,7 +290,11 @@ fn server_frames(
         json!({ "type": code_type, "enum": codes }),
         true,
     )?;
-    error_obj.place(&shape.error_message, json!({ "type": "string" }), true)?;
+    error_obj.place(
+        &shape.error_message,
+        json!({ "type": "string" }),
+        !shape.error_message_optional,
+    )?;
     if !shape.error_details.is_empty() {
         error_obj.place(&shape.error_details, json!(true), false)?;
     }
@@ -250,8 +310,16 @@ fn server_frames(
     }
     err.place(&shape.error, error_obj.build(), true)?;
     branches.push(err.build());
+    server_events_and_controls(envelope, events, defs, branches)
+}
 
-    // events
+/// The server's events and control frames, after its response branches.
+fn server_events_and_controls(
+    envelope: &Envelope,
+    events: &BTreeMap<String, EventSpec>,
+    defs: &BTreeMap<String, Value>,
+    mut branches: Vec<Value>,
+) -> Result<Value, String> {
     if !events.is_empty() {
         let ev = &envelope.event;
         let mut frame = ObjectBuilder::new();
@@ -266,7 +334,8 @@ fn server_frames(
             let mut when = ObjectBuilder::new();
             when.place(&ev.name, json!({ "const": name }), true)?;
             let mut then = ObjectBuilder::new();
-            then.place(&ev.data, spec.data.clone(), true)?;
+            let omissible = ev.data_optional && crate::schema_walk::accepts_empty(&spec.data, defs);
+            then.place(&ev.data, spec.data.clone(), !omissible)?;
             match &spec.scope {
                 Scope::Tenant => {
                     if let Some(t) = &ev.tenant {
@@ -282,7 +351,8 @@ fn server_frames(
                         )?;
                     }
                 }
-                Scope::Connection => {}
+                // the subscription's id is part of the data, checked by its schema
+                Scope::Connection | Scope::Subscription { .. } => {}
             }
             dispatch.push(json!({ "if": when.build(), "then": then.build() }));
         }

@@ -18,6 +18,7 @@
 pub mod base64;
 mod builder;
 mod check;
+mod check_protocol;
 mod defs;
 mod document;
 mod envelope;
@@ -38,12 +39,12 @@ pub mod wire;
 pub use builder::{BuildError, ContractBuilder};
 pub use check::{Problem, MAX_SUPPORTED_FORMAT};
 pub use document::{
-    ActionSpec, Contract, Deprecation, Direction, ErrorSpec, EventSpec, FrameSchemas, Scope,
-    FORMAT_VERSION,
+    ActionSpec, Contract, Deprecation, Direction, ErrorSpec, EventSpec, FrameSchemas, LintLevel,
+    Lints, Scope, SubscriptionRole, FORMAT_VERSION,
 };
 pub use envelope::{
-    ControlFrame, ControlKind, Envelope, ErrorCodeType, EventShape, RequestShape, ResponseShape,
-    StatusField,
+    Batch, ControlFrame, ControlKind, Envelope, ErrorCodeType, EventShape, OrderRule, RequestShape,
+    ResponseShape, StatusField,
 };
 pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template, TemplatePart};
@@ -54,7 +55,9 @@ pub use schema_walk::ref_target as def_name_of_ref;
 /// Follows `$ref` chains into `$defs` (at most 32 hops) to the schema they name.
 pub use schema_walk::resolve as resolve_ref;
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
-pub use traits::{Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta};
+pub use traits::{
+    Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta, SubscriptionMeta,
+};
 pub use transport::{
     AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, VersionMethod, Versioning,
     WebSocketSettings,

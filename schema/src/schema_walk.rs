@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub(crate) const DEFS_PREFIX: &str = "#/$defs/";
 
@@ -107,6 +107,71 @@ pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a 
         current = target;
     }
     current
+}
+
+/// Whether a schema accepts an empty value (`null` or `{}`), so the member it describes may be
+/// left out of a frame (JSON-RPC's omitted `params`, a response without data). Decided on the
+/// schema's shape: `true`, a type that allows `null`, an object with no required member, or a
+/// union with such a branch.
+pub fn accepts_empty(schema: &Value, defs: &BTreeMap<String, Value>) -> bool {
+    accepts_empty_within(schema, defs, 0)
+}
+
+fn accepts_empty_within(schema: &Value, defs: &BTreeMap<String, Value>, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    let schema = resolve(schema, defs);
+    let Some(obj) = schema.as_object() else {
+        return schema.as_bool() == Some(true);
+    };
+    let branch = |key: &str, any: bool| {
+        obj.get(key).and_then(Value::as_array).map(|list| {
+            let mut ok = list
+                .iter()
+                .map(|b| accepts_empty_within(b, defs, depth + 1));
+            if any {
+                ok.any(|b| b)
+            } else {
+                ok.all(|b| b)
+            }
+        })
+    };
+    if let Some(any) = branch("anyOf", true).or_else(|| branch("oneOf", true)) {
+        if !any {
+            return false;
+        }
+    }
+    if branch("allOf", false) == Some(false) {
+        return false;
+    }
+    let empty = |v: &Value| v.is_null() || v == &json!({});
+    if obj.get("const").is_some_and(|c| !empty(c)) {
+        return false;
+    }
+    if let Some(Value::Array(values)) = obj.get("enum") {
+        return values.iter().any(empty);
+    }
+    let types: Vec<&str> = match obj.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.contains(&"null") {
+        return true;
+    }
+    if types.is_empty() || types.contains(&"object") {
+        let required = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| !r.is_empty());
+        let min = obj
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        return !required && min == 0;
+    }
+    false
 }
 
 /// A field of an object schema, as a REST mapping needs to know it.

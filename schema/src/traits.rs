@@ -32,6 +32,18 @@ pub struct ActionMeta {
     /// Whether the action is served over the WebSocket.
     pub websocket: bool,
     pub rest: RestMeta,
+    /// Sent without an id, never answered.
+    pub notification: bool,
+    pub subscription: Option<SubscriptionMeta>,
+}
+
+/// An action's part in subscriptions handed out by a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionMeta {
+    /// The response's data holds the new subscription's id at this pointer.
+    Opens(&'static str),
+    /// The payload names the subscription to end at this pointer.
+    Closes(&'static str),
 }
 
 impl ActionMeta {
@@ -46,6 +58,8 @@ impl ActionMeta {
             emits: &[],
             websocket: true,
             rest: RestMeta::Conventional,
+            notification: false,
+            subscription: None,
         }
     }
 }
@@ -89,4 +103,6 @@ pub enum ScopeMeta {
     Topic(&'static str),
     /// Only the connection concerned (e.g. a token-expired notice).
     Connection,
+    /// Subscribers of a subscription an action opened; the data carries its id at this pointer.
+    Subscription(&'static str),
 }

@@ -119,7 +119,15 @@ pub struct ConnectionInfo {
     /// The contract version the client negotiated, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// How the frames travelled: absent for a WebSocket connection; `rpc` for one exchange
+    /// with the contract's RPC endpoint (a request POSTed, its answer), which is no connection
+    /// and so not held to the ordering rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<String>,
 }
+
+/// [`ConnectionInfo::transport`] of an exchange with the RPC endpoint.
+pub const RPC_TRANSPORT: &str = "rpc";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

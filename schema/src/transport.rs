@@ -138,12 +138,18 @@ impl Default for WebSocketSettings {
 pub struct RestSettings {
     /// Prefix of every REST route, e.g. `/api`.
     pub base_path: String,
+    /// One RPC endpoint as the HTTP fallback: a request frame POSTed to this path is answered
+    /// with its response frame (JSON-RPC over HTTP, MCP's HTTP transport). Actions may have
+    /// REST routes as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpc_endpoint: Option<String>,
 }
 
 impl Default for RestSettings {
     fn default() -> Self {
         RestSettings {
             base_path: "/api".into(),
+            rpc_endpoint: None,
         }
     }
 }
@@ -151,7 +157,8 @@ impl Default for RestSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSettings {
-    /// Accepted ways to authenticate a WebSocket connection, in order of preference.
+    /// Accepted ways to authenticate a WebSocket connection, in order of preference; empty:
+    /// connections do not authenticate.
     pub methods: Vec<AuthMethod>,
     /// How REST calls carry the token.
     #[serde(default = "bearer")]

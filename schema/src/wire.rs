@@ -115,6 +115,47 @@ impl Contract {
         out
     }
 
+    /// Whether a request of `action` may leave its payload out: the envelope allows it and
+    /// the action's payload schema accepts an empty payload.
+    pub fn payload_may_be_omitted(&self, action: &str) -> bool {
+        self.envelope.request.payload_optional
+            && self
+                .actions
+                .get(action)
+                .is_some_and(|a| crate::schema_walk::accepts_empty(&a.payload, &self.defs))
+    }
+
+    /// Whether an ok response to `action` may leave its data out.
+    pub fn data_may_be_omitted(&self, action: &str) -> bool {
+        self.envelope.response.data_optional
+            && self
+                .actions
+                .get(action)
+                .is_some_and(|a| crate::schema_walk::accepts_empty(&a.response, &self.defs))
+    }
+
+    /// Whether an event frame of `event` may leave its data out.
+    pub fn event_data_may_be_omitted(&self, event: &str) -> bool {
+        self.envelope.event.data_optional
+            && self
+                .events
+                .get(event)
+                .is_some_and(|e| crate::schema_walk::accepts_empty(&e.data, &self.defs))
+    }
+
+    /// A notification frame: a request of `action` without an id, which gets no answer.
+    pub fn notification_frame(&self, action: &str, payload: Value) -> Value {
+        let mut frame = self.request_frame(Value::Null, action, payload);
+        remove(&mut frame, &self.envelope.request.id);
+        frame
+    }
+
+    /// The frames inside a batch frame, when the envelope has batches and this is one.
+    pub fn batch_items<'v>(&self, frame: &'v Value) -> Option<&'v Vec<Value>> {
+        let batch = self.envelope.batch.as_ref()?;
+        get(frame, &batch.pointer)?.as_array()
+    }
+
     /// The id a request frame carries.
     pub fn request_id<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
         get(frame, &self.envelope.request.id)
@@ -323,6 +364,12 @@ impl Contract {
 fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
     let segments = pointer::segments(at).ok()?;
     pointer::get(value, &segments)
+}
+
+fn remove(value: &mut Value, at: &str) {
+    if let Ok(segments) = pointer::segments(at) {
+        pointer::remove(value, &segments);
+    }
 }
 
 fn set(value: &mut Value, at: &str, new: Value) {

@@ -173,6 +173,11 @@ fn check_transcript<R: BufRead>(
                         if let Some(v) = &info.version {
                             s = s.with_version(v);
                         }
+                        if info.transport.as_deref()
+                            == Some(frameproof_schema::transcript::RPC_TRANSPORT)
+                        {
+                            s = s.without_ordering();
+                        }
                     }
                     if let Some((name, gone)) = sessions.insert(record.conn.clone(), s) {
                         let mut v = dropped_session(validator, &name, &gone);
@@ -472,6 +477,33 @@ impl HarCheck<'_, '_> {
     }
 }
 
+impl HarCheck<'_, '_> {
+    /// One exchange with the RPC endpoint: the request frame POSTed, the frames it got back.
+    fn rpc(&mut self, index: u64, entry: &HarEntry) {
+        self.stats.rest_exchanges += 1;
+        let request = entry
+            .request
+            .post_data
+            .as_ref()
+            .map(|p| p.text.as_str())
+            .unwrap_or_default();
+        let response = entry.response_text().unwrap_or_default();
+        let content_type = entry.response.content.mime_type.as_str();
+        let found = self.validator.check_rpc_exchange(
+            request,
+            entry.response.status,
+            (!content_type.is_empty()).then_some(content_type),
+            &response,
+        );
+        self.stats.frames +=
+            1 + crate::rpc::answer_frames(Some(content_type), &response).len() as u64;
+        for mut v in found {
+            v.location.connection = format!("rpc#{index}");
+            self.emit(index, v);
+        }
+    }
+}
+
 impl HarHandler for HarCheck<'_, '_> {
     fn wants_messages(&mut self, index: u64, request: Option<&HarRequest>) -> bool {
         if let Some(r) = request {
@@ -545,7 +577,16 @@ impl HarHandler for HarCheck<'_, '_> {
             self.stats.connections += u64::from(ours);
             return;
         }
-        if path.starts_with(&format!("{}/", self.base)) || path == self.base {
+        let rpc = self
+            .validator
+            .contract()
+            .transport
+            .rest
+            .rpc_endpoint
+            .as_deref();
+        if entry.request.method == "POST" && rpc == Some(path.as_str()) {
+            self.rpc(index, &entry);
+        } else if path.starts_with(&format!("{}/", self.base)) || path == self.base {
             self.rest(index, &entry, &path, &query);
         }
     }

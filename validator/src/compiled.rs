@@ -11,7 +11,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use frameproof_naming::Template;
-use frameproof_schema::{pointer, Contract, ControlKind, Direction, ErrorCodeType, Scope};
+use frameproof_schema::{
+    pointer, Contract, ControlKind, Direction, ErrorCodeType, Scope, SubscriptionRole,
+};
 
 use crate::parse::Limits;
 use crate::session::Session;
@@ -37,12 +39,31 @@ pub(crate) struct CompiledAction {
     pub since: Option<semver::Version>,
     pub deprecated: Option<String>,
     pub websocket: bool,
+    /// Sent without an id, never answered.
+    pub notification: bool,
+    /// The payload may be left out (the envelope allows it and the schema accepts empty).
+    pub payload_omissible: bool,
+    /// An ok response may leave its data out.
+    pub data_omissible: bool,
+    pub subscription: Option<Subscribing>,
+}
+
+/// What an action does to subscriptions handed out by a result.
+pub(crate) enum Subscribing {
+    /// The ok response's data holds the new subscription's id here.
+    Opens(Vec<String>),
+    /// The payload names the subscription it ends here.
+    Closes(Vec<String>),
 }
 
 pub(crate) struct CompiledEvent {
     pub data: Schema,
     pub scope: Scope,
     pub topic: Option<Template>,
+    /// Where the data carries the subscription's id (subscription events).
+    pub subscription_id: Option<Vec<String>>,
+    /// The frame may leave the data out.
+    pub data_omissible: bool,
     pub since: Option<semver::Version>,
     pub deprecated: Option<String>,
 }
@@ -55,6 +76,8 @@ pub(crate) struct CompiledControl {
     pub when: Vec<(usize, Value)>,
     pub schema: Schema,
     pub topics: Option<Vec<String>>,
+    /// The control frame of the other direction that answers this one.
+    pub reply: Option<ControlKind>,
 }
 
 /// Pointers of the envelope, parsed.
@@ -65,6 +88,13 @@ pub(crate) struct Layout {
     pub req_payload: Vec<String>,
     pub req_payload_ptr: String,
     pub req_constants: Vec<(Vec<String>, Value)>,
+    /// With the id, the correlation key (multiplexed sessions).
+    pub req_session: Option<Vec<String>>,
+    pub res_session: Option<Vec<String>>,
+    /// Where a batch frame holds its list (empty: the frame is the list).
+    pub batch: Option<(Vec<String>, String)>,
+    pub data_optional: bool,
+    pub message_optional: bool,
     pub res_id: Vec<String>,
     pub res_status: Option<(Vec<String>, Value, Value)>,
     pub res_data: Vec<String>,
@@ -127,6 +157,10 @@ fn segs(at: &str, ptr: &str) -> Result<Vec<String>, CompileError> {
     })
 }
 
+fn optional_segs(at: &str, ptr: Option<&str>) -> Result<Option<Vec<String>>, CompileError> {
+    ptr.map(|p| segs(at, p)).transpose()
+}
+
 fn constants(
     at: &str,
     map: &std::collections::BTreeMap<String, Value>,
@@ -155,6 +189,20 @@ impl Validator {
             req_payload: segs("/envelope/request/payload", &e.request.payload)?,
             req_payload_ptr: e.request.payload.clone(),
             req_constants: constants("/envelope/request/constants", &e.request.constants)?,
+            req_session: optional_segs("/envelope/request/session", e.request.session.as_deref())?,
+            res_session: optional_segs(
+                "/envelope/response/session",
+                e.response.session.as_deref(),
+            )?,
+            batch: match &e.batch {
+                Some(b) => Some((
+                    segs("/envelope/batch/pointer", &b.pointer)?,
+                    b.pointer.clone(),
+                )),
+                None => None,
+            },
+            data_optional: e.response.data_optional,
+            message_optional: e.response.error_message_optional,
             res_id: segs("/envelope/response/id", &e.response.id)?,
             res_status: match &e.response.status {
                 Some(s) => Some((
@@ -217,6 +265,19 @@ impl Validator {
                     since: version(&a.since),
                     deprecated: a.deprecated.as_ref().map(|d| d.note.clone()),
                     websocket: a.websocket,
+                    notification: a.notification,
+                    payload_omissible: contract.payload_may_be_omitted(name),
+                    data_omissible: contract.data_may_be_omitted(name),
+                    subscription: match &a.subscription {
+                        Some(SubscriptionRole::Opens { id }) => {
+                            Some(Subscribing::Opens(segs(&format!("{at}/subscription"), id)?))
+                        }
+                        Some(SubscriptionRole::Closes { id }) => Some(Subscribing::Closes(segs(
+                            &format!("{at}/subscription"),
+                            id,
+                        )?)),
+                        None => None,
+                    },
                 },
             );
         }
@@ -232,12 +293,18 @@ impl Validator {
                 }
                 _ => None,
             };
+            let subscription_id = match &ev.scope {
+                Scope::Subscription { id } => Some(segs(&format!("{at}/scope"), id)?),
+                _ => None,
+            };
             events.insert(
                 name.clone(),
                 CompiledEvent {
                     data: compile(contract, &format!("{at}/data"), &ev.data)?,
                     scope: ev.scope.clone(),
                     topic,
+                    subscription_id,
+                    data_omissible: contract.event_data_may_be_omitted(name),
                     since: version(&ev.since),
                     deprecated: ev.deprecated.as_ref().map(|d| d.note.clone()),
                 },
@@ -258,8 +325,15 @@ impl Validator {
                 };
                 when.push((i, v));
             }
+            // documents written before replies were declared: a ping is answered by the pong
+            let pong = e.control.iter().any(|o| o.kind == ControlKind::Pong);
+            let reply = c
+                .reply
+                .clone()
+                .or_else(|| (c.kind == ControlKind::Ping && pong).then_some(ControlKind::Pong));
             controls.push(CompiledControl {
-                kind: c.kind,
+                reply,
+                kind: c.kind.clone(),
                 direction: c.direction,
                 when,
                 schema: compile(contract, &format!("{at}/schema"), &c.schema)?,

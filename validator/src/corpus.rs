@@ -94,7 +94,7 @@ pub fn generate(
                         frame["topic"] = Value::String(topic);
                     }
                 }
-                Scope::Connection => {}
+                Scope::Connection | Scope::Subscription { .. } => {}
             }
             let bytes = frame.to_string().into_bytes();
             if (min..=max).contains(&bytes.len()) {

@@ -39,6 +39,8 @@ pub enum FrameKind {
         kind: ControlKind,
         topics: Vec<String>,
     },
+    /// Several frames in one (a batch), each classified.
+    Batch(Vec<FrameKind>),
     /// Not JSON, not an envelope, or binary.
     Unreadable,
 }
@@ -104,7 +106,7 @@ impl Kind<'_> {
                 topic: topic.map(str::to_owned),
             },
             Kind::Control { kind, topics } => FrameKind::Control {
-                kind: *kind,
+                kind: kind.clone(),
                 topics: topics.iter().map(|t| (*t).to_owned()).collect(),
             },
             Kind::Unreadable => FrameKind::Unreadable,
@@ -112,7 +114,7 @@ impl Kind<'_> {
     }
 }
 
-fn join(segs: &[String]) -> String {
+pub(crate) fn join(segs: &[String]) -> String {
     segs.iter()
         .fold(String::new(), |acc, s| pointer::push(&acc, s))
 }
@@ -369,12 +371,17 @@ impl Validator {
         let violations = if c.schema.is_valid(value) {
             Vec::new()
         } else {
-            let name = format!("{:?}", c.kind).to_lowercase();
-            schema_violations(&c.schema, value, "", "control.schema", Some(&name))
+            schema_violations(
+                &c.schema,
+                value,
+                "",
+                "control.schema",
+                Some(c.kind.as_str()),
+            )
         };
         (
             Kind::Control {
-                kind: c.kind,
+                kind: c.kind.clone(),
                 topics,
             },
             violations,
@@ -408,34 +415,51 @@ impl Validator {
                 .with_excerpt_of(&value),
             );
         }
+        let spec = self.inner.actions.get(action);
+        let notification = spec.is_some_and(|s| s.notification);
         let id_node = value.get(&l.req_id);
-        if let Some(id_node) = id_node {
-            for mut v in schema_violations(
-                &self.inner.id_schema,
-                id_node,
-                &l.req_id_ptr,
-                "frame.envelope",
-                Some(action),
-            ) {
-                let message = format!("bad correlation id: {}", v.message);
-                v.set_message(message);
-                violations.push(v);
+        match id_node {
+            Some(id) if notification => violations.push(
+                Violation::error(
+                    "frame.notification",
+                    join(&l.req_id),
+                    format!(
+                        "`{action}` is a notification: it is sent without an id and gets no answer"
+                    ),
+                )
+                .with_excerpt_of(&id)
+                .with_item(action),
+            ),
+            Some(id) => {
+                for mut v in schema_violations(
+                    &self.inner.id_schema,
+                    id,
+                    &l.req_id_ptr,
+                    "frame.envelope",
+                    Some(action),
+                ) {
+                    let message = format!("bad correlation id: {}", v.message);
+                    v.set_message(message);
+                    violations.push(v);
+                }
             }
-        } else {
-            violations.push(
+            // without the action, whether it was meant as a notification is unknown: the
+            // unknown action is what is wrong
+            None if notification || spec.is_none() => {}
+            None => violations.push(
                 Violation::error(
                     "frame.envelope",
                     join(&l.req_id),
                     "the request has no correlation id",
                 )
                 .with_item(action),
-            );
+            ),
         }
         let kind = Kind::Request {
             id: id_node,
             action,
         };
-        let Some(spec) = self.inner.actions.get(action) else {
+        let Some(spec) = spec else {
             violations.push(
                 Violation::error(
                     "frame.unknown_action",
@@ -457,11 +481,12 @@ impl Validator {
             );
         }
         match value.get(&l.req_payload) {
+            None if spec.payload_omissible => {}
             None => violations.push(
                 Violation::error(
                     "frame.envelope",
                     l.req_payload_ptr.clone(),
-                    "the request has no payload",
+                    format!("the request has no payload, and `{action}`'s payload cannot be empty"),
                 )
                 .with_item(action),
             ),
@@ -511,7 +536,7 @@ impl Validator {
             if value.get(&l.res_error).is_some() {
                 return self.check_error(value);
             }
-            if value.get(&l.res_data).is_some() {
+            if l.data_optional || value.get(&l.res_data).is_some() {
                 return self.check_ok(value);
             }
         }
@@ -538,7 +563,8 @@ impl Validator {
                 "the response has no correlation id",
             ));
         }
-        if value.get(&l.res_data).is_none() {
+        // where data may be left out, the action it answers decides (in the session)
+        if !l.data_optional && value.get(&l.res_data).is_none() {
             violations.push(Violation::error(
                 "frame.envelope",
                 l.res_data_ptr.clone(),
@@ -624,7 +650,12 @@ impl Validator {
                     Ok(c) => code = Some(c),
                     Err(v) => violations.push(*v),
                 }
-                if !error.get(&l.err_message).is_some_and(|n| n.is_str()) {
+                let message = error.get(&l.err_message);
+                let fine = match message {
+                    Some(m) => m.is_str(),
+                    None => l.message_optional,
+                };
+                if !fine {
                     violations.push(Violation::error(
                         "error.shape",
                         format!("{}{}", l.res_error_ptr, join(&l.err_message)),
@@ -687,6 +718,7 @@ impl Validator {
             }
         }
         match value.get(&l.ev_data) {
+            None if spec.data_omissible => {}
             None => violations.push(
                 Violation::error(
                     "frame.envelope",
@@ -744,6 +776,22 @@ impl Validator {
                     }
                 }
             }
+            Scope::Subscription { id } => {
+                let carried = spec
+                    .subscription_id
+                    .as_ref()
+                    .and_then(|at| value.get(&l.ev_data).and_then(|data| data.get(at)));
+                if carried.is_none() {
+                    violations.push(
+                        Violation::error(
+                            "event.scope",
+                            format!("{}{id}", l.ev_data_ptr),
+                            format!("`{name}` goes to a subscription and must carry its id here"),
+                        )
+                        .with_item(name),
+                    );
+                }
+            }
             Scope::Connection => {}
         }
         (kind, violations)
@@ -760,6 +808,12 @@ impl Validator {
                 "response.schema",
                 Some(action),
             ),
+            (Some(spec), None) if !spec.data_omissible => vec![Violation::error(
+                "frame.envelope",
+                l.res_data_ptr.clone(),
+                format!("the ok response has no data, and `{action}`'s response cannot be empty"),
+            )
+            .with_item(action)],
             _ => Vec::new(),
         }
     }
@@ -781,6 +835,18 @@ impl Validator {
         details: Option<Value>,
     ) -> Value {
         self.inner.contract.error_frame(id, code, message, details)
+    }
+}
+
+impl Validator {
+    /// The list inside a batch frame, with the pointer to it, when the envelope has batches
+    /// and the frame is one.
+    pub(crate) fn batch_list<'a>(&self, frame: TapeNode<'a>) -> Option<(TapeNode<'a>, String)> {
+        let (at, ptr) = self.inner.layout.batch.as_ref()?;
+        frame
+            .get(at)
+            .filter(|list| list.is_array())
+            .map(|list| (list, ptr.clone()))
     }
 }
 

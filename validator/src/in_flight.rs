@@ -13,6 +13,31 @@ pub(crate) struct Pending {
     pub action: Arc<str>,
     /// The frame index of the request.
     pub frame: u64,
+    /// The subscription (its id as JSON) the request ends, for an action that closes one.
+    pub closes: Option<String>,
+}
+
+/// A correlation key: the id, and with multiplexed sessions the session it belongs to.
+#[derive(Clone, Copy)]
+pub(crate) struct Key<'a> {
+    pub scope: Option<TapeNode<'a>>,
+    pub id: TapeNode<'a>,
+}
+
+impl<'a> Key<'a> {
+    /// Composite keys live with the JSON-keyed ids, as `id <US> scope`.
+    fn composite(&self) -> Option<String> {
+        self.scope
+            .map(|scope| format!("{}\u{1f}{}", show(self.id), show(scope)))
+    }
+
+    /// How the key reads in a message.
+    pub(crate) fn show(&self) -> String {
+        match self.scope {
+            Some(scope) => format!("{} in session {}", show(self.id), show(scope)),
+            None => show(self.id),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -31,26 +56,33 @@ impl InFlight {
         self.by_text.len() + self.by_json.len()
     }
 
-    pub(crate) fn get(&self, id: TapeNode<'_>) -> Option<&Pending> {
-        match id.str() {
+    pub(crate) fn get(&self, key: Key<'_>) -> Option<&Pending> {
+        if let Some(k) = key.composite() {
+            return self.by_json.get(&k);
+        }
+        match key.id.str() {
             Some(s) => self.by_text.get(s),
-            None => self.by_json.get(&show(id)),
+            None => self.by_json.get(&show(key.id)),
         }
     }
 
-    /// Adds a request unless its id is already waiting.
-    pub(crate) fn insert(&mut self, id: TapeNode<'_>, pending: Pending) {
-        let map = match id.str() {
-            Some(s) => self.by_text.entry(s.to_owned()),
-            None => self.by_json.entry(show(id)),
+    /// Adds a request unless its key is already waiting.
+    pub(crate) fn insert(&mut self, key: Key<'_>, pending: Pending) {
+        let map = match (key.composite(), key.id.str()) {
+            (Some(k), _) => self.by_json.entry(k),
+            (None, Some(s)) => self.by_text.entry(s.to_owned()),
+            (None, None) => self.by_json.entry(show(key.id)),
         };
         map.or_insert(pending);
     }
 
-    pub(crate) fn remove(&mut self, id: TapeNode<'_>) -> Option<Pending> {
-        match id.str() {
+    pub(crate) fn remove(&mut self, key: Key<'_>) -> Option<Pending> {
+        if let Some(k) = key.composite() {
+            return self.by_json.remove(&k);
+        }
+        match key.id.str() {
             Some(s) => self.by_text.remove(s),
-            None => self.by_json.remove(&show(id)),
+            None => self.by_json.remove(&show(key.id)),
         }
     }
 
@@ -60,7 +92,11 @@ impl InFlight {
             .by_text
             .into_iter()
             .map(|(s, p)| (serde_json::Value::String(s).to_string(), p))
-            .chain(self.by_json)
+            .chain(
+                self.by_json
+                    .into_iter()
+                    .map(|(k, p)| (k.replace('\u{1f}', " in session "), p)),
+            )
             .collect();
         left.sort_by_key(|(_, p)| p.frame);
         left

@@ -21,6 +21,7 @@ mod differential;
 mod frame;
 mod in_flight;
 mod open_sessions;
+mod ordering;
 mod parse;
 mod rest;
 mod session;
@@ -32,6 +33,7 @@ pub mod capture;
 pub mod corpus;
 pub mod har;
 pub mod report;
+pub mod rpc;
 
 pub use compiled::{CompileError, Validator};
 pub use frame::{FrameCheck, FrameKind};

@@ -8,15 +8,19 @@ use std::sync::Arc;
 
 use frameproof_schema::{ControlKind, Direction, Scope};
 
-use crate::compiled::Validator;
-use crate::frame::{FrameCheck, FrameKind, Kind};
-use crate::in_flight::{show, InFlight, Pending};
+use crate::compiled::{FastMap, Subscribing, Validator};
+use crate::frame::{join, FrameCheck, FrameKind, Kind};
+use crate::in_flight::{show, InFlight, Key, Pending};
+use crate::ordering::OrderState;
 use crate::parse::parse_frame;
 use crate::tape::{Tape, TapeNode};
 use crate::violation::{Location, Violation};
 
 /// Outstanding requests tracked per connection; past this a capture is not a conversation.
 const MAX_OUTSTANDING: usize = 65_536;
+
+/// Open subscriptions tracked per connection; ids past this are not remembered.
+const MAX_SUBSCRIPTIONS: usize = 65_536;
 
 /// A session's tape keeps its grown buffers up to this many bytes; past it (after a big
 /// frame) they are given back, so an idle session is small whatever it once carried.
@@ -31,8 +35,14 @@ pub struct Session {
     frames: u64,
     location: Location,
     overflow_reported: bool,
-    /// Application pings not yet answered by a pong.
-    pings: u64,
+    /// Control frames waiting for their reply, by the reply's kind (pings for their pong).
+    awaiting: FastMap<ControlKind, u64>,
+    /// Subscriptions handed out by a result and not yet ended (their ids as JSON).
+    opened: HashSet<String, ahash::RandomState>,
+    /// Where the contract's ordering rules stand on this connection.
+    order: OrderState,
+    /// Whether the ordering rules apply (not to one exchange with the RPC endpoint).
+    ordered: bool,
     /// The first tenant seen in a tenant event, when the connection's own is not known.
     first_tenant: Option<String>,
     /// Where frames are parsed; its buffers are reused from frame to frame.
@@ -50,10 +60,20 @@ impl Session {
             frames: 0,
             location: Location::default(),
             overflow_reported: false,
-            pings: 0,
+            awaiting: FastMap::default(),
+            opened: HashSet::default(),
+            order: OrderState::default(),
+            ordered: true,
             first_tenant: None,
             tape: Tape::default(),
         }
+    }
+
+    /// A session the contract's ordering rules do not apply to (an exchange over HTTP, which
+    /// is no connection).
+    pub fn without_ordering(mut self) -> Session {
+        self.ordered = false;
+        self
     }
 
     /// The tenant (org) the connection belongs to: tenant events for another are violations.
@@ -112,6 +132,19 @@ impl Session {
     fn observe_text(&mut self, direction: Direction, bytes: &[u8], with_value: bool) -> FrameCheck {
         let mut tape = std::mem::take(&mut self.tape);
         let check = match parse_frame(bytes, &self.validator.inner.limits, &mut tape) {
+            Ok(doc) if self.validator.batch_list(doc.root()).is_some() => {
+                let root = doc.root();
+                let (kinds, violations) = self.observe_batch(direction, root);
+                FrameCheck {
+                    kind: if with_value {
+                        FrameKind::Batch(kinds)
+                    } else {
+                        FrameKind::Unreadable
+                    },
+                    value: with_value.then(|| root.to_value()),
+                    violations,
+                }
+            }
             Ok(doc) => {
                 let root = doc.root();
                 let (kind, violations) = self.validator.check_parsed(direction, root);
@@ -154,6 +187,47 @@ impl Session {
         self.tape.capacity_bytes()
     }
 
+    /// A batch: every frame inside is checked and tracked as if it came alone, under one
+    /// frame index; pointers name the frame's place in the batch.
+    fn observe_batch(
+        &mut self,
+        direction: Direction,
+        root: TapeNode<'_>,
+    ) -> (Vec<FrameKind>, Vec<Violation>) {
+        let index = self.next_frame();
+        let (items, at) = match self.validator.batch_list(root) {
+            Some(list) => list,
+            None => return (Vec::new(), Vec::new()),
+        };
+        let mut out = Vec::new();
+        let mut kinds = Vec::new();
+        let mut count = 0usize;
+        for (i, item) in items.items().enumerate() {
+            count += 1;
+            let (kind, mut violations) = self.validator.check_parsed(direction, item);
+            kinds.push(kind.to_frame_kind());
+            self.track(direction, kind, Some(item), index, &mut violations);
+            for v in &mut violations {
+                v.pointer = format!("{at}/{i}{}", v.pointer);
+            }
+            out.extend(violations);
+        }
+        if count == 0 {
+            out.push(Violation::error(
+                "frame.batch",
+                at,
+                "an empty batch: a batch carries at least one frame",
+            ));
+        }
+        (kinds, self.locate(direction, index, out))
+    }
+
+    fn next_frame(&mut self) -> u64 {
+        let index = self.frames;
+        self.frames += 1;
+        index
+    }
+
     fn after_check(
         &mut self,
         direction: Direction,
@@ -161,56 +235,14 @@ impl Session {
         violations: Vec<Violation>,
         frame: Option<TapeNode<'_>>,
     ) -> Vec<Violation> {
-        let index = self.frames;
-        self.frames += 1;
+        let index = self.next_frame();
         let mut out = violations;
-        match (kind, frame) {
-            (Kind::Request { id, action }, _) => self.on_request(id, action, index, &mut out),
-            (Kind::Ok { id }, Some(frame)) => self.on_response(id, None, Some(frame), &mut out),
-            (Kind::Error { id, code }, _) => self.on_response(id, code.as_deref(), None, &mut out),
-            (
-                Kind::Event {
-                    name,
-                    tenant,
-                    topic,
-                },
-                _,
-            ) => self.on_event(name, tenant, topic, &mut out),
-            (Kind::Control { kind, topics }, frame) => {
-                // a control frame may carry an id: the client's is outstanding until the
-                // server acknowledges it (echoing the id) or answers with an error
-                let id = frame.and_then(|v| crate::frame::control_id(&self.validator, v));
-                if let Some(id) = id {
-                    if direction == Direction::Client {
-                        let action = Arc::from(format!("{kind:?} frame").to_lowercase());
-                        let pending = Pending {
-                            action,
-                            frame: index,
-                        };
-                        self.outstanding.insert(id, pending);
-                    } else {
-                        self.outstanding.remove(id);
-                    }
-                }
-                if kind == ControlKind::Auth {
-                    // an auth frame may name the contract version the client speaks
-                    let named = frame.and_then(|v| {
-                        self.validator
-                            .inner
-                            .contract
-                            .transport
-                            .versioning
-                            .as_ref()?
-                            .from_auth_frame(&v.to_value())
-                    });
-                    if let Some(v) = named {
-                        self.version = semver::Version::parse(&v).ok();
-                    }
-                }
-                self.on_control(kind, &topics, &mut out);
-            }
-            _ => {}
-        }
+        self.track(direction, kind, frame, index, &mut out);
+        self.locate(direction, index, out)
+    }
+
+    /// Every violation names the session's file and connection, and the frame.
+    fn locate(&self, direction: Direction, index: u64, mut out: Vec<Violation>) -> Vec<Violation> {
         for v in &mut out {
             v.location.file.clone_from(&self.location.file);
             v.location.connection.clone_from(&self.location.connection);
@@ -220,7 +252,128 @@ impl Session {
         out
     }
 
-    fn on_control(&mut self, kind: ControlKind, topics: &[&str], out: &mut Vec<Violation>) {
+    /// The correlation key of a frame with this id: with multiplexed sessions, the session's
+    /// member of the frame is part of it.
+    fn key<'a>(
+        &self,
+        direction: Direction,
+        id: TapeNode<'a>,
+        frame: Option<TapeNode<'a>>,
+    ) -> Key<'a> {
+        let l = &self.validator.inner.layout;
+        let at = match direction {
+            Direction::Client => &l.req_session,
+            Direction::Server => &l.res_session,
+        };
+        let scope = at
+            .as_ref()
+            .and_then(|p| frame.and_then(|f| f.get(p)))
+            .filter(|s| !s.is_null_value());
+        Key { scope, id }
+    }
+
+    /// What one frame means for the connection's state: requests wait for responses,
+    /// subscriptions open and end, control frames wait for replies, ordering rules advance.
+    fn track(
+        &mut self,
+        direction: Direction,
+        kind: Kind<'_>,
+        frame: Option<TapeNode<'_>>,
+        index: u64,
+        out: &mut Vec<Violation>,
+    ) {
+        let name: Option<String> = match (kind, frame) {
+            (Kind::Request { id, action }, _) => {
+                let key = id
+                    .filter(|id| !id.is_null_value())
+                    .map(|id| self.key(direction, id, frame));
+                self.on_request(key, action, frame, index, out);
+                Some(action.to_owned())
+            }
+            (Kind::Ok { id }, Some(f)) => {
+                let key = id.map(|id| self.key(direction, id, frame));
+                self.on_response(key, None, Some(f), out)
+                    .map(|a| a.to_string())
+            }
+            (Kind::Error { id, code }, _) => {
+                let key = id.map(|id| self.key(direction, id, frame));
+                self.on_response(key, code.as_deref(), None, out)
+                    .map(|a| a.to_string())
+            }
+            (
+                Kind::Event {
+                    name,
+                    tenant,
+                    topic,
+                },
+                f,
+            ) => {
+                self.on_event(name, tenant, topic, f, out);
+                Some(name.to_owned())
+            }
+            (Kind::Control { kind, topics }, frame) => {
+                self.on_control_frame(direction, &kind, &topics, frame, index, out);
+                Some(kind.as_str().to_owned())
+            }
+            _ => None,
+        };
+        if let Some(name) = name.filter(|_| self.ordered) {
+            let rules = &self.validator.inner.contract.envelope.ordering;
+            self.order.observe(rules, direction, &name, out);
+        }
+    }
+
+    fn on_control_frame(
+        &mut self,
+        direction: Direction,
+        kind: &ControlKind,
+        topics: &[&str],
+        frame: Option<TapeNode<'_>>,
+        index: u64,
+        out: &mut Vec<Violation>,
+    ) {
+        // a control frame may carry an id: the client's is outstanding until the server
+        // acknowledges it (echoing the id) or answers with an error
+        let id = frame.and_then(|v| crate::frame::control_id(&self.validator, v));
+        if let Some(id) = id {
+            let key = self.key(direction, id, frame);
+            if direction == Direction::Client {
+                let action = Arc::from(format!("{kind} frame"));
+                let pending = Pending {
+                    action,
+                    frame: index,
+                    closes: None,
+                };
+                self.outstanding.insert(key, pending);
+            } else {
+                self.outstanding.remove(key);
+            }
+        }
+        if *kind == ControlKind::Auth {
+            // an auth frame may name the contract version the client speaks
+            let named = frame.and_then(|v| {
+                self.validator
+                    .inner
+                    .contract
+                    .transport
+                    .versioning
+                    .as_ref()?
+                    .from_auth_frame(&v.to_value())
+            });
+            if let Some(v) = named {
+                self.version = semver::Version::parse(&v).ok();
+            }
+        }
+        self.on_control(direction, kind, topics, out);
+    }
+
+    fn on_control(
+        &mut self,
+        direction: Direction,
+        kind: &ControlKind,
+        topics: &[&str],
+        out: &mut Vec<Violation>,
+    ) {
         match kind {
             ControlKind::Subscribe => self
                 .subscriptions
@@ -230,25 +383,45 @@ impl Session {
                     self.subscriptions.remove(*t);
                 }
             }
-            ControlKind::Ping => self.pings += 1,
-            ControlKind::Pong => {
-                if self.pings == 0 {
-                    out.push(Violation::error(
-                        "session.unexpected_pong",
-                        "",
-                        "a pong without a ping to answer",
-                    ));
-                }
-                self.pings = self.pings.saturating_sub(1);
-            }
             _ => {}
+        }
+        let controls = &self.validator.inner.controls;
+        // a reply: something of the other direction must be waiting for it
+        let is_reply = controls
+            .iter()
+            .any(|c| c.direction != direction && c.reply.as_ref() == Some(kind));
+        if is_reply {
+            match self.awaiting.get_mut(kind).filter(|n| **n > 0) {
+                Some(n) => *n -= 1,
+                None if *kind == ControlKind::Pong => out.push(Violation::error(
+                    "session.unexpected_pong",
+                    "",
+                    "a pong without a ping to answer",
+                )),
+                None => out.push(
+                    Violation::error(
+                        "session.unexpected_reply",
+                        "",
+                        format!("a `{kind}` frame, but nothing on this connection waits for one"),
+                    )
+                    .with_item(kind.as_str()),
+                ),
+            }
+        }
+        let reply = controls
+            .iter()
+            .find(|c| c.direction == direction && &c.kind == kind)
+            .and_then(|c| c.reply.clone());
+        if let Some(reply) = reply {
+            *self.awaiting.entry(reply).or_insert(0) += 1;
         }
     }
 
     fn on_request(
         &mut self,
-        id: Option<TapeNode<'_>>,
+        key: Option<Key<'_>>,
         action: &str,
+        frame: Option<TapeNode<'_>>,
         index: u64,
         out: &mut Vec<Violation>,
     ) {
@@ -279,11 +452,11 @@ impl Session {
                 }
             }
         }
-        let Some(id) = id.filter(|id| !id.is_null_value()) else {
+        let Some(id) = key else {
             return;
         };
         if let Some(first) = self.outstanding.get(id) {
-            let key = show(id);
+            let key = id.show();
             out.push(
                 Violation::error(
                     "session.duplicate_id",
@@ -308,22 +481,32 @@ impl Session {
             }
             return;
         }
+        // an action that ends a subscription names it in its payload
+        let closes = match (spec.and_then(|s| s.subscription.as_ref()), frame) {
+            (Some(Subscribing::Closes(at)), Some(frame)) => frame
+                .get(&inner.layout.req_payload)
+                .and_then(|payload| payload.get(at))
+                .map(show),
+            _ => None,
+        };
         let action = spec.map_or_else(|| Arc::from(action), |s| s.name.clone());
         let pending = Pending {
             action,
             frame: index,
+            closes,
         };
         self.outstanding.insert(id, pending);
     }
 
+    /// Settles the request a response answers; returns the action answered.
     fn on_response(
         &mut self,
-        id: Option<TapeNode<'_>>,
+        key: Option<Key<'_>>,
         error_code: Option<&str>,
         ok_frame: Option<TapeNode<'_>>,
         out: &mut Vec<Violation>,
-    ) {
-        let id = id.filter(|id| !id.is_null_value());
+    ) -> Option<Arc<str>> {
+        let id = key.filter(|k| !k.id.is_null_value());
         let Some(id) = id else {
             if ok_frame.is_some() {
                 out.push(Violation::error(
@@ -333,20 +516,21 @@ impl Session {
                 ));
             }
             // an error about a frame that could not be read carries no id
-            return;
+            return None;
         };
         let Some(request) = self.outstanding.remove(id) else {
-            let key = show(id);
+            let key = id.show();
             out.push(Violation::error(
                 "session.unknown_response_id",
                 "",
                 format!("response to id {key}, which no outstanding request has"),
             ));
-            return;
+            return None;
         };
         let action = request.action;
         if let Some(frame) = ok_frame {
             out.extend(self.validator.check_response_data(&action, frame));
+            self.settle_subscription(&action, request.closes, frame, out);
         }
         if let Some(code) = error_code.filter(|_| !action.ends_with(" frame")) {
             let inner = &self.validator.inner;
@@ -375,6 +559,47 @@ impl Session {
         for v in out.iter_mut() {
             v.item.get_or_insert_with(|| action.to_string());
         }
+        Some(action)
+    }
+
+    /// An ok response to an action that opens a subscription hands out its id; one to an
+    /// action that ends a subscription ends it.
+    fn settle_subscription(
+        &mut self,
+        action: &str,
+        closes: Option<String>,
+        frame: TapeNode<'_>,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(id) = closes {
+            self.opened.remove(&id);
+            return;
+        }
+        let inner = &self.validator.inner;
+        let Some(Subscribing::Opens(at)) = inner
+            .actions
+            .get(action)
+            .and_then(|a| a.subscription.as_ref())
+        else {
+            return;
+        };
+        let id = frame
+            .get(&inner.layout.res_data)
+            .and_then(|data| data.get(at));
+        match id {
+            Some(id) if self.opened.len() < MAX_SUBSCRIPTIONS => {
+                self.opened.insert(show(id));
+            }
+            Some(_) => {}
+            None => out.push(
+                Violation::error(
+                    "response.subscription",
+                    format!("{}{}", inner.layout.res_data_ptr, join(at)),
+                    format!("`{action}` opens a subscription, but its response carries no id here"),
+                )
+                .with_item(action),
+            ),
+        }
     }
 
     fn on_event(
@@ -382,6 +607,7 @@ impl Session {
         name: &str,
         tenant: Option<&str>,
         topic: Option<&str>,
+        frame: Option<TapeNode<'_>>,
         out: &mut Vec<Violation>,
     ) {
         let inner = &self.validator.inner;
@@ -452,6 +678,26 @@ impl Session {
                     }
                 }
             }
+            Scope::Subscription { .. } => {
+                let id = spec.subscription_id.as_ref().and_then(|at| {
+                    frame
+                        .and_then(|f| f.get(&inner.layout.ev_data))
+                        .and_then(|data| data.get(at))
+                });
+                // a missing id is the frame check's to report
+                if let Some(id) = id.map(show) {
+                    if !self.opened.contains(&id) {
+                        out.push(
+                            Violation::error(
+                                "session.unknown_subscription",
+                                "",
+                                format!("`{name}` for subscription {id}, which this connection was never handed or has ended"),
+                            )
+                            .with_item(name),
+                        );
+                    }
+                }
+            }
             Scope::Connection => {}
         }
     }
@@ -466,12 +712,20 @@ impl Session {
     /// (A refused request is settled by the error frame that answers it.)
     pub fn withdraw(&mut self, kind: &FrameKind) {
         if let FrameKind::Control { kind, topics } = kind {
-            match kind {
-                ControlKind::Ping => self.pings = self.pings.saturating_sub(1),
-                ControlKind::Subscribe => topics.iter().for_each(|t| {
+            if *kind == ControlKind::Subscribe {
+                topics.iter().for_each(|t| {
                     self.subscriptions.remove(t);
-                }),
-                _ => {}
+                });
+            }
+            let reply = self
+                .validator
+                .inner
+                .controls
+                .iter()
+                .find(|c| c.direction == Direction::Client && &c.kind == kind)
+                .and_then(|c| c.reply.as_ref());
+            if let Some(n) = reply.and_then(|r| self.awaiting.get_mut(r)) {
+                *n = n.saturating_sub(1);
             }
         }
     }
@@ -480,18 +734,33 @@ impl Session {
     pub fn finish(self) -> Vec<Violation> {
         let left = self.outstanding.into_sorted();
         let mut out: Vec<Violation> = Vec::new();
-        if self.pings > 0 {
-            let mut v = Violation::error(
-                "session.unanswered_ping",
-                "",
-                format!(
-                    "{} application ping(s) never answered with a pong",
-                    self.pings
-                ),
-            );
+        let mut awaiting: Vec<(&ControlKind, &u64)> =
+            self.awaiting.iter().filter(|(_, n)| **n > 0).collect();
+        awaiting.sort();
+        for (reply, n) in awaiting {
+            let mut v = if *reply == ControlKind::Pong {
+                Violation::error(
+                    "session.unanswered_ping",
+                    "",
+                    format!("{n} application ping(s) never answered with a pong"),
+                )
+            } else {
+                Violation::error(
+                    "session.unanswered_control",
+                    "",
+                    format!("{n} control frame(s) never answered with `{reply}`"),
+                )
+                .with_item(reply.as_str())
+            };
             v.location.file.clone_from(&self.location.file);
             v.location.connection.clone_from(&self.location.connection);
-            v.direction = Some(Direction::Server);
+            v.direction = self
+                .validator
+                .inner
+                .controls
+                .iter()
+                .find(|c| &c.kind == reply)
+                .map(|c| c.direction);
             out.push(v);
         }
         out.extend(left.into_iter().map(|(id, o)| {

@@ -533,10 +533,7 @@ impl<'a> Differ<'a> {
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
-                    let kind = serde_json::to_value(f.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "?".into());
+                    let kind = f.kind.as_str();
                     let base = format!("{kind} ({})", f.direction.as_str());
                     let count = seen.entry(base.clone()).or_insert(0);
                     *count += 1;
@@ -1011,6 +1008,7 @@ impl<'a> Differ<'a> {
             Scope::Tenant => "the tenant".to_owned(),
             Scope::Connection => "one connection".to_owned(),
             Scope::Topic { pattern } => format!("topic `{pattern}`"),
+            Scope::Subscription { id } => format!("a subscription (id at `{id}`)"),
         };
         match (&a.scope, &b.scope) {
             (Scope::Topic { pattern: x }, Scope::Topic { pattern: y }) if x != y => {

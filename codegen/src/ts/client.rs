@@ -10,11 +10,8 @@ use crate::Int64Mode;
 
 const RUNTIME: &str = include_str!("runtime.ts");
 
-fn kind_name(kind: ControlKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+fn kind_name(kind: &ControlKind) -> String {
+    kind.as_str().to_owned()
 }
 
 /// The runtime's description of the contract (the `Protocol` interface).
@@ -50,7 +47,7 @@ pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
                 .and_then(|p| p.get("id"))
                 .is_some();
             json!({
-                "kind": kind_name(c.kind),
+                "kind": kind_name(&c.kind),
                 "direction": match c.direction { Direction::Client => "client", Direction::Server => "server" },
                 "when": c.when,
                 "topics": c.topics,

@@ -136,10 +136,7 @@ impl Names {
             .control
             .iter()
             .map(|c| {
-                let kind = serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let kind = c.kind.as_str().to_owned();
                 namer.claim(&format!("{}Frame", pascal(&kind)))
             })
             .collect();
@@ -496,7 +493,7 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
                     f.put(p, &topic_type(pattern), false);
                 }
             }
-            Scope::Connection => {}
+            Scope::Connection | Scope::Subscription { .. } => {}
         }
         for (p, s) in &env.event.optional {
             f.put(p, &ts.ty(s).text, true);
@@ -589,6 +586,9 @@ fn scope_text(scope: &Scope) -> String {
             format!("Scope: topic `{pattern}` (subscribers of a matching topic).")
         }
         Scope::Connection => "Scope: connection (only the connection concerned).".into(),
+        Scope::Subscription { id } => format!(
+            "Scope: subscription (the connection that opened the subscription whose id is at `{id}`)."
+        ),
     }
 }
 

@@ -52,6 +52,10 @@ impl<'a> TapeNode<'a> {
         matches!(self.slot(), Slot::Null)
     }
 
+    pub(crate) fn is_array(&self) -> bool {
+        matches!(self.slot(), Slot::Array { .. })
+    }
+
     pub(crate) fn is_str(&self) -> bool {
         matches!(self.slot(), Slot::String(_))
     }

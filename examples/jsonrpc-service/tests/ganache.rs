@@ -1,0 +1,273 @@
+//! A real JSON-RPC server no one here wrote: ganache (npm, pinned by
+//! `realservers/jsonrpc/package-lock.json`, installed by `scripts/test.sh`), which serves
+//! JSON-RPC 2.0 over WebSocket and HTTP on one port. Traffic recorded through the proxy over
+//! both transports validates against the `eth_node` contract with no violation; a tampered
+//! copy of the recording is rejected with a message naming what changed.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use frameproof_proxy::{start, ProxyConfig};
+use frameproof_validator::{capture, Validator, Violation};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Ganache {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Ganache {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts ganache from the pinned install; waits (bounded) until it accepts connections.
+fn ganache() -> Ganache {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../realservers/jsonrpc");
+    let bin = root.join("node_modules/ganache/dist/node/cli.js");
+    assert!(
+        bin.exists(),
+        "ganache is not installed at {}: run scripts/test.sh (it runs `npm ci` in realservers/jsonrpc)",
+        bin.display()
+    );
+    let port = free_port();
+    let child = Command::new("node")
+        .arg(&bin)
+        .args([
+            "--server.host",
+            "127.0.0.1",
+            "--server.port",
+            &port.to_string(),
+        ])
+        .args(["--wallet.deterministic", "--chain.chainId", "1337"])
+        .args(["--chain.time", "2024-01-01T00:00:00Z", "--logging.quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node runs ganache");
+    let server = Ganache { child, port };
+    let deadline = Instant::now() + WAIT;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "ganache did not listen within {WAIT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn send(ws: &mut Ws, frame: Value) {
+    ws.send(Message::text(frame.to_string()))
+        .await
+        .expect("send");
+}
+
+/// Reads frames until one answers `id`; returns it and the notifications seen meanwhile.
+async fn answer(ws: &mut Ws, id: &Value) -> (Value, Vec<Value>) {
+    let mut seen = Vec::new();
+    loop {
+        let next = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("in time");
+        let Some(Ok(Message::Text(text))) = next else {
+            panic!("the socket ended: {next:?}");
+        };
+        let frame: Value = serde_json::from_str(text.as_str()).expect("JSON");
+        if frame.get("id") == Some(id) || frame.as_array().is_some() {
+            return (frame, seen);
+        }
+        seen.push(frame);
+    }
+}
+
+async fn record_session(dir: &Path) -> PathBuf {
+    let server = ganache();
+    let upstream = format!("http://127.0.0.1:{}", server.port);
+    let mut config = ProxyConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), upstream);
+    config.record = Some(dir.to_path_buf());
+    let proxy = start(&jsonrpc_service::eth_node::contract(), config)
+        .await
+        .expect("the proxy starts");
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/", proxy.addr))
+        .await
+        .expect("the socket opens through the proxy");
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}),
+    )
+    .await;
+    assert_eq!(answer(&mut ws, &json!(1)).await.0["result"], "0x539");
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": "s1", "method": "eth_subscribe", "params": ["newHeads"]}),
+    )
+    .await;
+    let (subscribed, _) = answer(&mut ws, &json!("s1")).await;
+    let sub = subscribed["result"].clone();
+    let mut notices: Vec<Value> = Vec::new();
+    for i in 0..3 {
+        let id = json!(format!("m{i}"));
+        send(
+            &mut ws,
+            json!({"jsonrpc": "2.0", "id": id, "method": "evm_mine", "params": []}),
+        )
+        .await;
+        notices.extend(answer(&mut ws, &id).await.1);
+    }
+    send(
+        &mut ws,
+        json!([
+            {"jsonrpc": "2.0", "id": 10, "method": "eth_blockNumber", "params": []},
+            {"jsonrpc": "2.0", "id": 11, "method": "net_version", "params": []},
+            {"jsonrpc": "2.0", "id": 12, "method": "eth_getBalance",
+             "params": ["0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1", "latest"]}
+        ]),
+    )
+    .await;
+    let (batch, more) = answer(&mut ws, &json!(null)).await;
+    notices.extend(more);
+    assert_eq!(batch.as_array().map(Vec::len), Some(3), "{batch}");
+    send(
+        &mut ws,
+        json!({"jsonrpc": "2.0", "id": 20, "method": "eth_unsubscribe", "params": [sub]}),
+    )
+    .await;
+    let (ended, more) = answer(&mut ws, &json!(20)).await;
+    notices.extend(more);
+    assert_eq!(ended["result"], true);
+    ws.close(None).await.expect("close");
+
+    // the same node over HTTP: one call, one batch
+    let http = reqwest::Client::builder()
+        .timeout(WAIT)
+        .build()
+        .expect("client");
+    let url = format!("http://{}/", proxy.addr);
+    let one: Value = http
+        .post(&url)
+        .json(&json!({"jsonrpc": "2.0", "id": 30, "method": "eth_blockNumber", "params": []}))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        one["result"].as_str().is_some_and(|r| r.starts_with("0x")),
+        "{one}"
+    );
+    let batch: Value = http
+        .post(&url)
+        .json(&json!([
+            {"jsonrpc": "2.0", "id": 31, "method": "eth_chainId", "params": []},
+            {"jsonrpc": "2.0", "id": "32", "method": "net_version", "params": []}
+        ]))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(batch.as_array().map(Vec::len), Some(2), "{batch}");
+    let recording = proxy
+        .shutdown()
+        .await
+        .expect("shutdown")
+        .expect("a recording");
+    drop(server);
+    recording.path
+}
+
+fn validate(path: &Path) -> (capture::Stats, Vec<Violation>) {
+    let validator = Validator::new(&jsonrpc_service::eth_node::contract()).expect("compiles");
+    let mut found = Vec::new();
+    let file = std::fs::File::open(path).expect("the recording");
+    let stats = capture::validate_transcript(
+        &validator,
+        std::io::BufReader::new(file),
+        &path.display().to_string(),
+        &mut |v| found.push(v),
+    )
+    .expect("readable");
+    (stats, found)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ganache_traffic_through_the_proxy_validates_and_a_tampered_copy_does_not() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ganache");
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = record_session(&dir).await;
+    let (stats, found) = validate(&path);
+    let text = std::fs::read_to_string(&path).expect("read");
+    eprintln!(
+        "ganache: {} frame(s) on {} connection(s) recorded, {} violation(s)",
+        stats.frames,
+        stats.connections,
+        found.len()
+    );
+    assert!(
+        found.is_empty(),
+        "false positives on a real server's traffic: {found:#?}"
+    );
+    // one WebSocket connection and two exchanges with the RPC endpoint
+    assert_eq!(stats.connections, 3, "{text}");
+    assert!(stats.frames >= 14, "{} frames:\n{text}", stats.frames);
+    assert!(
+        text.contains("eth_subscription"),
+        "no subscription notice was recorded:\n{text}"
+    );
+
+    // tampered: a notice for a subscription never handed out, and a result of the wrong type
+    let tampered: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("eth_subscription") {
+                let v: Value = serde_json::from_str(l).expect("a record");
+                let mut v = v;
+                v["frame"]["params"]["subscription"] = json!("0xdead");
+                v.to_string()
+            } else {
+                l.replace("\"result\":\"0x539\"", "\"result\":1337")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let copy = dir.join("tampered.jsonl");
+    std::fs::write(&copy, tampered).expect("write");
+    let (_, found) = validate(&copy);
+    let said: Vec<String> = found
+        .iter()
+        .map(|v| format!("{} {} {}", v.rule, v.pointer, v.message))
+        .collect();
+    eprintln!("tampered copy: {said:#?}");
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("session.unknown_subscription") && s.contains("0xdead")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("response.schema /result")),
+        "{said:#?}"
+    );
+}
