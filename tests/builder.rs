@@ -304,3 +304,33 @@ proptest! {
         prop_assert!(back.check().is_empty());
     }
 }
+
+/// A name outside `resource.verb`, as a protocol spells it.
+#[derive(Serialize, Deserialize, JsonSchema, Action)]
+#[action(name = "textDocument/hover", response = String)]
+pub struct Hover {
+    pub uri: String,
+}
+
+#[test]
+fn a_name_without_a_conventional_route_needs_a_route_or_an_rpc_endpoint() {
+    let p = problems(small().action::<Hover>().build());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].starts_with("/actions/textDocument~1hover/rest: `textDocument/hover` does not follow `resource.verb`"),
+        "{p:?}"
+    );
+    // served through the RPC endpoint instead: sound, and the name is a naming warning only
+    let c = small()
+        .configure_transport(|t| t.rest.rpc_endpoint = Some("/rpc".into()))
+        .action::<Hover>()
+        .build()
+        .expect("sound");
+    assert!(c.actions["textDocument/hover"].rest.is_none());
+    let warnings: Vec<String> = c.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("/actions/textDocument~1hover: action name"),
+        "{warnings:?}"
+    );
+}

@@ -146,16 +146,27 @@ fn check(file: &Path, format: Format) -> Outcome {
         Err(outcome) => return outcome,
     };
     let problems = contract.check();
+    // advice (the naming lint): shown, never a failure
+    let warnings = contract.warnings();
     match format {
         Format::Json => {
             for p in &problems {
                 let line = serde_json::json!({ "file": file.display().to_string(), "pointer": p.pointer, "message": p.message });
                 println_out!("{line}");
             }
+            for w in &warnings {
+                let line = serde_json::json!({ "file": file.display().to_string(), "pointer": w.pointer, "message": w.message, "severity": "warning" });
+                println_out!("{line}");
+            }
         }
         Format::Human => {
             for p in &problems {
                 print_out!("{}", render(&problem_report(file, &text, p)));
+            }
+            for w in &warnings {
+                print_err!(
+                    "warning: {w} (lints.naming: `allow` silences it, `deny` makes it a problem)\n"
+                );
             }
             if problems.is_empty() {
                 println_out!(

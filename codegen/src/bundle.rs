@@ -55,7 +55,10 @@ pub fn json_schema_bundle(contract: &Contract) -> Value {
             frames.error(Some(&codes)),
         );
     }
-    insert(&mut defs, "frame.error", frames.error(None));
+    // a socket that carries no requests carries no error responses either
+    if contract.actions.values().any(|a| a.websocket) {
+        insert(&mut defs, "frame.error", frames.error(None));
+    }
     for (name, spec) in &contract.events {
         insert(
             &mut defs,

@@ -190,7 +190,7 @@ fn json_schema_bundle_accepts_frames_and_rejects_wrong_ones() {
                 checked += 1;
             }
         }
-        assert!(checked >= 20, "{name}: checked {checked} frames");
+        assert!(checked >= 15, "{name}: checked {checked} frames");
         assert!(
             !validator.is_valid(&json!({"unrelated": true})),
             "{name}: accepts anything"

@@ -130,6 +130,8 @@ struct Engine<'a> {
     tx: mpsc::Sender<(String, Incoming)>,
     rx: mpsc::Receiver<(String, Incoming)>,
     http: reqwest::Client,
+    /// The session the RPC endpoint handed out in this run (`transport.rest.rpc_session_header`).
+    rpc_session: Option<String>,
 }
 
 fn id_key(v: &Value) -> String {
@@ -215,6 +217,7 @@ pub async fn replay(
         tx,
         rx,
         http: crate::live::http_client(options.network_timeout),
+        rpc_session: None,
     };
     // every connection of the recording was open while it was recorded: open them all first,
     // so an observer that only receives (or must not receive) is listening from the start
@@ -378,6 +381,23 @@ impl Engine<'_> {
                 binary,
             } => {
                 self.barrier().await;
+                if self.is_rpc(&conn) {
+                    // an exchange with the RPC endpoint travels as one again
+                    match serde_json::from_slice::<Value>(&bytes) {
+                        Ok(recorded) => {
+                            if let Some(frame) = self.prepare_client_frame(line, &conn, recorded) {
+                                self.rpc_send(line, &conn, &frame).await;
+                            }
+                        }
+                        Err(e) => self.steps.push(StepResult::fail(
+                            Some(line),
+                            &conn,
+                            "read a request frame",
+                            e.to_string(),
+                        )),
+                    }
+                    return;
+                }
                 if !self.ensure_open(&conn, line).await {
                     return;
                 }
@@ -465,15 +485,103 @@ impl Engine<'_> {
         }
     }
 
-    async fn client_frame(&mut self, line: u64, conn: &str, recorded: Value) {
+    /// A recorded client frame made live: values the server generated bound to this run's,
+    /// credentials resolved.
+    fn prepare_client_frame(&mut self, line: u64, conn: &str, recorded: Value) -> Option<Value> {
         self.bindings.client_sent(&recorded);
-        let mut frame = recorded.clone();
+        let mut frame = recorded;
         self.bindings.substitute(&mut frame);
         if let Err(e) = self.options.credentials.resolve_value(&mut frame) {
             self.steps
                 .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
-            return;
+            return None;
         }
+        Some(frame)
+    }
+
+    /// Whether a connection of the recording is an exchange with the RPC endpoint.
+    fn is_rpc(&self, conn: &str) -> bool {
+        self.info(conn)
+            .and_then(|i| i.transport.as_deref())
+            .is_some_and(|t| t == frameproof_schema::transcript::RPC_TRANSPORT)
+    }
+
+    /// POSTs a frame to the contract's RPC endpoint; the frames of the answer arrive on the
+    /// connection as if the server had sent them over the socket, and are compared so.
+    async fn rpc_send(&mut self, line: u64, conn: &str, frame: &Value) {
+        let Some(endpoint) = self.contract.transport.rest.rpc_endpoint.clone() else {
+            self.steps.push(StepResult::fail(
+                Some(line),
+                conn,
+                "send over the RPC endpoint",
+                "the contract has no RPC endpoint (transport.rest.rpc_endpoint)",
+            ));
+            return;
+        };
+        let text = frame.to_string();
+        let _ = self
+            .session(conn)
+            .observe(Direction::Client, text.as_bytes());
+        let url = format!("{}{endpoint}", self.target.http_url.trim_end_matches('/'));
+        let mut req = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            // MCP's HTTP transport answers either way and refuses a client that takes only one
+            .header(
+                reqwest::header::ACCEPT,
+                "application/json, text/event-stream",
+            )
+            .body(text);
+        if let Ok(Some(t)) = self.token_of(conn) {
+            req = req.bearer_auth(t);
+        }
+        let session_header = self.contract.transport.rest.rpc_session_header.clone();
+        if let (Some(name), Some(value)) = (&session_header, &self.rpc_session) {
+            req = req.header(name.as_str(), value.as_str());
+        }
+        let started = Instant::now();
+        let answer = match req.send().await {
+            Ok(r) => {
+                // the session the endpoint hands out holds this run's later exchanges together
+                let handed = session_header
+                    .as_deref()
+                    .and_then(|name| r.headers().get(name))
+                    .and_then(|v| v.to_str().ok());
+                if let Some(value) = handed {
+                    self.rpc_session = Some(value.to_owned());
+                }
+                let content_type = r
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                r.text().await.map(|body| (content_type, body))
+            }
+            Err(e) => Err(e),
+        };
+        self.waiting += started.elapsed();
+        match answer {
+            Ok((content_type, body)) => {
+                for raw in frameproof_validator::rpc::answer_frames(content_type.as_deref(), &body)
+                {
+                    let value = serde_json::from_str(&raw).unwrap_or(Value::String(raw.clone()));
+                    self.take(conn.to_owned(), Incoming::Frame(value, raw));
+                }
+            }
+            Err(e) => self.steps.push(StepResult::fail(
+                Some(line),
+                conn,
+                "send over the RPC endpoint",
+                format!("the RPC call failed: {e}"),
+            )),
+        }
+    }
+
+    async fn client_frame(&mut self, line: u64, conn: &str, recorded: Value) {
+        let Some(frame) = self.prepare_client_frame(line, conn, recorded) else {
+            return;
+        };
         let kind = self
             .validator
             .check_frame(Direction::Client, frame.to_string().as_bytes())
@@ -497,6 +605,27 @@ impl Engine<'_> {
             if let Some(t) = token {
                 self.state(conn).token = Some(t);
             }
+        }
+        // over HTTP, what has no REST route of its own goes to the RPC endpoint (a batch, an
+        // action served only there)
+        let rpc_fallback = self.transport == Transport::Rest
+            && self.contract.transport.rest.rpc_endpoint.is_some()
+            && self.actor.as_deref().is_none_or(|a| a == conn)
+            && match &kind {
+                FrameKind::Batch(_) => true,
+                FrameKind::Request { action, .. } => self
+                    .contract
+                    .actions
+                    .get(action)
+                    .is_some_and(|a| a.rest.is_none()),
+                _ => false,
+            };
+        if rpc_fallback {
+            if self.actor.is_none() {
+                self.actor = Some(conn.to_owned());
+            }
+            self.rpc_send(line, conn, &frame).await;
+            return;
         }
         if let FrameKind::Request { id, action } = &kind {
             let recorded_id = id_key(id);
@@ -934,10 +1063,16 @@ impl Engine<'_> {
 
     fn session(&mut self, conn: &str) -> &mut frameproof_validator::Session {
         let validator = self.validator.clone();
+        let rpc = self.is_rpc(conn);
         let state = self.state(conn);
-        state
-            .session
-            .get_or_insert_with(|| validator.session().with_location("live", conn.to_owned()))
+        state.session.get_or_insert_with(|| {
+            let s = if rpc {
+                validator.rpc_session()
+            } else {
+                validator.session()
+            };
+            s.with_location("live", conn.to_owned())
+        })
     }
 
     /// A live server frame that breaks the contract fails a step naming the rule, whatever the

@@ -168,3 +168,120 @@ impl Contract {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::document::{Contract, Direction, LintLevel, Scope};
+    use crate::envelope::{ControlFrame, ControlKind, OrderRule};
+
+    fn contract() -> Contract {
+        Contract::builder("x", "1.0.0").build().expect("sound")
+    }
+
+    fn problems(c: &Contract) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        c.check_protocol_into(&mut out);
+        out
+    }
+
+    impl Contract {
+        fn check_protocol_into(&self, out: &mut Vec<String>) {
+            let mut p = Vec::new();
+            self.check_protocol(&mut p);
+            out.extend(p.into_iter().map(|p| p.to_string()));
+        }
+    }
+
+    #[test]
+    fn ordering_rules_name_frames_the_contract_has() {
+        let mut c = contract();
+        c.envelope.ordering = vec![
+            OrderRule::First {
+                direction: Direction::Server,
+                frames: vec!["hello".into()],
+            },
+            OrderRule::Before {
+                direction: Direction::Client,
+                only: vec!["auth".into()],
+                until: vec![],
+            },
+        ];
+        let found = problems(&c);
+        assert_eq!(
+            found,
+            vec![
+                "/envelope/ordering/0/frames/0: `hello` is neither a control kind, an action nor an event of this contract",
+                "/envelope/ordering/1/until: name at least one frame",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reply_travels_the_other_way_and_recognisers_differ() {
+        let mut c = contract();
+        c.envelope.control.push(
+            ControlFrame::new(
+                ControlKind::named("identify"),
+                Direction::Client,
+                [("/op".to_owned(), json!(2))],
+                json!(true),
+            )
+            .answered_by(ControlKind::named("ready")),
+        );
+        c.envelope.control.push(ControlFrame::new(
+            ControlKind::named("resume"),
+            Direction::Client,
+            [("/op".to_owned(), json!(2))],
+            json!(true),
+        ));
+        let found = problems(&c);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("answered by `ready`"), "{found:?}");
+        assert!(found[1].contains("can never be told apart"), "{found:?}");
+    }
+
+    #[test]
+    fn subscription_events_need_an_action_that_opens_one() {
+        let mut c = contract();
+        let (name, mut event) = c
+            .events
+            .iter()
+            .next()
+            .map(|(n, e)| (n.clone(), e.clone()))
+            .expect("an event");
+        let _ = name;
+        event.scope = Scope::Subscription { id: "/sub".into() };
+        c.events.insert("tick".into(), event);
+        let found = problems(&c);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("no action opens a subscription")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn naming_is_a_warning_unless_the_contract_denies_it() {
+        let mut c = contract();
+        let spec = c.actions.values().next().cloned().expect("an action");
+        c.actions.insert("textDocument/hover".into(), spec);
+        // the document no longer matches its frames and fingerprint; only naming is asked here
+        let naming = |c: &Contract| {
+            c.check()
+                .into_iter()
+                .filter(|p| p.pointer.starts_with("/actions/textDocument"))
+                .count()
+        };
+        assert_eq!(naming(&c), 0);
+        assert_eq!(c.warnings().len(), 1, "{:?}", c.warnings());
+        c.lints.naming = LintLevel::Deny;
+        assert_eq!(naming(&c), 1);
+        assert!(c.warnings().is_empty());
+        c.lints.naming = LintLevel::Allow;
+        assert_eq!(naming(&c), 0);
+        assert!(c.warnings().is_empty());
+    }
+}

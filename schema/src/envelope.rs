@@ -106,6 +106,10 @@ pub struct ResponseShape {
     pub error_message: String,
     pub error_details: String,
     pub error_code_type: ErrorCodeType,
+    /// What an error response about a request that could not be read carries as its id:
+    /// `null` (JSON-RPC 2.0) or nothing (MCP leaves the id out).
+    #[serde(default, skip_serializing_if = "UnreadErrorId::is_null")]
+    pub unread_error_id: UnreadErrorId,
     /// An error may leave its message out.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub error_message_optional: bool,
@@ -119,6 +123,23 @@ pub struct StatusField {
     pub pointer: String,
     pub ok: Value,
     pub error: Value,
+}
+
+/// The id of an error response that answers no readable request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnreadErrorId {
+    /// `"id": null`.
+    #[default]
+    Null,
+    /// No id member at all.
+    Absent,
+}
+
+impl UnreadErrorId {
+    fn is_null(&self) -> bool {
+        *self == UnreadErrorId::Null
+    }
 }
 
 /// Whether error codes travel as the contract's names (`"not_found"`) or as numbers (JSON-RPC,
@@ -396,6 +417,7 @@ impl Envelope {
                 error_message: "/message".into(),
                 error_details: "/details".into(),
                 error_code_type: ErrorCodeType::Name,
+                unread_error_id: UnreadErrorId::Null,
                 error_message_optional: false,
                 constants: BTreeMap::new(),
             },
@@ -446,6 +468,7 @@ impl Envelope {
                 error_message: "/message".into(),
                 error_details: "/data".into(),
                 error_code_type: ErrorCodeType::Number,
+                unread_error_id: UnreadErrorId::Null,
                 error_message_optional: false,
                 constants: version.clone(),
             },
@@ -502,5 +525,34 @@ impl Envelope {
         self.control
             .iter()
             .filter(move |c| c.direction == direction)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_kinds_are_an_open_set_written_as_their_names() {
+        for (name, kind) in [
+            ("ping", ControlKind::Ping),
+            ("authenticated", ControlKind::Authenticated),
+            ("hello", ControlKind::Other("hello".into())),
+        ] {
+            assert_eq!(ControlKind::named(name), kind);
+            assert_eq!(serde_json::to_value(&kind).ok(), Some(json!(name)));
+            let back: ControlKind = serde_json::from_value(json!(name)).expect("a kind");
+            assert_eq!(back, kind);
+        }
+        assert!(serde_json::from_value::<ControlKind>(json!("")).is_err());
+    }
+
+    #[test]
+    fn a_typed_ping_waits_for_its_pong() {
+        let ping = typed_control_frames()
+            .into_iter()
+            .find(|c| c.kind == ControlKind::Ping)
+            .expect("a ping");
+        assert_eq!(ping.reply, Some(ControlKind::Pong));
     }
 }

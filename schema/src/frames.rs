@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::document::{ActionSpec, Direction, ErrorSpec, EventSpec, FrameSchemas, Scope};
-use crate::envelope::{Envelope, ErrorCodeType};
+use crate::envelope::{Envelope, ErrorCodeType, UnreadErrorId};
 use crate::pointer;
 
 /// Builds object schemas by placing member schemas at JSON pointers.
@@ -300,11 +300,14 @@ fn server_frames(
     }
     let mut err = ObjectBuilder::new();
     err.constants(&shape.constants)?;
-    err.place(
-        &shape.id,
-        json!({ "anyOf": [envelope.request.id_schema.clone(), { "type": "null" }] }),
-        true,
-    )?;
+    match shape.unread_error_id {
+        UnreadErrorId::Null => err.place(
+            &shape.id,
+            json!({ "anyOf": [envelope.request.id_schema.clone(), { "type": "null" }] }),
+            true,
+        )?,
+        UnreadErrorId::Absent => err.place(&shape.id, envelope.request.id_schema.clone(), false)?,
+    }
     if let Some(status) = &shape.status {
         err.place(&status.pointer, json!({ "const": status.error }), true)?;
     }

@@ -44,7 +44,7 @@ pub use document::{
 };
 pub use envelope::{
     Batch, ControlFrame, ControlKind, Envelope, ErrorCodeType, EventShape, OrderRule, RequestShape,
-    ResponseShape, StatusField,
+    ResponseShape, StatusField, UnreadErrorId,
 };
 pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template, TemplatePart};

@@ -327,3 +327,34 @@ pub(crate) fn is_scalar(schema: &Value, defs: &BTreeMap<String, Value>, allow_ar
         }),
     }
 }
+
+#[cfg(test)]
+mod empty_tests {
+    use super::*;
+
+    #[test]
+    fn what_may_be_left_out() {
+        let mut defs = BTreeMap::new();
+        defs.insert(
+            "Opt".to_owned(),
+            json!({"type": "object", "properties": {"cursor": {"type": "string"}}}),
+        );
+        defs.insert(
+            "Req".to_owned(),
+            json!({"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}),
+        );
+        let empty = |s: Value| accepts_empty(&s, &defs);
+        assert!(empty(json!(true)));
+        assert!(empty(json!({"type": "null"})));
+        assert!(empty(json!({"$ref": "#/$defs/Opt"})));
+        assert!(empty(
+            json!({"anyOf": [{"$ref": "#/$defs/Req"}, {"type": "null"}]})
+        ));
+        assert!(!empty(json!({"$ref": "#/$defs/Req"})));
+        assert!(!empty(json!({"type": "array"})));
+        assert!(!empty(json!({"type": "integer"})));
+        assert!(!empty(json!({"enum": ["a", "b"]})));
+        assert!(!empty(json!({"type": "object", "minProperties": 1})));
+        assert!(!empty(json!(false)));
+    }
+}

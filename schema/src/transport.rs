@@ -143,6 +143,10 @@ pub struct RestSettings {
     /// REST routes as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpc_endpoint: Option<String>,
+    /// A header the RPC endpoint hands out and expects back on a client's later exchanges
+    /// (MCP's `Mcp-Session-Id`): what holds the exchanges of one client together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpc_session_header: Option<String>,
 }
 
 impl Default for RestSettings {
@@ -150,6 +154,7 @@ impl Default for RestSettings {
         RestSettings {
             base_path: "/api".into(),
             rpc_endpoint: None,
+            rpc_session_header: None,
         }
     }
 }

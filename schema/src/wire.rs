@@ -249,7 +249,10 @@ impl Contract {
         for (p, v) in &r.constants {
             set(&mut frame, p, v.clone());
         }
-        set(&mut frame, &r.id, id);
+        // an error about no readable request: `null`, or no id at all where the protocol says so
+        if !(id.is_null() && r.unread_error_id == crate::envelope::UnreadErrorId::Absent) {
+            set(&mut frame, &r.id, id);
+        }
         if let Some(status) = &r.status {
             set(&mut frame, &status.pointer, status.error.clone());
         }

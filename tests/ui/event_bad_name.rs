@@ -3,7 +3,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
-#[event(name = "task updated")]
+#[event(name = "")]
 pub struct TaskUpdated {
     pub id: String,
 }

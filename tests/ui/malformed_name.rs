@@ -3,7 +3,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, Action)]
-#[action(name = "Tasks")]
+#[action(name = "")]
 pub struct GetTask {
     pub id: String,
 }

@@ -95,6 +95,8 @@ pub(crate) struct Layout {
     pub batch: Option<(Vec<String>, String)>,
     pub data_optional: bool,
     pub message_optional: bool,
+    /// Errors about unreadable requests carry no id (rather than `null`).
+    pub unread_error_id_absent: bool,
     pub res_id: Vec<String>,
     pub res_status: Option<(Vec<String>, Value, Value)>,
     pub res_data: Vec<String>,
@@ -126,6 +128,8 @@ pub(crate) struct Inner {
     pub control_pointers: Vec<Vec<String>>,
     /// rpc code → error name, for numeric profiles.
     pub rpc_codes: HashMap<i64, String>,
+    /// Whether clients send requests at all (an op-coded gateway sends only control frames).
+    pub has_requests: bool,
 }
 
 /// A compiled contract. Cheap to clone and share between threads and connections.
@@ -203,6 +207,8 @@ impl Validator {
             },
             data_optional: e.response.data_optional,
             message_optional: e.response.error_message_optional,
+            unread_error_id_absent: e.response.unread_error_id
+                == frameproof_schema::UnreadErrorId::Absent,
             res_id: segs("/envelope/response/id", &e.response.id)?,
             res_status: match &e.response.status {
                 Some(s) => Some((
@@ -360,6 +366,7 @@ impl Validator {
                 controls,
                 control_pointers,
                 rpc_codes,
+                has_requests: contract.actions.values().any(|a| a.websocket),
             }),
         })
     }

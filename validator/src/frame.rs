@@ -283,6 +283,15 @@ impl Validator {
     ) -> FrameCheck {
         let mut tape = Tape::default();
         match parse_frame(bytes, &self.inner.limits, &mut tape) {
+            Ok(doc) if self.batch_list(doc.root()).is_some() => {
+                let root = doc.root();
+                let (kinds, violations) = self.check_batch_alone(direction, root, any_response);
+                FrameCheck {
+                    kind: FrameKind::Batch(kinds),
+                    value: Some(root.to_value()),
+                    violations,
+                }
+            }
             Ok(doc) => {
                 let root = doc.root();
                 let (kind, mut violations) = self.check_parsed(direction, root);
@@ -305,6 +314,47 @@ impl Validator {
                 violations: vec![with_direction(*v, direction)],
             },
         }
+    }
+
+    /// A batch checked with no session: each frame inside on its own, pointers naming its
+    /// place in the batch.
+    fn check_batch_alone(
+        &self,
+        direction: Direction,
+        root: TapeNode<'_>,
+        any_response: bool,
+    ) -> (Vec<FrameKind>, Vec<Violation>) {
+        let Some((list, at)) = self.batch_list(root) else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut kinds = Vec::new();
+        let mut out = Vec::new();
+        for (i, item) in list.items().enumerate() {
+            let (kind, mut violations) = self.check_parsed(direction, item);
+            if any_response && matches!(kind, Kind::Ok { .. }) {
+                violations.extend(
+                    self.check_any_response(item)
+                        .into_iter()
+                        .map(|v| with_direction(v, direction)),
+                );
+            }
+            kinds.push(kind.to_frame_kind());
+            for mut v in violations {
+                v.pointer = format!("{at}/{i}{}", v.pointer);
+                out.push(v);
+            }
+        }
+        if kinds.is_empty() {
+            out.push(with_direction(
+                Violation::error(
+                    "frame.batch",
+                    at,
+                    "an empty batch: a batch carries at least one frame",
+                ),
+                direction,
+            ));
+        }
+        (kinds, out)
     }
 
     /// Checks a frame already parsed onto a tape.
@@ -393,6 +443,18 @@ impl Validator {
             return self.check_control(c, value);
         }
         let l = &self.inner.layout;
+        if !self.inner.has_requests {
+            // a socket with no requests (an op-coded gateway): only control frames come this way
+            return (
+                Kind::Unreadable,
+                vec![Violation::error(
+                    "frame.envelope",
+                    "",
+                    "not a control frame of this contract (its clients send no requests)",
+                )
+                .with_excerpt_of(&value)],
+            );
+        }
         let Some(action) = value.get(&l.req_action).and_then(|n| n.str()) else {
             return (
                 Kind::Unreadable,
@@ -526,7 +588,11 @@ impl Validator {
             }
         }
         let event_name = value.get(&l.ev_name).and_then(|n| n.str());
-        let is_response = l.res_status.is_none() && value.get(&l.res_id).is_some();
+        // a response has an id; where errors about unreadable requests leave it out, an error
+        // object alone makes one
+        let is_response = l.res_status.is_none()
+            && (value.get(&l.res_id).is_some()
+                || (l.unread_error_id_absent && value.get(&l.res_error).is_some()));
         if let Some(name) = event_name {
             if !is_response || self.inner.events.contains_key(name) {
                 return self.check_event(name, value);
@@ -631,12 +697,21 @@ impl Validator {
         let mut violations = Vec::new();
         violations.extend(fixed_members(value, &l.res_constants));
         let id_node = value.get(&l.res_id);
-        if id_node.is_none() {
-            violations.push(Violation::error(
+        match id_node {
+            None if l.unread_error_id_absent => {}
+            None => violations.push(Violation::error(
                 "frame.envelope",
                 join(&l.res_id),
                 "the error response has no correlation id (use null when the request could not be read)",
-            ));
+            )),
+            Some(id) if id.is_null_value() && l.unread_error_id_absent => violations.push(
+                Violation::error(
+                    "frame.envelope",
+                    join(&l.res_id),
+                    "the id is null: an error about a request that could not be read leaves the id out",
+                ),
+            ),
+            Some(_) => {}
         }
         let mut code = None;
         match value.get(&l.res_error) {

@@ -13,6 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
+use frameproof_conformance::{replay, ReplayOptions, Target, Transport};
 use frameproof_proxy::{start, ProxyConfig};
 use frameproof_validator::{capture, Validator, Violation};
 
@@ -56,7 +57,14 @@ fn ganache() -> Ganache {
             &port.to_string(),
         ])
         .args(["--wallet.deterministic", "--chain.chainId", "1337"])
-        .args(["--chain.time", "2024-01-01T00:00:00Z", "--logging.quiet"])
+        // a fixed clock: a fresh node mines the same blocks, so a replay meets the recording
+        .args([
+            "--chain.time",
+            "2024-01-01T00:00:00Z",
+            "--miner.timestampIncrement",
+            "12",
+        ])
+        .arg("--logging.quiet")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -270,4 +278,52 @@ async fn ganache_traffic_through_the_proxy_validates_and_a_tampered_copy_does_no
             .any(|s| s.starts_with("response.schema /result")),
         "{said:#?}"
     );
+}
+
+/// Replays a recording against a fresh node over one transport; the failures, as text.
+async fn replay_on_fresh_node(name: &str, text: &str, transport: Transport) -> Vec<String> {
+    let server = ganache();
+    let target = Target {
+        ws_url: format!("ws://127.0.0.1:{}/", server.port),
+        http_url: format!("http://127.0.0.1:{}", server.port),
+    };
+    let contract = jsonrpc_service::eth_node::contract();
+    let report = replay(
+        &contract,
+        name,
+        text,
+        &target,
+        transport,
+        &ReplayOptions::default(),
+    )
+    .await;
+    drop(server);
+    eprintln!(
+        "replay of {name} over {}: {} step(s), {} failed",
+        transport.name(),
+        report.steps.len(),
+        report.failures().count()
+    );
+    report.failures().map(|f| format!("{f:?}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_replays_over_the_socket_and_over_the_rpc_endpoint() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ganache-replay");
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = record_session(&dir).await;
+    let text = std::fs::read_to_string(&path).expect("read");
+    // over the socket, as recorded: the same answers, the same notices
+    let failures = replay_on_fresh_node("ganache", &text, Transport::WebSocket).await;
+    assert!(failures.is_empty(), "{failures:#?}");
+    // over HTTP, the socket's calls go to the RPC endpoint: the node answers them alike, but it
+    // does not serve subscriptions there (EIP-1474 -32004), and conformance says so
+    let failures = replay_on_fresh_node("ganache", &text, Transport::Rest).await;
+    // every difference is the subscription's: eth_subscribe refused (-32004), its three notices
+    // missing, and eth_unsubscribe answering `false` for a subscription that never was
+    let about_subscription = |f: &String| {
+        f.contains("-32004") || f.contains("event `eth_subscription`") || f.contains("response 20")
+    };
+    assert_eq!(failures.len(), 5, "{failures:#?}");
+    assert!(failures.iter().all(about_subscription), "{failures:#?}");
 }
