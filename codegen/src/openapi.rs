@@ -93,24 +93,6 @@ impl Ctx<'_> {
     }
 }
 
-fn error_body(codes: &[&String]) -> Value {
-    json!({
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": { "type": "string", "enum": codes },
-                    "message": { "type": "string" },
-                    "details": { "description": "Machine-readable details (for validation_failed: `errors[] = {pointer, message}`)." },
-                },
-            },
-        },
-    })
-}
-
 fn http_reason(status: u16) -> &'static str {
     match status {
         400 => "Bad Request",
@@ -220,7 +202,7 @@ pub fn openapi(contract: &Contract) -> Value {
                 status.to_string(),
                 json!({
                     "description": format!("{} — {}", http_reason(status), text.join(" ")),
-                    "content": { "application/json": { "schema": error_body(&codes) } },
+                    "content": { "application/json": { "schema": contract.rest_error_body_schema(&codes.iter().map(|c| c.as_str()).collect::<Vec<_>>()) } },
                 }),
             );
         }

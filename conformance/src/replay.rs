@@ -181,7 +181,7 @@ pub async fn replay(
     let r = &contract.envelope.response;
     for ptr in [
         format!("{}{}", r.error, r.error_message),
-        "/error/message".to_owned(),
+        contract.rest_error_message_pointer(),
     ] {
         matchers.push(frameproof_schema::transcript::Matcher {
             pointer: Some(ptr),

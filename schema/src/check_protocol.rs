@@ -245,14 +245,13 @@ mod tests {
     #[test]
     fn subscription_events_need_an_action_that_opens_one() {
         let mut c = contract();
-        let (name, mut event) = c
-            .events
-            .iter()
-            .next()
-            .map(|(n, e)| (n.clone(), e.clone()))
-            .expect("an event");
-        let _ = name;
-        event.scope = Scope::Subscription { id: "/sub".into() };
+        let event = crate::document::EventSpec {
+            description: String::new(),
+            since: "1.0.0".into(),
+            deprecated: None,
+            data: json!({"type": "object"}),
+            scope: Scope::Subscription { id: "/sub".into() },
+        };
         c.events.insert("tick".into(), event);
         let found = problems(&c);
         assert!(
@@ -266,7 +265,19 @@ mod tests {
     #[test]
     fn naming_is_a_warning_unless_the_contract_denies_it() {
         let mut c = contract();
-        let spec = c.actions.values().next().cloned().expect("an action");
+        let spec = crate::document::ActionSpec {
+            description: String::new(),
+            since: "1.0.0".into(),
+            deprecated: None,
+            payload: json!({"type": "object"}),
+            response: json!({"type": "string"}),
+            errors: Vec::new(),
+            emits: Vec::new(),
+            websocket: true,
+            rest: None,
+            notification: false,
+            subscription: None,
+        };
         c.actions.insert("textDocument/hover".into(), spec);
         // the document no longer matches its frames and fingerprint; only naming is asked here
         let naming = |c: &Contract| {

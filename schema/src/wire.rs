@@ -274,6 +274,75 @@ impl Contract {
         Value::Object(body)
     }
 
+    /// The JSON Schema of the error object carrying one of `names` (codes as they travel:
+    /// names, or their `rpc_code`s), in the envelope's layout.
+    pub fn error_object_schema(&self, names: &[&str]) -> Value {
+        let r = &self.envelope.response;
+        let codes: Vec<Value> = names.iter().map(|n| self.wire_code(n)).collect();
+        let code_type = match r.error_code_type {
+            ErrorCodeType::Name => "string",
+            ErrorCodeType::Number => "integer",
+        };
+        let mut schema = serde_json::json!({ "type": "object" });
+        let mut required = Vec::new();
+        let mut put = |at: &str, member: Value, needed: bool| {
+            if let Ok(segments) = pointer::segments(at) {
+                if let Some(first) = segments.first() {
+                    if needed {
+                        required.push(Value::String(first.clone()));
+                    }
+                    let mut path = vec!["properties".to_owned()];
+                    for (i, seg) in segments.iter().enumerate() {
+                        if i > 0 {
+                            path.push("properties".to_owned());
+                        }
+                        path.push(seg.clone());
+                    }
+                    pointer::set(&mut schema, &path, member);
+                }
+            }
+        };
+        put(
+            &r.error_code,
+            serde_json::json!({ "type": code_type, "enum": codes }),
+            true,
+        );
+        put(
+            &r.error_message,
+            serde_json::json!({ "type": "string" }),
+            !r.error_message_optional,
+        );
+        if !r.error_details.is_empty() {
+            put(
+                &r.error_details,
+                serde_json::json!({ "description": "Machine-readable details (for validation_failed: `errors[] = {pointer, message}`)." }),
+                false,
+            );
+        }
+        if let Value::Object(obj) = &mut schema {
+            obj.insert("required".into(), Value::Array(required));
+        }
+        schema
+    }
+
+    /// The JSON Schema of a REST error body (`{"error": <error object>}`) carrying one of
+    /// `names`.
+    pub fn rest_error_body_schema(&self, names: &[&str]) -> Value {
+        serde_json::json!({
+            "type": "object",
+            "required": [REST_ERROR_MEMBER],
+            "properties": { REST_ERROR_MEMBER: self.error_object_schema(names) },
+        })
+    }
+
+    /// The pointer, in a REST error body, of the error's message.
+    pub fn rest_error_message_pointer(&self) -> String {
+        format!(
+            "/{REST_ERROR_MEMBER}{}",
+            self.envelope.response.error_message
+        )
+    }
+
     /// Reads an error object; every problem with its shape is listed (pointers relative to
     /// the object).
     pub fn read_error_object(&self, error: &Value) -> (Option<WireError>, Vec<ErrorShapeProblem>) {
@@ -441,6 +510,26 @@ mod tests {
         // a name where a number belongs is a problem, not a panic
         let (_, problems) = c.read_error_object(&json!({"code": "not_found", "message": "x"}));
         assert!(!problems.is_empty());
+    }
+
+    #[test]
+    fn the_rest_error_body_schema_follows_the_code_type() {
+        let c = contract("jsonrpc");
+        let schema = c.rest_error_body_schema(&["not_found"]);
+        let code = &schema["properties"]["error"]["properties"]["code"];
+        assert_eq!(code["type"], "integer");
+        assert_eq!(code["enum"], json!([c.errors["not_found"].rpc_code]));
+        let c = contract("frameproof");
+        let schema = c.rest_error_body_schema(&["not_found"]);
+        assert_eq!(
+            schema["properties"]["error"]["properties"]["code"]["enum"],
+            json!(["not_found"])
+        );
+        assert_eq!(
+            schema["properties"]["error"]["required"],
+            json!(["code", "message"])
+        );
+        assert_eq!(c.rest_error_message_pointer(), "/error/message");
     }
 
     #[test]

@@ -160,6 +160,10 @@ pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
         "events": contract.events.keys().collect::<Vec<_>>(),
         "errorStatus": status,
         "rpcCodes": rpc,
+        "rpc": {
+            "endpoint": t.rest.rpc_endpoint,
+            "sessionHeader": t.rest.rpc_session_header,
+        },
         "int64": match options.int64 { Int64Mode::Number => "number", Int64Mode::BigInt => "bigint", Int64Mode::String => "string" },
         "codecs": codecs,
     })
@@ -251,6 +255,11 @@ export class Client {
       if (e instanceof FrameproofError) return { ok: false, error: e as ActionError<A> };
       throw e;
     }
+  }
+
+  /** Sends a notification (a request without an id, which gets no answer). */
+  notify<A extends ActionName>(action: A, payload: ActionPayload<A>): Promise<void> {
+    return this.core.notify(action, payload);
   }
 
   /** Calls `handler` with every `event`'s data; returns a function that stops it. */

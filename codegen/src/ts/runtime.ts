@@ -70,6 +70,8 @@ export interface RestInit {
 
 export interface RestResponseLike {
   readonly status: number;
+  /** Response headers (fetch's `Headers`): the RPC endpoint's content type and session. */
+  readonly headers?: { get(name: string): string | null };
   text(): Promise<string>;
 }
 
@@ -230,6 +232,8 @@ export interface Protocol {
   readonly events: readonly string[];
   readonly errorStatus: { readonly [code: string]: number };
   readonly rpcCodes: { readonly [rpcCode: string]: string };
+  /** One RPC endpoint as the HTTP fallback: the request frame POSTed, its response frame back. */
+  readonly rpc: { readonly endpoint: string | null; readonly sessionHeader: string | null };
   readonly int64: "number" | "bigint" | "string";
   readonly codecs: {
     readonly defs: { readonly [name: string]: Codec };
@@ -281,6 +285,26 @@ function setPointer(target: Json, pointer: string, value: unknown): Json {
   }
   current[parts[parts.length - 1] as string] = value;
   return target;
+}
+
+/** The data of each event of a server-sent event stream (events with empty data left out). */
+function sseData(stream: string): string[] {
+  const out: string[] = [];
+  let data: string | null = null;
+  for (const line of stream.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") {
+      if (data) out.push(data);
+      data = null;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    const field = colon >= 0 ? line.slice(0, colon) : line;
+    let value = colon >= 0 ? line.slice(colon + 1) : "";
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "data") data = data === null ? value : `${data}\n${value}`;
+  }
+  if (data) out.push(data);
+  return out;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -478,6 +502,8 @@ export class ClientCore {
   private token: string | undefined;
   private refreshToken: string | undefined;
   private last: Transport | null = null;
+  /** The session the RPC endpoint handed out (`rpc.sessionHeader`), sent back on later calls. */
+  private rpcSession: string | null = null;
 
   constructor(protocol: Protocol, options: CoreOptions = {}) {
     this.protocol = protocol;
@@ -593,16 +619,48 @@ export class ClientCore {
   private async send(action: string, spec: ProtocolAction, payload: unknown, options: RequestOptions): Promise<unknown> {
     const mode = options.transport ?? this.options.transport ?? "auto";
     const timeout = options.timeoutMs ?? this.options.requestTimeoutMs ?? 15000;
+    // over HTTP: the action's REST route, else the contract's RPC endpoint
+    const overHttp = spec.rest !== null || this.protocol.rpc.endpoint !== null;
     if (spec.websocket && mode !== "rest" && this.socketImpl && !this.closedByUser) {
-      const mustWait = !spec.rest || mode === "websocket";
+      const mustWait = !overHttp || mode === "websocket";
       if (await this.awaitOpen(this.connectTimeout(), mustWait)) {
         return this.viaSocket(action, payload, timeout);
       }
       if (mustWait) throw this.unavailable(action);
     }
-    if (!spec.rest) throw this.unavailable(action);
-    if (mode === "websocket") throw this.unavailable(action);
-    return this.viaRest(action, spec.rest, payload, timeout, false);
+    if (!overHttp || mode === "websocket") throw this.unavailable(action);
+    return spec.rest ? this.viaRest(action, spec.rest, payload, timeout, false) : this.viaRpc(action, payload, timeout);
+  }
+
+  /**
+   * Sends a notification: a request without an id, which gets no answer (JSON-RPC). Over the
+   * socket when it is open, else POSTed to the RPC endpoint.
+   */
+  async notify(action: string, payload: unknown): Promise<void> {
+    const spec = this.protocol.actions[action];
+    if (!spec) {
+      throw new FrameproofError({ code: "unknown_action", message: `no action \`${action}\` in the contract`, action, transport: "client" });
+    }
+    const env = this.protocol.envelope.request;
+    const frame: Json = {};
+    setPointer(frame, env.action, action);
+    if (payload !== undefined) setPointer(frame, env.payload, this.encode(this.protocol.codecs.payload[action], payload));
+    for (const [pointer, value] of Object.entries(env.constants)) setPointer(frame, pointer, value);
+    const socket = this.socket;
+    if (spec.websocket && socket && this.current === "open") {
+      socket.send(stringify(frame));
+      return;
+    }
+    const endpoint = this.protocol.rpc.endpoint;
+    const fetchImpl = this.fetchImpl;
+    if (endpoint === null || !fetchImpl) throw this.unavailable(action);
+    const headers: Record<string, string> = { Accept: "application/json, text/event-stream", "Content-Type": "application/json" };
+    const sessionHeader = this.protocol.rpc.sessionHeader;
+    if (sessionHeader !== null && this.rpcSession !== null) headers[sessionHeader] = this.rpcSession;
+    const response = await fetchImpl(this.httpBase() + endpoint, { method: "POST", headers, body: stringify(frame) });
+    if (response.status < 200 || response.status >= 300) {
+      throw new FrameproofError({ code: this.codeForStatus(response.status), message: `HTTP ${response.status}`, status: response.status, action, transport: "rest" });
+    }
   }
 
   async subscribe(topics: string[]): Promise<void> {
@@ -1196,6 +1254,87 @@ export class ClientCore {
       });
     }
     return this.renewing;
+  }
+
+  // ── the RPC endpoint ──
+
+  /**
+   * The request frame POSTed to the RPC endpoint; the answer is the response frame, or a
+   * server-sent event stream whose events are frames (events among them are dispatched).
+   */
+  private async viaRpc(action: string, payload: unknown, timeout: number): Promise<unknown> {
+    const fetchImpl = this.fetchImpl;
+    const endpoint = this.protocol.rpc.endpoint;
+    if (!fetchImpl || endpoint === null) {
+      throw new FrameproofError({ code: "network", message: "no fetch implementation or no RPC endpoint", action, transport: "client" });
+    }
+    const env = this.protocol.envelope.request;
+    const id = this.nextId();
+    const frame: Json = {};
+    setPointer(frame, env.id, id);
+    setPointer(frame, env.action, action);
+    setPointer(frame, env.payload, this.encode(this.protocol.codecs.payload[action], payload));
+    for (const [pointer, value] of Object.entries(env.constants)) setPointer(frame, pointer, value);
+    const headers: Record<string, string> = { Accept: "application/json, text/event-stream", "Content-Type": "application/json" };
+    const sessionHeader = this.protocol.rpc.sessionHeader;
+    if (sessionHeader !== null && this.rpcSession !== null) headers[sessionHeader] = this.rpcSession;
+    if (this.token !== undefined) {
+      const header = this.protocol.auth.restHeader;
+      const colon = header.indexOf(":");
+      const prefix = colon >= 0 ? header.slice(colon + 1).trim() : "";
+      headers[(colon >= 0 ? header.slice(0, colon) : header).trim()] = prefix ? `${prefix} ${this.token}` : this.token;
+    }
+    const Abort = runtime.AbortController;
+    const abort = Abort ? new Abort() : null;
+    const init: RestInit & { signal?: unknown } = { method: "POST", headers, body: stringify(frame) };
+    if (abort) init.signal = abort.signal;
+    let timer: unknown = null;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = later(() => {
+        abort?.abort();
+        reject(new FrameproofError({ code: "timeout", message: `no answer to \`${action}\` within ${timeout} ms`, action, transport: "rest" }));
+      }, timeout);
+    });
+    try {
+      const response = await Promise.race([
+        fetchImpl(this.httpBase() + endpoint, init).then(
+          (r) => r,
+          (e: unknown) => {
+            throw e instanceof FrameproofError ? e : new FrameproofError({ code: "network", message: String(e), action, transport: "rest" });
+          },
+        ),
+        timedOut,
+      ]);
+      const handed = sessionHeader !== null ? response.headers?.get?.(sessionHeader) : null;
+      if (typeof handed === "string" && handed !== "") this.rpcSession = handed;
+      const text = await Promise.race([response.text(), timedOut]);
+      const streamed = (response.headers?.get?.("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
+      const frames = streamed ? sseData(text) : text.trim() === "" ? [] : [text];
+      const r = this.protocol.envelope.response;
+      for (const raw of frames) {
+        let answer: unknown;
+        try {
+          answer = this.decodeText(raw);
+        } catch {
+          throw new FrameproofError({ code: "bad_response", message: "the RPC answer is not JSON", status: response.status, action, transport: "rest" });
+        }
+        if (!isObject(answer)) continue;
+        if (sameJson(getPointer(answer, r.id), id)) {
+          const isError = r.status ? sameJson(getPointer(answer, r.status.pointer), r.status.error) : getPointer(answer, r.error) !== undefined;
+          if (isError) {
+            const error = this.errorOf(answer, action);
+            throw new FrameproofError({ code: error.code, message: error.message, status: error.status, details: error.details, action, transport: "rest" });
+          }
+          this.last = "rest";
+          return this.decode(this.protocol.codecs.response[action], getPointer(answer, r.data));
+        }
+        const name = getPointer(answer, this.protocol.envelope.event.name);
+        if (typeof name === "string" && this.protocol.events.includes(name)) this.onEvent(name, answer);
+      }
+      throw new FrameproofError({ code: "bad_response", message: `the RPC endpoint answered HTTP ${response.status} without the response to \`${action}\``, status: response.status, action, transport: "rest" });
+    } finally {
+      cancel(timer);
+    }
   }
 
   // ── REST ──

@@ -6,66 +6,18 @@
 //! tampered copy is rejected with a message naming what changed; conformance replays the
 //! recording against a fresh server.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+
+use common::{everything_server, WAIT};
 
 use serde_json::{json, Value};
 
 use frameproof_conformance::{replay, ReplayOptions, Target, Transport};
 use frameproof_proxy::{start, ProxyConfig};
 use frameproof_validator::{capture, Validator, Violation};
-
-const WAIT: Duration = Duration::from_secs(20);
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn everything_server() -> Server {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../realservers/mcp");
-    let bin = root.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-    assert!(
-        bin.exists(),
-        "the MCP reference server is not installed at {}: run scripts/test.sh (it runs `npm ci` in realservers/mcp)",
-        bin.display()
-    );
-    let port = free_port();
-    let child = Command::new("node")
-        .arg(&bin)
-        .arg("streamableHttp")
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("node runs the server");
-    let server = Server { child, port };
-    let deadline = Instant::now() + WAIT;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the MCP server did not listen within {WAIT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
 
 /// One MCP session over HTTP: what a client does first and most.
 struct Client {
