@@ -44,13 +44,6 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     frameproof_validator::har::split_url(&format!("/?{query}")).1
 }
 
-/// Whether a request path is one of the contract's REST routes' (under its base path).
-pub(crate) fn under_base_path(contract: &frameproof_schema::Contract, path: &str) -> bool {
-    let base = contract.transport.rest.base_path.trim_end_matches('/');
-    path.strip_prefix(base)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
 /// Forwards REST requests to the upstream (the service inside the proxy's `ContractLayer`).
 pub(crate) struct Forwarder {
     pub upstream: String,
@@ -220,7 +213,7 @@ impl Forwarder {
         let Some(recorder) = &self.recorder else {
             return;
         };
-        if !under_base_path(self.validator.contract(), path) {
+        if !self.validator.contract().is_rest_traffic(method, path) {
             return;
         }
         let mut request_json: Option<Value> = (!body.is_empty())

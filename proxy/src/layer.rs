@@ -29,7 +29,7 @@ use tower::{Layer, Service};
 
 use frameproof_validator::{Validator, Violation};
 
-use crate::http::{parse_query, under_base_path};
+use crate::http::parse_query;
 use crate::ViolationSink;
 
 /// Checks the REST exchanges of the service it wraps against a contract.
@@ -138,7 +138,12 @@ where
         if rpc && !websocket {
             return Box::pin(check_rpc(layer, inner, request));
         }
-        if websocket || !under_base_path(layer.validator.contract(), &path) {
+        if websocket
+            || !layer
+                .validator
+                .contract()
+                .is_rest_traffic(request.method().as_str(), &path)
+        {
             return Box::pin(inner.call(request));
         }
         Box::pin(async move {

@@ -244,6 +244,25 @@ impl Contract {
         Value::Object(root)
     }
 
+    /// Whether an HTTP request is the contract's REST traffic: under the REST base path, or,
+    /// for a contract whose base path is empty (its REST routes, if any, share the server's
+    /// root with pages and assets: a JSON-RPC node, an MCP server), at one of its routes. The
+    /// RPC endpoint is not REST traffic (see `transport.rest.rpc_endpoint`).
+    pub fn is_rest_traffic(&self, method: &str, path: &str) -> bool {
+        let rest = &self.transport.rest;
+        if method == "POST" && rest.rpc_endpoint.as_deref() == Some(path) {
+            return false;
+        }
+        let base = rest.base_path.trim_end_matches('/');
+        if base.is_empty() {
+            return method
+                .parse::<frameproof_naming::HttpMethod>()
+                .is_ok_and(|m| self.action_for_route(m, path).is_some());
+        }
+        path.strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+
     /// Finds the action served at a concrete REST method and path, with the path parameters.
     /// Where two routes match (`/api/tasks/archived` and `/api/tasks/{id}`), the one with fewer
     /// parameters wins, as in every HTTP router.

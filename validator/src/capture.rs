@@ -334,12 +334,6 @@ pub fn validate_har_with<R: Read>(
     let mut check = HarCheck {
         validator,
         origin,
-        base: contract
-            .transport
-            .rest
-            .base_path
-            .trim_end_matches('/')
-            .to_owned(),
         ws_path,
         ws_entries: 0,
         ws_skipped: 0,
@@ -384,7 +378,6 @@ pub fn validate_har_with<R: Read>(
 struct HarCheck<'v, 's> {
     validator: &'v Validator,
     origin: &'v str,
-    base: String,
     /// Which WebSocket entries are the contract's socket.
     ws_path: Template,
     /// WebSocket entries read, and those of them at another path.
@@ -586,7 +579,11 @@ impl HarHandler for HarCheck<'_, '_> {
             .as_deref();
         if entry.request.method == "POST" && rpc == Some(path.as_str()) {
             self.rpc(index, &entry);
-        } else if path.starts_with(&format!("{}/", self.base)) || path == self.base {
+        } else if self
+            .validator
+            .contract()
+            .is_rest_traffic(&entry.request.method, &path)
+        {
             self.rest(index, &entry, &path, &query);
         }
     }
