@@ -160,6 +160,7 @@ pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
         "events": contract.events.keys().collect::<Vec<_>>(),
         "errorStatus": status,
         "rpcCodes": rpc,
+        "restErrorMember": frameproof_schema::wire::REST_ERROR_MEMBER,
         "rpc": {
             "endpoint": t.rest.rpc_endpoint,
             "sessionHeader": t.rest.rpc_session_header,

@@ -234,6 +234,8 @@ export interface Protocol {
   readonly rpcCodes: { readonly [rpcCode: string]: string };
   /** One RPC endpoint as the HTTP fallback: the request frame POSTed, its response frame back. */
   readonly rpc: { readonly endpoint: string | null; readonly sessionHeader: string | null };
+  /** The member of a REST error body that holds the error object. */
+  readonly restErrorMember: string;
   readonly int64: "number" | "bigint" | "string";
   readonly codecs: {
     readonly defs: { readonly [name: string]: Codec };
@@ -1431,15 +1433,19 @@ export class ClientCore {
         this.last = "rest";
         return this.decode(this.protocol.codecs.response[action], parsed);
       }
-      const error = isObject(parsed) ? parsed["error"] : undefined;
-      const rawCode = isObject(error) ? error["code"] : undefined;
-      const code = typeof rawCode === "string" ? rawCode : this.codeForStatus(response.status);
-      const message = isObject(error) && typeof error["message"] === "string" ? error["message"] : `HTTP ${response.status}`;
+      // the REST error body holds the error object the envelope describes, under its member
+      const r = this.protocol.envelope.response;
+      const error = isObject(parsed) ? parsed[this.protocol.restErrorMember] : undefined;
+      const rawCode = isObject(error) ? getPointer(error, r.code) : undefined;
+      const known = r.codeType === "number" ? this.protocol.rpcCodes[String(rawCode)] : typeof rawCode === "string" ? rawCode : undefined;
+      const code = known ?? this.codeForStatus(response.status);
+      const rawMessage = isObject(error) ? getPointer(error, r.message) : undefined;
+      const message = typeof rawMessage === "string" ? rawMessage : `HTTP ${response.status}`;
       throw new FrameproofError({
         code,
         message,
         status: response.status,
-        details: isObject(error) ? error["details"] : undefined,
+        details: isObject(error) ? getPointer(error, r.details) : undefined,
         action,
         transport: "rest",
       });

@@ -50,3 +50,26 @@ test("requests, numeric errors and notifications over JSON-RPC", async () => {
     await new Promise((r) => server.close(r));
   }
 });
+
+test("a REST error body under numeric codes is read through the envelope's layout", async () => {
+  // over REST the body holds the same error object as the socket's error frame: `code` a
+  // number mapped back to the contract's name, `data` the details
+  const fetch = async () => ({
+    status: 409,
+    headers: { get: () => "application/json" },
+    text: async () => JSON.stringify({ error: { code: -32602, message: "bad text", data: { field: "text" } } }),
+  });
+  const client = gen.createClient({ url: "http://127.0.0.1:1", transport: "rest", fetch });
+  try {
+    await assert.rejects(client.request("shapes.echo", { value: { text: "x" } }), (e) => {
+      assert.ok(e instanceof gen.FrameproofError);
+      assert.equal(e.transport, "rest");
+      assert.equal(e.code, "validation_failed");
+      assert.equal(e.message, "bad text");
+      assert.deepEqual(e.details, { field: "text" });
+      return true;
+    });
+  } finally {
+    client.close();
+  }
+});
