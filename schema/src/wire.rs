@@ -11,8 +11,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::document::Contract;
-use crate::envelope::{ControlKind, ErrorCodeType};
+use crate::document::{Contract, Direction};
+use crate::envelope::{ControlFrame, ControlKind, ErrorCodeType};
 use crate::pointer;
 
 /// The member of a REST error body that holds the error object.
@@ -87,6 +87,103 @@ impl Contract {
             Value::String(token.to_owned()),
         );
         Some(frame)
+    }
+
+    /// The control frame a frame travelling in `direction` is, by the members that recognise
+    /// it (`None`: not a control frame of this contract).
+    pub fn control_of(&self, direction: Direction, frame: &Value) -> Option<&ControlFrame> {
+        self.envelope.control_frames(direction).find(|c| {
+            c.when
+                .iter()
+                .all(|(at, value)| get(frame, at) == Some(value))
+        })
+    }
+
+    /// The topics a control frame lists where its layout says (`topics`).
+    pub fn control_topics<'v>(&self, control: &ControlFrame, frame: &'v Value) -> Vec<&'v str> {
+        control
+            .topics
+            .as_deref()
+            .and_then(|at| get(frame, at))
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// The credential a control frame carries where its layout says (`token`).
+    pub fn control_token<'v>(&self, control: &ControlFrame, frame: &'v Value) -> Option<&'v str> {
+        get(frame, control.token.as_deref()?).and_then(Value::as_str)
+    }
+
+    /// A server control frame of `kind` answering the client's control frame `to`: the
+    /// members that recognise it, the client's id echoed when it had one, and `topics` where
+    /// the reply lists them. `None` when the envelope has no such server frame.
+    pub fn control_reply(
+        &self,
+        kind: &ControlKind,
+        to: &Value,
+        topics: Option<&[String]>,
+    ) -> Option<Value> {
+        let reply = self
+            .envelope
+            .control_frames(Direction::Server)
+            .find(|c| &c.kind == kind)?;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &reply.when {
+            set(&mut frame, p, v.clone());
+        }
+        if let Some(id) = self.request_id(to) {
+            set(&mut frame, &self.envelope.request.id, id.clone());
+        }
+        if let (Some(at), Some(topics)) = (&reply.topics, topics) {
+            set(&mut frame, at, Value::from(topics.to_vec()));
+        }
+        Some(frame)
+    }
+
+    /// The action a request frame names.
+    pub fn request_action<'v>(&self, frame: &'v Value) -> Option<&'v str> {
+        get(frame, &self.envelope.request.action).and_then(Value::as_str)
+    }
+
+    /// An ok response frame answering request `id`.
+    pub fn ok_frame(&self, id: Value, data: Value) -> Value {
+        let r = &self.envelope.response;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &r.constants {
+            set(&mut frame, p, v.clone());
+        }
+        set(&mut frame, &r.id, id);
+        if let Some(status) = &r.status {
+            set(&mut frame, &status.pointer, status.ok.clone());
+        }
+        set(&mut frame, &r.data, data);
+        frame
+    }
+
+    /// An event frame: its name and data, and the tenant or the topic where the layout
+    /// carries them.
+    pub fn event_frame(
+        &self,
+        name: &str,
+        data: Value,
+        tenant: Option<&str>,
+        topic: Option<&str>,
+    ) -> Value {
+        let e = &self.envelope.event;
+        let mut frame = Value::Object(Map::new());
+        for (p, v) in &e.constants {
+            set(&mut frame, p, v.clone());
+        }
+        set(&mut frame, &e.name, Value::String(name.to_owned()));
+        set(&mut frame, &e.data, data);
+        if let (Some(at), Some(t)) = (&e.tenant, tenant) {
+            set(&mut frame, at, Value::String(t.to_owned()));
+        }
+        if let Some(t) = topic {
+            self.set_event_topic(&mut frame, t);
+        }
+        frame
     }
 
     /// The id a response frame answers.
@@ -478,6 +575,41 @@ mod tests {
         );
         let frame = c.error_frame(json!("r1"), "conflict", "busy", None);
         assert_eq!(c.response_id(&frame), Some(&json!("r1")));
+    }
+
+    #[test]
+    fn frames_are_classified_and_answered_in_the_envelope() {
+        let c = contract("frameproof");
+        let sub = json!({"type": "subscribe", "id": "c1", "topics": ["task:1", "task:2"]});
+        let control = c
+            .control_of(Direction::Client, &sub)
+            .expect("a control frame");
+        assert_eq!(control.kind, ControlKind::Subscribe);
+        assert_eq!(c.control_topics(control, &sub), vec!["task:1", "task:2"]);
+        assert!(c.control_of(Direction::Server, &sub).is_none());
+        let topics = vec!["task:1".to_owned()];
+        assert_eq!(
+            c.control_reply(&ControlKind::Subscribed, &sub, Some(&topics)),
+            Some(json!({"type": "subscribed", "id": "c1", "topics": ["task:1"]}))
+        );
+        let auth = json!({"type": "auth", "token": "t0k"});
+        let control = c.control_of(Direction::Client, &auth).expect("auth");
+        assert_eq!(c.control_token(control, &auth), Some("t0k"));
+        assert_eq!(
+            c.ok_frame(json!("r1"), json!([])),
+            json!({"id": "r1", "status": "ok", "data": []})
+        );
+        assert_eq!(
+            c.event_frame("TaskUpdated", json!({}), None, Some("task:1")),
+            json!({"event": "TaskUpdated", "topic": "task:1", "data": {}})
+        );
+        let c = contract("jsonrpc");
+        assert_eq!(
+            c.ok_frame(json!(1), json!(19)),
+            json!({"jsonrpc": "2.0", "id": 1, "result": 19})
+        );
+        let req = c.request_frame(json!(1), "subtract", json!([42, 23]));
+        assert_eq!(c.request_action(&req), Some("subtract"));
     }
 
     #[test]

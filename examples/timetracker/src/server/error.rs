@@ -1,6 +1,6 @@
 //! The error every layer answers with: a contract error code, a sentence, optional details.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// An error as the contract names it. Over the WebSocket it becomes an error response frame;
 /// over REST a status (from the contract's error table) and a `{"error": ...}` body.
@@ -72,14 +72,10 @@ impl ApiError {
     }
 
     /// The `{code, message, details?}` object both transports carry.
-    pub fn body(&self) -> Value {
-        let mut obj = Map::new();
-        obj.insert("code".into(), Value::String(self.code.to_owned()));
-        obj.insert("message".into(), Value::String(self.message.clone()));
-        if let Some(d) = &self.details {
-            obj.insert("details".into(), d.clone());
-        }
-        Value::Object(obj)
+    /// The error object in the contract's layout (over the socket inside an error frame,
+    /// over REST inside the REST error body).
+    pub fn body(&self, contract: &frameproof::Contract) -> Value {
+        contract.error_object(self.code, &self.message, self.details.clone())
     }
 }
 

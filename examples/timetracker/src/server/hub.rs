@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 
 /// Close code for a connection whose outbound queue overflowed.
@@ -197,10 +197,16 @@ impl Hub {
     }
 
     /// Sends an event to its recipients without waiting on any of them.
-    pub(crate) fn publish(&self, event: &str, target: &Target, data: Value) {
+    pub(crate) fn publish(
+        &self,
+        contract: &frameproof::Contract,
+        event: &str,
+        target: &Target,
+        data: Value,
+    ) {
         let frame = match target {
-            Target::Tenant { org } => json!({ "event": event, "org_id": org, "data": data }),
-            Target::Topic { topic, .. } => json!({ "event": event, "topic": topic, "data": data }),
+            Target::Tenant { org } => contract.event_frame(event, data, Some(org), None),
+            Target::Topic { topic, .. } => contract.event_frame(event, data, None, Some(topic)),
         };
         let frame = Utf8Bytes::from(frame.to_string());
         let inner = self.inner();

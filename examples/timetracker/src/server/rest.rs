@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use frameproof::{Contract, HttpMethod, Template};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::error::ApiError;
 use super::faults::{Fault, Faults};
@@ -58,11 +58,18 @@ fn error_response(state: &AppState, e: &ApiError) -> Response {
     if e.code == "not_found" && state.service.has_fault(Fault::RestStatus) {
         status = StatusCode::BAD_REQUEST;
     }
-    let mut body = e.body();
+    let contract = state.service.contract();
+    let mut body = contract.rest_error_body(e.code, &e.message, e.details.clone());
     if state.service.has_fault(Fault::RestErrorShape) {
-        body = json!({ "code": e.code });
+        // the fault: an error object with its code alone (no message, no details)
+        body = contract.rest_error_body(e.code, "", None);
+        if let Some(error) = body.get_mut(frameproof::wire::REST_ERROR_MEMBER) {
+            let at = frameproof::pointer::segments(&contract.envelope.response.error_message)
+                .unwrap_or_default();
+            frameproof::pointer::remove(error, &at);
+        }
     }
-    (status, Json(json!({ "error": body }))).into_response()
+    (status, Json(body)).into_response()
 }
 
 /// The axum fallback: finds the route, authenticates, builds the payload, dispatches.
@@ -280,6 +287,7 @@ fn convert(raw: &str, types: &[String]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn converts_by_type() {

@@ -119,9 +119,7 @@ fn compile() -> Result<Compiled, String> {
         .iter()
         .filter(|c| c.direction == Direction::Client)
     {
-        let Some(kind) = c.when.get("/type").and_then(Value::as_str) else {
-            continue;
-        };
+        let kind = c.kind.as_str();
         let v = build_validator(&c.schema)
             .map_err(|e| format!("the `{kind}` control frame schema does not compile: {e}"))?;
         control_validators.insert(kind.to_owned(), v);
@@ -224,7 +222,8 @@ impl Service {
                 };
                 if !silenced {
                     for (name, target, event) in fx.events {
-                        self.hub.publish(name, &target, event);
+                        self.hub
+                            .publish(&self.compiled.contract, name, &target, event);
                     }
                 }
                 if self.faults.has(Fault::ResponseShape) && action.starts_with("time_entries.") {

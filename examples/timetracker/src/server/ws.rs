@@ -18,9 +18,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use frameproof::{Contract, ControlKind, Direction};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
@@ -41,12 +42,28 @@ pub(crate) async fn upgrade(
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let session = match query.get("token") {
+    // the token travels where the contract's query auth method says
+    let param = state
+        .service
+        .contract()
+        .transport
+        .auth
+        .methods
+        .iter()
+        .find_map(|m| match m {
+            frameproof::AuthMethod::Query { param } => Some(param.as_str()),
+            _ => None,
+        });
+    let session = match param.and_then(|p| query.get(p)) {
         None => None,
         Some(token) => match state.service.directory().check(token).into_result() {
             Ok((user, expires_at)) => Some((user, expires_at)),
             Err(e) => {
-                let body = Json(json!({ "error": e.body() }));
+                let body = Json(state.service.contract().rest_error_body(
+                    e.code,
+                    &e.message,
+                    e.details.clone(),
+                ));
                 return (StatusCode::UNAUTHORIZED, body).into_response();
             }
         },
@@ -200,29 +217,29 @@ async fn sleep_until_some(deadline: Option<Instant>) {
 }
 
 /// The request id of a frame when it is a valid id (a string of 1 to 128 characters).
-fn valid_id(frame: &Value) -> Option<String> {
-    frame
-        .get("id")
+fn valid_id(contract: &Contract, frame: &Value) -> Option<String> {
+    contract
+        .request_id(frame)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty() && s.chars().count() <= 128)
         .map(str::to_owned)
 }
 
-fn error_frame(id: Option<&str>, e: &ApiError) -> Value {
-    json!({ "id": id, "status": "error", "error": e.body() })
+fn error_frame(contract: &Contract, id: Option<&str>, e: &ApiError) -> Value {
+    let id = id.map_or(Value::Null, |i| Value::String(i.to_owned()));
+    contract.error_frame(id, e.code, &e.message, e.details.clone())
 }
 
-/// A control reply of `kind`, echoing the client frame's `id` if it had one.
-fn control_reply(kind: &str, frame: &Value, extra: Option<(&str, Value)>) -> Value {
-    let mut obj = Map::new();
-    obj.insert("type".into(), Value::String(kind.to_owned()));
-    if let Some(id) = frame.get("id") {
-        obj.insert("id".into(), id.clone());
-    }
-    if let Some((k, v)) = extra {
-        obj.insert(k.to_owned(), v);
-    }
-    Value::Object(obj)
+/// A control reply of `kind`, echoing the client frame's id if it had one.
+fn control_reply(
+    contract: &Contract,
+    kind: ControlKind,
+    frame: &Value,
+    topics: Option<&[String]>,
+) -> Value {
+    contract
+        .control_reply(&kind, frame, topics)
+        .unwrap_or(Value::Null)
 }
 
 impl Connection {
@@ -272,7 +289,8 @@ impl Connection {
     }
 
     fn error(&self, id: Option<&str>, e: &ApiError) {
-        self.outbox.push_json(&error_frame(id, e));
+        self.outbox
+            .push_json(&error_frame(self.state.service.contract(), id, e));
     }
 
     async fn read_loop(&mut self, stream: &mut SplitStream<WebSocket>) {
@@ -375,15 +393,16 @@ impl Connection {
             );
             return ControlFlow::Continue(());
         }
-        if frame.get("type").is_some() {
+        let contract = self.state.service.contract();
+        if contract.control_of(Direction::Client, &frame).is_some() {
             return self.on_control(&frame);
         }
-        if frame.get("action").is_some() {
+        if contract.request_action(&frame).is_some() {
             self.on_request(frame);
             return ControlFlow::Continue(());
         }
         self.error(
-            valid_id(&frame).as_deref(),
+            valid_id(contract, &frame).as_deref(),
             &ApiError::bad_request(
                 "a frame needs `action` (a request) or `type` (a control frame)",
             ),
@@ -396,7 +415,11 @@ impl Connection {
         let Some(frame) = frame else {
             return self.close(CLOSE_UNAUTHORIZED, "the first frame must be an auth frame");
         };
-        let is_auth = frame.get("type").and_then(Value::as_str) == Some("auth")
+        let contract = self.state.service.contract();
+        let auth = contract
+            .control_of(Direction::Client, &frame)
+            .filter(|c| c.kind == ControlKind::Auth);
+        let is_auth = auth.is_some()
             && matches!(
                 self.state.service.validate_control("auth", &frame),
                 Some(Ok(()))
@@ -407,15 +430,20 @@ impl Connection {
                 "authenticate first: send {\"type\":\"auth\",\"token\":...}",
             );
         }
-        let token = frame
-            .get("token")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        match self.state.service.directory().check(token) {
+        let token = auth
+            .and_then(|c| contract.control_token(c, &frame))
+            .unwrap_or_default()
+            .to_owned();
+        match self.state.service.directory().check(&token) {
             TokenCheck::Valid { user, expires_at } => {
                 self.activate(user, expires_at);
-                self.outbox
-                    .push_json(&control_reply("authenticated", &frame, None));
+                let reply = control_reply(
+                    self.state.service.contract(),
+                    ControlKind::Authenticated,
+                    &frame,
+                    None,
+                );
+                self.outbox.push_json(&reply);
                 ControlFlow::Continue(())
             }
             TokenCheck::Expired { .. } => self.close(CLOSE_UNAUTHORIZED, "the token has expired"),
@@ -424,12 +452,17 @@ impl Connection {
     }
 
     fn on_control(&mut self, frame: &Value) -> ControlFlow<()> {
-        let id = valid_id(frame);
+        let contract = self.state.service.contract().clone();
+        let id = valid_id(&contract, frame);
         let id = id.as_deref();
-        let Some(kind) = frame.get("type").and_then(Value::as_str) else {
-            self.error(id, &ApiError::bad_request("`type` must be a string"));
+        let Some(control) = contract.control_of(Direction::Client, frame) else {
+            self.error(
+                id,
+                &ApiError::bad_request("not a control frame of the contract"),
+            );
             return ControlFlow::Continue(());
         };
+        let kind = control.kind.as_str();
         match self.state.service.validate_control(kind, frame) {
             None => {
                 self.error(
@@ -446,20 +479,20 @@ impl Connection {
             }
             Some(Ok(())) => {}
         }
-        let topics: Vec<String> = frame
-            .get("topics")
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let topics: Vec<String> = contract
+            .control_topics(control, frame)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         match kind {
             "ping" => {
                 if !self.state.service.has_fault(Fault::NoPong) {
-                    self.outbox.push_json(&control_reply("pong", frame, None));
+                    self.outbox.push_json(&control_reply(
+                        &contract,
+                        ControlKind::Pong,
+                        frame,
+                        None,
+                    ));
                 }
             }
             "subscribe" | "unsubscribe" => {
@@ -480,16 +513,18 @@ impl Connection {
                     }
                     hub.subscribe(self.id, &topics);
                     self.outbox.push_json(&control_reply(
-                        "subscribed",
+                        &contract,
+                        ControlKind::Subscribed,
                         frame,
-                        Some(("topics", json!(topics))),
+                        Some(&topics),
                     ));
                 } else {
                     hub.unsubscribe(self.id, &topics);
                     self.outbox.push_json(&control_reply(
-                        "unsubscribed",
+                        &contract,
+                        ControlKind::Unsubscribed,
                         frame,
-                        Some(("topics", json!(topics))),
+                        Some(&topics),
                     ));
                 }
             }
@@ -504,16 +539,23 @@ impl Connection {
 
     /// An `auth` frame on an authenticated connection: a fresh token of the same user.
     fn reauth(&mut self, frame: &Value) -> ControlFlow<()> {
-        let token = frame
-            .get("token")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let contract = self.state.service.contract();
+        let token = contract
+            .control_of(Direction::Client, frame)
+            .and_then(|c| contract.control_token(c, frame))
+            .unwrap_or_default()
+            .to_owned();
         let current = self.user().map(|u| u.id.clone());
-        match self.state.service.directory().check(token) {
+        match self.state.service.directory().check(&token) {
             TokenCheck::Valid { user, expires_at } if Some(&user.id) == current.as_ref() => {
                 self.activate(user, expires_at);
-                self.outbox
-                    .push_json(&control_reply("authenticated", frame, None));
+                let reply = control_reply(
+                    self.state.service.contract(),
+                    ControlKind::Authenticated,
+                    frame,
+                    None,
+                );
+                self.outbox.push_json(&reply);
                 ControlFlow::Continue(())
             }
             TokenCheck::Valid { .. } => {
@@ -525,25 +567,22 @@ impl Connection {
     }
 
     fn on_request(&mut self, frame: Value) {
-        let Some(id) = valid_id(&frame) else {
+        let contract = self.state.service.contract();
+        let Some(id) = valid_id(contract, &frame) else {
             self.error(
                 None,
                 &ApiError::bad_request("a request needs an `id`: a string of 1 to 128 characters"),
             );
             return;
         };
-        let Some(action) = frame
-            .get("action")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
+        let Some(action) = contract.request_action(&frame).map(str::to_owned) else {
             self.error(
                 Some(&id),
                 &ApiError::bad_request("`action` must be a string"),
             );
             return;
         };
-        let Some(payload) = frame.get("payload").cloned() else {
+        let Some(payload) = contract.request_payload(&frame).cloned() else {
             self.error(
                 Some(&id),
                 &ApiError::bad_request(
@@ -588,9 +627,12 @@ impl Connection {
                     } else {
                         id.clone()
                     };
-                    json!({ "id": reply_id, "status": "ok", "data": data })
+                    state
+                        .service
+                        .contract()
+                        .ok_frame(Value::String(reply_id), data)
                 }
-                Err(e) => error_frame(Some(&id), &e),
+                Err(e) => error_frame(state.service.contract(), Some(&id), &e),
             };
             outbox.push_json(&frame);
             in_flight
