@@ -1,0 +1,178 @@
+//! Fan-out across instances: every event is published to the backplane and every instance
+//! delivers what it receives to its own connections. In-process for one instance; Redis
+//! pub/sub for several.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::events::Target;
+use crate::handler::BoxFuture;
+
+/// An event on its way to the instances: who receives it and the frame, built once by the
+/// instance that emitted it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    pub(crate) target: Target,
+    pub(crate) frame: String,
+}
+
+/// The backplane could not take an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the backplane is unavailable: {0}")]
+pub struct BackplaneError(pub String);
+
+/// What delivers a message to this instance's connections.
+pub type Deliver = Arc<dyn Fn(Published) + Send + Sync>;
+/// Told `true` when the backplane's feed is up, `false` when it is lost.
+pub type Status = Arc<dyn Fn(bool) + Send + Sync>;
+
+/// A channel every instance publishes to and hears from.
+pub trait Backplane: Send + Sync + 'static {
+    fn publish(&self, message: Published) -> BoxFuture<Result<(), BackplaneError>>;
+    /// Feeds every message published by any instance to `deliver`, for as long as the
+    /// service runs; `status` hears when the feed is lost and when it is back.
+    fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()>;
+}
+
+/// One instance: a published event is delivered here and now.
+#[derive(Default)]
+pub struct InProcess {
+    deliver: OnceLock<Deliver>,
+}
+
+impl InProcess {
+    pub fn new() -> InProcess {
+        InProcess::default()
+    }
+}
+
+impl Backplane for InProcess {
+    fn publish(&self, message: Published) -> BoxFuture<Result<(), BackplaneError>> {
+        if let Some(deliver) = self.deliver.get() {
+            deliver(message);
+        }
+        Box::pin(async { Ok(()) })
+    }
+
+    fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()> {
+        let _ = self.deliver.set(deliver);
+        status(true);
+        Box::pin(async {})
+    }
+}
+
+/// Redis pub/sub: every instance publishes to one channel and subscribes to it. A publish
+/// that Redis does not take within the time-out fails (the request is answered
+/// `unavailable`); when the subscription drops, `status(false)` lets the service close its
+/// connections (they would miss events), and it is re-established with back-off.
+pub struct RedisBackplane {
+    client: redis::Client,
+    channel: String,
+    timeout: Duration,
+    connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+}
+
+impl RedisBackplane {
+    /// `url`: `redis://127.0.0.1:6379`; `channel`: shared by the instances of one service.
+    pub fn new(url: &str, channel: impl Into<String>) -> Result<RedisBackplane, BackplaneError> {
+        let client = redis::Client::open(url).map_err(|e| BackplaneError(e.to_string()))?;
+        Ok(RedisBackplane {
+            client,
+            channel: channel.into(),
+            timeout: Duration::from_secs(2),
+            connection: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// How long a publish or a (re)connection may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> RedisBackplane {
+        self.timeout = timeout;
+        self
+    }
+
+    async fn publish_now(&self, payload: String) -> Result<(), BackplaneError> {
+        let mut slot = self.connection.lock().await;
+        if slot.is_none() {
+            let connected =
+                tokio::time::timeout(self.timeout, self.client.get_multiplexed_async_connection())
+                    .await
+                    .map_err(|_| BackplaneError("connecting to Redis timed out".into()))?
+                    .map_err(|e| BackplaneError(e.to_string()))?;
+            *slot = Some(connected);
+        }
+        let Some(conn) = slot.as_mut() else {
+            return Err(BackplaneError("no connection".into()));
+        };
+        let sent = tokio::time::timeout(
+            self.timeout,
+            redis::cmd("PUBLISH")
+                .arg(&self.channel)
+                .arg(payload)
+                .query_async::<i64>(conn),
+        )
+        .await;
+        match sent {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => {
+                *slot = None;
+                Err(BackplaneError(e.to_string()))
+            }
+            Err(_) => {
+                *slot = None;
+                Err(BackplaneError("publishing to Redis timed out".into()))
+            }
+        }
+    }
+
+    /// One subscription, until it drops.
+    async fn listen(&self, deliver: &Deliver, status: &Status) -> Result<(), BackplaneError> {
+        let mut pubsub = tokio::time::timeout(self.timeout, self.client.get_async_pubsub())
+            .await
+            .map_err(|_| BackplaneError("connecting to Redis timed out".into()))?
+            .map_err(|e| BackplaneError(e.to_string()))?;
+        pubsub
+            .subscribe(&self.channel)
+            .await
+            .map_err(|e| BackplaneError(e.to_string()))?;
+        status(true);
+        let mut messages = pubsub.on_message();
+        while let Some(message) = messages.next().await {
+            let Ok(text) = message.get_payload::<String>() else {
+                continue;
+            };
+            if let Ok(published) = serde_json::from_str::<Published>(&text) {
+                deliver(published);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Backplane for Arc<RedisBackplane> {
+    fn publish(&self, message: Published) -> BoxFuture<Result<(), BackplaneError>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let payload =
+                serde_json::to_string(&message).map_err(|e| BackplaneError(e.to_string()))?;
+            this.publish_now(payload).await
+        })
+    }
+
+    fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()> {
+        let this = self.clone();
+        Box::pin(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                if this.listen(&deliver, &status).await.is_ok() {
+                    backoff = Duration::from_millis(100);
+                }
+                status(false);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! What a handler sees: who is calling, and a way to emit the contract's events.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use frameproof_schema::{Event, ScopeMeta, Template};
+
+use crate::error::Error;
+use crate::events::Target;
+use crate::service::Shared;
+
+/// An authenticated caller: who, and the tenant (org) their tenant-scoped events go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub id: String,
+    pub tenant: Option<String>,
+}
+
+impl Principal {
+    pub fn new(id: impl Into<String>) -> Principal {
+        Principal {
+            id: id.into(),
+            tenant: None,
+        }
+    }
+
+    pub fn in_tenant(mut self, tenant: impl Into<String>) -> Principal {
+        self.tenant = Some(tenant.into());
+        self
+    }
+}
+
+/// The context of one request.
+#[derive(Clone)]
+pub struct Ctx {
+    pub(crate) principal: Option<Principal>,
+    /// The connection the request came on (`None` over HTTP).
+    pub(crate) connection: Option<u64>,
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Ctx {
+    pub fn principal(&self) -> Option<&Principal> {
+        self.principal.as_ref()
+    }
+
+    /// Emits an event to the recipients its declared scope names: the caller's tenant, the
+    /// connections subscribed to the topic rendered from the event's fields, or the calling
+    /// connection, on every instance behind the backplane. Fails (`unavailable`) when the
+    /// backplane cannot take it: an event is never dropped silently.
+    pub async fn emit<E: Event + Serialize>(&self, event: &E) -> Result<(), Error> {
+        let name = E::META.name;
+        let data = serde_json::to_value(event)
+            .map_err(|e| Error::internal(format!("`{name}` does not serialize: {e}")))?;
+        let target = match E::META.scope {
+            ScopeMeta::Tenant => {
+                let tenant = self
+                    .principal
+                    .as_ref()
+                    .and_then(|p| p.tenant.clone())
+                    .ok_or_else(|| {
+                        Error::internal(format!("`{name}` is a tenant event, but the caller has no tenant"))
+                    })?;
+                Target::Tenant(tenant)
+            }
+            ScopeMeta::Topic(pattern) => Target::Topic(render_topic(name, pattern, &data)?),
+            ScopeMeta::Connection => match self.connection {
+                Some(c) => Target::Connection(c),
+                // over HTTP there is no connection to tell
+                None => return Ok(()),
+            },
+            ScopeMeta::Subscription(_) => {
+                return Err(Error::internal(format!(
+                    "`{name}` goes to a subscription; frameproof-server does not hand out subscriptions yet"
+                )))
+            }
+        };
+        self.shared.publish(name, target, data).await
+    }
+}
+
+/// The topic of a topic event: its pattern with each `{field}` taken from the event's data.
+fn render_topic(name: &str, pattern: &str, data: &serde_json::Value) -> Result<String, Error> {
+    let template = Template::parse(pattern).map_err(|e| Error::internal(e.to_string()))?;
+    let values = template
+        .params()
+        .map(|p| {
+            let value = match data.get(p) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) if !other.is_null() => other.to_string(),
+                _ => {
+                    return Err(Error::internal(format!(
+                        "`{name}`'s topic `{pattern}` needs `{p}`, which its data lacks"
+                    )))
+                }
+            };
+            Ok((p.to_owned(), value))
+        })
+        .collect::<Result<_, Error>>()?;
+    template.render(&values).map_err(Error::internal)
+}

@@ -1,0 +1,209 @@
+//! Frames in, handlers, frames out: what the socket and the RPC endpoint share. A frame is
+//! checked against the contract before any handler sees it; an invalid one is answered with
+//! the contract's error (`validation_failed`, `unknown_action`, `bad_request`) and reported.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use frameproof_schema::Direction;
+use frameproof_validator::{FrameKind, Violation};
+
+use crate::ctx::{Ctx, Principal};
+use crate::error::Error;
+use crate::service::Shared;
+
+/// Where a frame came from: who sent it, and on which connection.
+#[derive(Clone)]
+pub(crate) struct Caller {
+    pub principal: Option<Principal>,
+    pub connection: Option<u64>,
+}
+
+/// Runs an action's handler (within the handler time-out).
+pub(crate) async fn call(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    action: &str,
+    payload: Value,
+) -> Result<Value, Error> {
+    let Some(handler) = shared.handlers.get(action) else {
+        return Err(Error::new(
+            "unknown_action",
+            format!("no action is named `{action}`"),
+        ));
+    };
+    let ctx = Ctx {
+        principal: caller.principal.clone(),
+        connection: caller.connection,
+        shared: shared.clone(),
+    };
+    let limit = shared.settings.handler_timeout;
+    match tokio::time::timeout(limit, handler(ctx, payload)).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::internal(format!(
+            "`{action}` did not finish within {} ms",
+            limit.as_millis()
+        ))),
+    }
+}
+
+/// The error a refused frame is answered with, from its violations.
+pub(crate) fn refusal(violations: &[Violation]) -> Error {
+    let code = if violations.iter().any(|v| v.rule == "frame.unknown_action") {
+        "unknown_action"
+    } else if violations.iter().any(|v| {
+        v.rule.starts_with("frame.")
+            && v.rule != "frame.envelope"
+            && v.rule != "frame.notification"
+            && v.rule != "frame.rest_only"
+    }) {
+        "bad_request"
+    } else {
+        "validation_failed"
+    };
+    let errors: Vec<Value> = violations
+        .iter()
+        .map(|v| json!({ "pointer": v.pointer, "message": v.message }))
+        .collect();
+    let message = violations
+        .first()
+        .map_or_else(|| "the frame was refused".to_owned(), |v| v.message.clone());
+    Error::new(code, message).with_details(json!({ "errors": errors }))
+}
+
+/// An error response frame for `error`, answering `id`.
+pub(crate) fn error_frame(shared: &Shared, id: Value, error: &Error) -> Value {
+    shared
+        .contract
+        .error_frame(id, &error.code, &error.message, error.details.clone())
+}
+
+/// Answers one request frame already checked: the handler's result as the contract's ok or
+/// error frame (`None` for a notification, which gets no answer).
+pub(crate) async fn answer_request(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    frame: &Value,
+) -> Option<Value> {
+    let contract = &shared.contract;
+    let action = contract.request_action(frame)?.to_owned();
+    let payload = contract
+        .request_payload(frame)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let id = contract.request_id(frame).cloned();
+    let result = call(shared, caller, &action, payload).await;
+    let id = id?;
+    let answer = match result {
+        Ok(data) => contract.ok_frame(id, data),
+        Err(e) => error_frame(shared, id, &e),
+    };
+    if shared.settings.validate_outgoing {
+        report_outgoing(shared, frame, &answer);
+    }
+    Some(answer)
+}
+
+/// Checks an answer against the request it answers (the action's response schema, its
+/// declared errors) and reports what is wrong.
+fn report_outgoing(shared: &Shared, request: &Value, answer: &Value) {
+    let mut session = shared.validator.session();
+    let _ = session.observe(Direction::Client, request.to_string().as_bytes());
+    for v in session.observe(Direction::Server, answer.to_string().as_bytes()) {
+        (shared.report)(&v);
+    }
+}
+
+/// What a client frame is, once checked.
+pub(crate) enum Checked {
+    /// A request (or notification) fit to run.
+    Request(Value),
+    /// A control frame fit to act on.
+    Control(Value),
+    /// Several frames in one.
+    Batch(Vec<Value>),
+    /// Refused: the answer to send (`None`: a notification, which is never answered).
+    Refused(Option<Value>),
+}
+
+/// Checks a client frame against the contract; violations are reported and turned into the
+/// answer.
+pub(crate) fn check(shared: &Shared, text: &str) -> Checked {
+    let check = shared
+        .validator
+        .check_frame(Direction::Client, text.as_bytes());
+    let Some(value) = check.value else {
+        for v in &check.violations {
+            (shared.report)(v);
+        }
+        let e = refusal(&check.violations);
+        return Checked::Refused(Some(error_frame(shared, Value::Null, &e)));
+    };
+    if let FrameKind::Batch(_) = check.kind {
+        let items = shared
+            .contract
+            .batch_items(&value)
+            .cloned()
+            .unwrap_or_default();
+        return Checked::Batch(items);
+    }
+    if !check.violations.is_empty() {
+        for v in &check.violations {
+            (shared.report)(v);
+        }
+        let e = refusal(&check.violations);
+        let id = shared.contract.request_id(&value).cloned();
+        return match (&check.kind, id) {
+            // a notification gets no answer, not even an error
+            (FrameKind::Request { .. }, None)
+                if shared.contract.request_action(&value).is_some_and(|a| {
+                    shared
+                        .contract
+                        .actions
+                        .get(a)
+                        .is_some_and(|s| s.notification)
+                }) =>
+            {
+                Checked::Refused(None)
+            }
+            (_, id) => Checked::Refused(Some(error_frame(shared, id.unwrap_or(Value::Null), &e))),
+        };
+    }
+    match check.kind {
+        FrameKind::Control { .. } => Checked::Control(value),
+        _ => Checked::Request(value),
+    }
+}
+
+/// Everything a frame from the RPC endpoint (or a batch on the socket) asks for, answered:
+/// requests run concurrently, answers in the order of the requests; a batch of notifications
+/// gets no answer at all.
+pub(crate) async fn answer_frame(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    text: &str,
+) -> Option<Value> {
+    match check(shared, text) {
+        Checked::Refused(answer) => answer,
+        Checked::Request(frame) => answer_request(shared, caller, &frame).await,
+        Checked::Control(frame) => {
+            let e = Error::new("bad_request", "control frames travel on the WebSocket");
+            let id = shared
+                .contract
+                .request_id(&frame)
+                .cloned()
+                .unwrap_or(Value::Null);
+            Some(error_frame(shared, id, &e))
+        }
+        Checked::Batch(items) => {
+            let answers = futures_util::future::join_all(items.iter().map(|item| {
+                let text = item.to_string();
+                async move { Box::pin(answer_frame(shared, caller, &text)).await }
+            }))
+            .await;
+            let answers: Vec<Value> = answers.into_iter().flatten().collect();
+            (!answers.is_empty()).then_some(Value::Array(answers))
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! This instance's connections and who among them receives an event. Every connection has a
+//! bounded outbound queue; one that cannot take a frame is a slow consumer and is closed with
+//! the configured close code rather than buffered without end.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, watch};
+
+/// Who receives an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Target {
+    /// Every connection of a tenant.
+    Tenant(String),
+    /// Every connection subscribed to a topic.
+    Topic(String),
+    /// One connection of this instance.
+    Connection(u64),
+}
+
+/// Why a connection must close: code and reason.
+pub(crate) type Closing = Option<(u16, String)>;
+
+struct Conn {
+    tenant: Option<String>,
+    topics: HashSet<String>,
+    outbox: mpsc::Sender<String>,
+    close: watch::Sender<Closing>,
+}
+
+pub(crate) struct Hub {
+    conns: Mutex<HashMap<u64, Conn>>,
+    next: AtomicU64,
+    slow_close: u16,
+}
+
+/// A registered connection's ends: its outbound queue and the signal that it must close.
+pub(crate) struct Registered {
+    pub id: u64,
+    pub outbox: mpsc::Receiver<String>,
+    pub close: watch::Receiver<Closing>,
+}
+
+impl Hub {
+    pub(crate) fn new(slow_close: u16) -> Hub {
+        Hub {
+            conns: Mutex::new(HashMap::new()),
+            next: AtomicU64::new(1),
+            slow_close,
+        }
+    }
+
+    fn conns(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Conn>> {
+        self.conns.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn register(&self, queue: usize) -> Registered {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        let (close_tx, close_rx) = watch::channel(None);
+        self.conns().insert(
+            id,
+            Conn {
+                tenant: None,
+                topics: HashSet::new(),
+                outbox: tx,
+                close: close_tx,
+            },
+        );
+        Registered {
+            id,
+            outbox: rx,
+            close: close_rx,
+        }
+    }
+
+    pub(crate) fn set_tenant(&self, id: u64, tenant: Option<String>) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.tenant = tenant;
+        }
+    }
+
+    pub(crate) fn subscribe(&self, id: u64, topics: &[String]) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.topics.extend(topics.iter().cloned());
+        }
+    }
+
+    pub(crate) fn unsubscribe(&self, id: u64, topics: &[String]) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            for t in topics {
+                c.topics.remove(t);
+            }
+        }
+    }
+
+    pub(crate) fn remove(&self, id: u64) {
+        self.conns().remove(&id);
+    }
+
+    /// Queues a frame for one connection; a full queue closes it (slow consumer).
+    pub(crate) fn send(&self, id: u64, frame: String) {
+        let conns = self.conns();
+        if let Some(c) = conns.get(&id) {
+            self.offer(c, frame);
+        }
+    }
+
+    fn offer(&self, c: &Conn, frame: String) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = c.outbox.try_send(frame) {
+            let _ = c.close.send(Some((
+                self.slow_close,
+                "slow consumer: the outbound queue is full".into(),
+            )));
+        }
+    }
+
+    /// Delivers an event frame to this instance's recipients.
+    pub(crate) fn deliver(&self, target: &Target, frame: &str) {
+        let conns = self.conns();
+        match target {
+            Target::Connection(id) => {
+                if let Some(c) = conns.get(id) {
+                    self.offer(c, frame.to_owned());
+                }
+            }
+            Target::Tenant(t) => {
+                for c in conns.values().filter(|c| c.tenant.as_ref() == Some(t)) {
+                    self.offer(c, frame.to_owned());
+                }
+            }
+            Target::Topic(t) => {
+                for c in conns.values().filter(|c| c.topics.contains(t)) {
+                    self.offer(c, frame.to_owned());
+                }
+            }
+        }
+    }
+
+    /// Closes every connection (the backplane is gone: they would miss events silently).
+    pub(crate) fn close_all(&self, code: u16, reason: &str) {
+        for c in self.conns().values() {
+            let _ = c.close.send(Some((code, reason.to_owned())));
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.conns().len()
+    }
+}

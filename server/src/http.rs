@@ -1,0 +1,173 @@
+//! The HTTP twin: the contract's REST routes (payload from path, query and body; statuses from
+//! the error table; 405 with `Allow` for a known path and another method) and the single RPC
+//! endpoint (a request frame POSTed, its response frame back).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::Value;
+
+use frameproof_schema::HttpMethod;
+
+use crate::ctx::Principal;
+use crate::dispatch::{self, Caller};
+use crate::error::Error;
+use crate::service::Shared;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let t = &shared.contract.transport;
+    let ws_path = t.websocket.path.clone();
+    let rpc = t.rest.rpc_endpoint.clone();
+    let mut router = Router::new();
+    match rpc {
+        Some(rpc) if rpc == ws_path => {
+            router = router.route(&ws_path, get(crate::websocket::upgrade).post(rpc_endpoint));
+        }
+        Some(rpc) => {
+            router = router
+                .route(&ws_path, get(crate::websocket::upgrade))
+                .route(&rpc, post(rpc_endpoint));
+        }
+        None => router = router.route(&ws_path, get(crate::websocket::upgrade)),
+    }
+    router.fallback(rest).with_state(shared)
+}
+
+/// The credential of an HTTP request: the header the contract names (`Authorization:
+/// Bearer`), authenticated by the service's hook. `Err`: a credential that was refused.
+async fn principal(shared: &Shared, headers: &HeaderMap) -> Result<Option<Principal>, Error> {
+    let Some(authenticate) = &shared.authenticate else {
+        return Ok(None);
+    };
+    let setting = &shared.contract.transport.auth.rest_header;
+    let (name, prefix) = setting
+        .split_once(':')
+        .map_or((setting.as_str(), ""), |(n, p)| (n.trim(), p.trim()));
+    let Some(value) = headers.get(name).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let token = value
+        .strip_prefix(prefix)
+        .unwrap_or(value)
+        .trim()
+        .to_owned();
+    match authenticate(token).await {
+        Some(p) => Ok(Some(p)),
+        None => Err(Error::new("unauthorized", "the credential was refused")),
+    }
+}
+
+fn error_response(shared: &Shared, e: &Error) -> Response {
+    let status = shared
+        .contract
+        .errors
+        .get(&e.code)
+        .and_then(|spec| StatusCode::from_u16(spec.status).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = shared
+        .contract
+        .rest_error_body(&e.code, &e.message, e.details.clone());
+    (status, Json(body)).into_response()
+}
+
+/// A REST request: the route, the caller, the payload, the handler.
+async fn rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let query = query_pairs(uri.query().unwrap_or(""));
+    let contract = &shared.contract;
+    let Ok(verb) = method.as_str().parse::<HttpMethod>() else {
+        return not_a_route(&shared, &path);
+    };
+    let Some((action, _, params)) = contract.action_for_route(verb, &path) else {
+        return not_a_route(&shared, &path);
+    };
+    let action = action.to_owned();
+    let caller = match principal(&shared, &headers).await {
+        Ok(p) => Caller {
+            principal: p,
+            connection: None,
+        },
+        Err(e) => return error_response(&shared, &e),
+    };
+    let text = (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned());
+    let check =
+        shared
+            .validator
+            .check_rest_request_raw(method.as_str(), &path, &query, text.as_deref());
+    if !check.violations.is_empty() {
+        for v in &check.violations {
+            (shared.report)(v);
+        }
+        return error_response(&shared, &dispatch::refusal(&check.violations));
+    }
+    let json_body: Option<Value> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+    let params: BTreeMap<String, String> = params;
+    let payload = match contract.rest_payload(&action, &params, &query, json_body.as_ref()) {
+        Ok(p) => p,
+        Err(e) => return error_response(&shared, &Error::validation_failed(e)),
+    };
+    match dispatch::call(&shared, &caller, &action, payload).await {
+        Ok(data) => (StatusCode::OK, Json(data)).into_response(),
+        Err(e) => error_response(&shared, &e),
+    }
+}
+
+/// No route at this method: 405 with the methods the path has, or 404.
+fn not_a_route(shared: &Shared, path: &str) -> Response {
+    let allowed: Vec<&str> = HttpMethod::ALL
+        .into_iter()
+        .filter(|m| shared.contract.action_for_route(*m, path).is_some())
+        .map(HttpMethod::as_str)
+        .collect();
+    if allowed.is_empty() {
+        let e = Error::new(
+            "not_found",
+            format!("{path} is not a route of this service"),
+        );
+        let mut r = error_response(shared, &e);
+        *r.status_mut() = StatusCode::NOT_FOUND;
+        return r;
+    }
+    let mut r = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+        r.headers_mut().insert(header::ALLOW, v);
+    }
+    r
+}
+
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    frameproof_validator::har::split_url(&format!("/?{query}")).1
+}
+
+/// The RPC endpoint: the request frame (or batch) in, its answer out; `202` when nothing
+/// answers (notifications).
+async fn rpc_endpoint(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let caller = match principal(&shared, &headers).await {
+        Ok(p) => Caller {
+            principal: p,
+            connection: None,
+        },
+        Err(e) => return error_response(&shared, &e),
+    };
+    let text = String::from_utf8_lossy(&body);
+    match dispatch::answer_frame(&shared, &caller, &text).await {
+        Some(answer) => (StatusCode::OK, Json(answer)).into_response(),
+        None => StatusCode::ACCEPTED.into_response(),
+    }
+}

@@ -1,0 +1,37 @@
+//! Serve a frameproof contract: a typed handler per action, served over the WebSocket and its
+//! HTTP twin (the REST routes, or the single RPC endpoint) from the contract, in the contract's
+//! envelope (any preset: frameproof, JSON-RPC, custom), with events routed by their declared
+//! scope and fanned out across instances through a [`Backplane`] (in-process, or Redis pub/sub).
+//!
+//! ```no_run
+//! # use frameproof_server::{Service, Error};
+//! # async fn demo(contract: frameproof_schema::Contract) -> Result<(), Box<dyn std::error::Error>> {
+//! // let service = Service::builder(contract)
+//! //     .handle(|ctx, req: StartTimer| async move { Ok(TimeEntry { .. }) })
+//! //     .authenticate(|token| async move { directory.check(token) })
+//! //     .build()?;
+//! // axum::serve(listener, service.router()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Where things live: `service` (the builder and the startup checks), `handler` (typed
+//! handlers behind one boxed signature), `dispatch` (payload in, handler, frame or REST answer
+//! out), `ctx` (what a handler sees: the principal, `emit`), `events` (this instance's
+//! connections and who receives an event), `backplane` (fan-out across instances),
+//! `websocket` (the socket: auth, control frames, requests, the bounded outbound queue,
+//! heartbeat), `http` (REST routes and the RPC endpoint).
+
+mod backplane;
+mod ctx;
+mod dispatch;
+mod error;
+mod events;
+mod handler;
+mod http;
+mod service;
+mod websocket;
+
+pub use backplane::{Backplane, BackplaneError, InProcess, Published, RedisBackplane};
+pub use ctx::{Ctx, Principal};
+pub use error::{Error, StartupError};
+pub use service::{Service, ServiceBuilder, Settings};

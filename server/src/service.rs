@@ -1,0 +1,261 @@
+//! The service: the contract, a handler per action, the hooks that are the application's, and
+//! the startup checks (every action handled, nothing handled that the contract lacks).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use frameproof_schema::{Action, Contract};
+use frameproof_validator::{Validator, Violation};
+
+use crate::backplane::{Backplane, InProcess, Published};
+use crate::ctx::Principal;
+use crate::error::{Error, StartupError};
+use crate::events::{Hub, Target};
+use crate::handler::{boxed, BoxFuture, BoxHandler};
+
+/// Authenticates a credential (a token) into a principal; `None`: refused.
+pub(crate) type Authenticate = Arc<dyn Fn(String) -> BoxFuture<Option<Principal>> + Send + Sync>;
+/// May this principal subscribe to this topic?
+pub(crate) type Authorize = Arc<dyn Fn(Option<&Principal>, &str) -> bool + Send + Sync>;
+/// Hears every violation of an incoming (and, with `validate_outgoing`, outgoing) frame.
+pub(crate) type Report = Arc<dyn Fn(&Violation) + Send + Sync>;
+
+/// Settings that are the server's, not the contract's.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Frames a connection may have queued for sending; past it the connection is closed.
+    pub outbound_queue: usize,
+    /// The close code of a connection whose outbound queue is full.
+    pub slow_consumer_close: u16,
+    /// The close code of the connections of an instance that lost its backplane (they would
+    /// miss events): clients reconnect and resynchronise.
+    pub backplane_lost_close: u16,
+    /// Check outgoing frames against the contract too (a debug setting: a handler answering
+    /// with an error code its action does not declare is reported).
+    pub validate_outgoing: bool,
+    /// How long a handler may take.
+    pub handler_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            outbound_queue: 1024,
+            slow_consumer_close: 1008,
+            backplane_lost_close: 1012,
+            validate_outgoing: false,
+            handler_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every connection and request of one service shares.
+pub(crate) struct Shared {
+    pub contract: Contract,
+    pub validator: Validator,
+    pub handlers: HashMap<String, BoxHandler>,
+    pub authenticate: Option<Authenticate>,
+    pub authorize: Authorize,
+    pub report: Report,
+    pub settings: Settings,
+    pub hub: Hub,
+    pub backplane: Arc<dyn Backplane>,
+    pub backplane_up: AtomicBool,
+}
+
+impl Shared {
+    /// Builds the event frame once and hands it to the backplane (a connection's own events
+    /// stay on this instance).
+    pub(crate) async fn publish(
+        &self,
+        name: &str,
+        target: Target,
+        data: Value,
+    ) -> Result<(), Error> {
+        let (tenant, topic) = match &target {
+            Target::Tenant(t) => (Some(t.as_str()), None),
+            Target::Topic(t) => (None, Some(t.as_str())),
+            Target::Connection(_) => (None, None),
+        };
+        let frame = self
+            .contract
+            .event_frame(name, data, tenant, topic)
+            .to_string();
+        if let Target::Connection(_) = target {
+            self.hub.deliver(&target, &frame);
+            return Ok(());
+        }
+        self.backplane
+            .publish(Published { target, frame })
+            .await
+            .map_err(|e| Error::new("unavailable", e.to_string()))
+    }
+
+    pub(crate) fn backplane_is_up(&self) -> bool {
+        self.backplane_up.load(Ordering::Relaxed)
+    }
+}
+
+/// A contract being served: build it with [`Service::builder`], serve [`Service::router`].
+#[derive(Clone)]
+pub struct Service {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub struct ServiceBuilder {
+    contract: Contract,
+    handlers: HashMap<String, BoxHandler>,
+    extra: Vec<String>,
+    authenticate: Option<Authenticate>,
+    authorize: Authorize,
+    report: Report,
+    settings: Settings,
+    backplane: Arc<dyn Backplane>,
+}
+
+impl Service {
+    pub fn builder(contract: Contract) -> ServiceBuilder {
+        ServiceBuilder {
+            contract,
+            handlers: HashMap::new(),
+            extra: Vec::new(),
+            authenticate: None,
+            authorize: Arc::new(|_, _| true),
+            report: Arc::new(|_| {}),
+            settings: Settings::default(),
+            backplane: Arc::new(InProcess::new()),
+        }
+    }
+
+    pub fn contract(&self) -> &Contract {
+        &self.shared.contract
+    }
+
+    /// Connections open on this instance.
+    pub fn connections(&self) -> usize {
+        self.shared.hub.len()
+    }
+
+    /// The axum router: the WebSocket at the contract's path, the REST routes, the RPC
+    /// endpoint.
+    pub fn router(&self) -> axum::Router {
+        crate::http::router(self.shared.clone())
+    }
+}
+
+impl ServiceBuilder {
+    /// The handler of action `A`, typed by the action's payload and response.
+    pub fn handle<A, F, Fut>(mut self, handler: F) -> Self
+    where
+        A: Action + DeserializeOwned + Send + 'static,
+        A::Response: Serialize,
+        F: Fn(crate::ctx::Ctx, A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<A::Response, Error>> + Send + 'static,
+    {
+        let name = A::META.name.to_owned();
+        if !self.contract.actions.contains_key(&name) {
+            self.extra.push(name.clone());
+        }
+        self.handlers.insert(name, boxed::<A, F, Fut>(handler));
+        self
+    }
+
+    /// Turns a credential into a principal (`None`: refused). Without it, connections and
+    /// requests are anonymous.
+    pub fn authenticate<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Option<Principal>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        self.authenticate = Some(Arc::new(move |token| {
+            let f = f.clone();
+            Box::pin(async move { f(token).await })
+        }));
+        self
+    }
+
+    /// Whether a principal may subscribe to a topic (default: yes).
+    pub fn authorize_topic(
+        mut self,
+        f: impl Fn(Option<&Principal>, &str) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.authorize = Arc::new(f);
+        self
+    }
+
+    /// Hears every violation the service finds in the frames it checks.
+    pub fn on_violation(mut self, f: impl Fn(&Violation) + Send + Sync + 'static) -> Self {
+        self.report = Arc::new(f);
+        self
+    }
+
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The backplane events travel through (default: in-process).
+    pub fn backplane(mut self, backplane: Arc<dyn Backplane>) -> Self {
+        self.backplane = backplane;
+        self
+    }
+
+    /// Checks that the service serves exactly the contract, and starts the backplane's feed
+    /// (call from within a tokio runtime).
+    pub fn build(self) -> Result<Service, StartupError> {
+        if !self.extra.is_empty() {
+            return Err(StartupError::NotInContract(self.extra));
+        }
+        let unhandled: Vec<String> = self
+            .contract
+            .actions
+            .keys()
+            .filter(|a| !self.handlers.contains_key(*a))
+            .cloned()
+            .collect();
+        if !unhandled.is_empty() {
+            return Err(StartupError::Unhandled(unhandled));
+        }
+        let validator =
+            Validator::new(&self.contract).map_err(|e| StartupError::Contract(e.to_string()))?;
+        let shared = Arc::new(Shared {
+            hub: Hub::new(self.settings.slow_consumer_close),
+            contract: self.contract,
+            validator,
+            handlers: self.handlers,
+            authenticate: self.authenticate,
+            authorize: self.authorize,
+            report: self.report,
+            settings: self.settings,
+            backplane: self.backplane.clone(),
+            backplane_up: AtomicBool::new(false),
+        });
+        let weak = Arc::downgrade(&shared);
+        let deliver = Arc::new(move |p: Published| {
+            if let Some(s) = weak.upgrade() {
+                s.hub.deliver(&p.target, &p.frame);
+            }
+        });
+        let weak = Arc::downgrade(&shared);
+        let status = Arc::new(move |up: bool| {
+            if let Some(s) = weak.upgrade() {
+                let was = s.backplane_up.swap(up, Ordering::Relaxed);
+                if was && !up {
+                    let code = s.settings.backplane_lost_close;
+                    s.hub
+                        .close_all(code, "the event backplane is unavailable; reconnect");
+                }
+            }
+        });
+        tokio::spawn(self.backplane.run(deliver, status));
+        Ok(Service { shared })
+    }
+}

@@ -1,0 +1,402 @@
+//! The socket: authentication as the contract says (query, header, ticket, first message, or
+//! none), control frames answered (ping, subscribe, unsubscribe, auth), requests run
+//! concurrently and answered through the connection's bounded outbound queue, the heartbeat
+//! (WebSocket pings; no pong within the contract's time-out closes the connection).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use frameproof_schema::{AuthMethod, ControlKind, Direction};
+
+use crate::ctx::Principal;
+use crate::dispatch::{self, Caller, Checked};
+use crate::events::Registered;
+use crate::service::Shared;
+
+/// The close code of a failed authentication, when the contract names none.
+const DEFAULT_AUTH_CLOSE: u16 = 1008;
+/// The close code of a connection that stopped answering pings.
+const HEARTBEAT_CLOSE: u16 = 1001;
+
+/// How a connection authenticates, decided at the handshake.
+enum Handshake {
+    Anonymous,
+    Authenticated(Principal),
+    /// The first frame must be the contract's auth frame, within this long.
+    FirstMessage(Duration),
+}
+
+pub(crate) async fn upgrade(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !shared.backplane_is_up() {
+        return refuse(
+            &shared,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the event backplane is unavailable",
+        );
+    }
+    let handshake = match handshake(&shared, &query, &headers).await {
+        Ok(h) => h,
+        Err(response) => return response,
+    };
+    let max = shared
+        .contract
+        .transport
+        .websocket
+        .max_frame_bytes
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(16 * 1024 * 1024);
+    let protocols = shared.contract.transport.websocket.subprotocols.clone();
+    ws.max_message_size(max)
+        .protocols(protocols)
+        .on_upgrade(move |socket| run(shared, socket, handshake))
+}
+
+fn refuse(shared: &Shared, status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(shared.contract.rest_error_body(code, message, None)),
+    )
+        .into_response()
+}
+
+/// The credential the handshake carries, where the contract's auth methods say.
+async fn handshake(
+    shared: &Shared,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<Handshake, Response> {
+    let methods = &shared.contract.transport.auth.methods;
+    let Some(authenticate) = &shared.authenticate else {
+        return Ok(Handshake::Anonymous);
+    };
+    if methods.is_empty() {
+        return Ok(Handshake::Anonymous);
+    }
+    let mut first_message = None;
+    for m in methods {
+        let token = match m {
+            AuthMethod::Query { param } | AuthMethod::Ticket { param, .. } => {
+                query.get(param).cloned()
+            }
+            AuthMethod::Header { name } => headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim_start_matches("Bearer ").to_owned()),
+            AuthMethod::FirstMessage { timeout_ms } => {
+                first_message = Some(Duration::from_millis(*timeout_ms));
+                None
+            }
+        };
+        if let Some(token) = token {
+            return match authenticate(token).await {
+                Some(p) => Ok(Handshake::Authenticated(p)),
+                None => Err(refuse(
+                    shared,
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "the credential was refused",
+                )),
+            };
+        }
+    }
+    first_message.map(Handshake::FirstMessage).ok_or_else(|| {
+        refuse(
+            shared,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "no credential",
+        )
+    })
+}
+
+struct Connection {
+    shared: Arc<Shared>,
+    id: u64,
+    principal: Option<Principal>,
+    /// Waiting for the first-message auth frame until this instant.
+    auth_deadline: Option<Instant>,
+}
+
+async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
+    let Registered {
+        id,
+        mut outbox,
+        mut close,
+    } = shared.hub.register(shared.settings.outbound_queue);
+    let mut conn = Connection {
+        shared: shared.clone(),
+        id,
+        principal: None,
+        auth_deadline: None,
+    };
+    match handshake {
+        Handshake::Anonymous => {}
+        Handshake::Authenticated(p) => conn.become_(p),
+        Handshake::FirstMessage(within) => conn.auth_deadline = Some(Instant::now() + within),
+    }
+    let (mut sink, mut stream) = socket.split();
+    let heartbeat = &shared.contract.transport.heartbeat;
+    let mut ping_every = tokio::time::interval(Duration::from_millis(heartbeat.interval_ms.max(1)));
+    ping_every.tick().await;
+    let pong_within = Duration::from_millis(heartbeat.timeout_ms.max(1));
+    let mut awaiting_pong: Option<Instant> = None;
+    let ending: Option<(u16, String)> = loop {
+        let auth_wait = conn.auth_deadline;
+        tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if let Err(close) = conn.on_text(text.as_str()).await {
+                        break Some(close);
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    let e = crate::error::Error::new("bad_request", "binary frames are not part of this contract");
+                    let frame = dispatch::error_frame(&shared, Value::Null, &e);
+                    shared.hub.send(id, frame.to_string());
+                }
+                Some(Ok(Message::Pong(_))) => awaiting_pong = None,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(Message::Ping(_))) => {}
+            },
+            Some(frame) = outbox.recv() => {
+                if sink.send(Message::Text(frame.into())).await.is_err() {
+                    break None;
+                }
+            }
+            changed = close.changed() => {
+                if changed.is_err() { break None; }
+                if let Some(c) = close.borrow().clone() { break Some(c); }
+            }
+            _ = ping_every.tick() => {
+                if awaiting_pong.is_some_and(|since| since.elapsed() > pong_within) {
+                    break Some((HEARTBEAT_CLOSE, "no pong within the heartbeat time-out".into()));
+                }
+                if awaiting_pong.is_none() {
+                    awaiting_pong = Some(Instant::now());
+                }
+                if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break None;
+                }
+            }
+            _ = sleep_until(auth_wait) => {
+                break Some((conn.auth_close(), "no auth frame in time".into()));
+            }
+        }
+    };
+    shared.hub.remove(id);
+    if let Some((code, reason)) = ending {
+        // what was queued before the close is still sent
+        while let Ok(frame) = outbox.try_recv() {
+            let _ = sink.send(Message::Text(frame.into())).await;
+        }
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            sink.send(Message::Close(Some(frame))),
+        )
+        .await;
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Connection {
+    fn become_(&mut self, principal: Principal) {
+        self.shared
+            .hub
+            .set_tenant(self.id, principal.tenant.clone());
+        self.principal = Some(principal);
+        self.auth_deadline = None;
+    }
+
+    fn auth_close(&self) -> u16 {
+        self.shared
+            .contract
+            .transport
+            .auth
+            .close_code
+            .unwrap_or(DEFAULT_AUTH_CLOSE)
+    }
+
+    fn caller(&self) -> Caller {
+        Caller {
+            principal: self.principal.clone(),
+            connection: Some(self.id),
+        }
+    }
+
+    fn send(&self, frame: &Value) {
+        self.shared.hub.send(self.id, frame.to_string());
+    }
+
+    /// One text frame; `Err` closes the connection with that code and reason.
+    async fn on_text(&mut self, text: &str) -> Result<(), (u16, String)> {
+        let checked = dispatch::check(&self.shared, text);
+        if self.auth_deadline.is_some() {
+            return self.first_frame(checked).await;
+        }
+        match checked {
+            Checked::Refused(answer) => {
+                if let Some(a) = answer {
+                    self.send(&a);
+                }
+            }
+            Checked::Control(frame) => self.on_control(&frame).await?,
+            Checked::Request(frame) => {
+                let shared = self.shared.clone();
+                let caller = self.caller();
+                let id = self.id;
+                tokio::spawn(async move {
+                    if let Some(answer) = dispatch::answer_request(&shared, &caller, &frame).await {
+                        shared.hub.send(id, answer.to_string());
+                    }
+                });
+            }
+            Checked::Batch(_) => {
+                let shared = self.shared.clone();
+                let caller = self.caller();
+                let id = self.id;
+                let text = text.to_owned();
+                tokio::spawn(async move {
+                    if let Some(answer) = dispatch::answer_frame(&shared, &caller, &text).await {
+                        shared.hub.send(id, answer.to_string());
+                    }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The first frame of a connection that authenticates by its first message.
+    async fn first_frame(&mut self, checked: Checked) -> Result<(), (u16, String)> {
+        let Checked::Control(frame) = checked else {
+            return Err((
+                self.auth_close(),
+                "authenticate first: send the auth frame".into(),
+            ));
+        };
+        let contract = &self.shared.contract;
+        let is_auth = contract
+            .control_of(Direction::Client, &frame)
+            .is_some_and(|c| c.kind == ControlKind::Auth);
+        if !is_auth {
+            return Err((
+                self.auth_close(),
+                "authenticate first: send the auth frame".into(),
+            ));
+        }
+        self.reauthenticate(&frame).await
+    }
+
+    async fn reauthenticate(&mut self, frame: &Value) -> Result<(), (u16, String)> {
+        let shared = self.shared.clone();
+        let contract = &shared.contract;
+        let token = contract
+            .control_of(Direction::Client, frame)
+            .and_then(|c| contract.control_token(c, frame))
+            .unwrap_or_default()
+            .to_owned();
+        let principal = match &shared.authenticate {
+            Some(authenticate) => authenticate(token).await,
+            None => None,
+        };
+        let Some(principal) = principal else {
+            return Err((self.auth_close(), "the credential was refused".into()));
+        };
+        if let Some(current) = &self.principal {
+            if current.id != principal.id {
+                return Err((
+                    self.auth_close(),
+                    "the credential belongs to another principal".into(),
+                ));
+            }
+        }
+        self.become_(principal);
+        if let Some(reply) = contract.control_reply(&ControlKind::Authenticated, frame, None) {
+            self.send(&reply);
+        }
+        Ok(())
+    }
+
+    async fn on_control(&mut self, frame: &Value) -> Result<(), (u16, String)> {
+        let shared = self.shared.clone();
+        let contract = &shared.contract;
+        let Some(control) = contract.control_of(Direction::Client, frame) else {
+            return Ok(());
+        };
+        let topics: Vec<String> = contract
+            .control_topics(control, frame)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        match &control.kind {
+            ControlKind::Ping => {
+                if let Some(reply) = contract.control_reply(&ControlKind::Pong, frame, None) {
+                    self.send(&reply);
+                }
+            }
+            ControlKind::Subscribe => {
+                if let Some(refused) = topics
+                    .iter()
+                    .find(|t| !(shared.authorize)(self.principal.as_ref(), t))
+                {
+                    let e = crate::error::Error::new(
+                        "forbidden",
+                        format!("not allowed to subscribe to `{refused}`"),
+                    );
+                    let id = contract.request_id(frame).cloned().unwrap_or(Value::Null);
+                    self.send(&dispatch::error_frame(&shared, id, &e));
+                    return Ok(());
+                }
+                shared.hub.subscribe(self.id, &topics);
+                if let Some(reply) =
+                    contract.control_reply(&ControlKind::Subscribed, frame, Some(&topics))
+                {
+                    self.send(&reply);
+                }
+            }
+            ControlKind::Unsubscribe => {
+                shared.hub.unsubscribe(self.id, &topics);
+                if let Some(reply) =
+                    contract.control_reply(&ControlKind::Unsubscribed, frame, Some(&topics))
+                {
+                    self.send(&reply);
+                }
+            }
+            ControlKind::Auth => self.reauthenticate(frame).await?,
+            // the protocol's own control frames: answered by their declared reply, if any
+            _ => {
+                if let Some(reply) = control.reply.clone() {
+                    if let Some(r) = contract.control_reply(&reply, frame, None) {
+                        self.send(&r);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,218 @@
+//! A small notes service on frameproof-server, and a WebSocket client, for the tests.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use frameproof::{Action, Contract, Event};
+use frameproof_server::{Ctx, Error, Principal, Service, ServiceBuilder};
+use futures_util::{SinkExt, StreamExt};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+
+pub const WAIT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Note {
+    pub id: String,
+    pub text: String,
+    pub author: String,
+}
+
+/// Write a note (its org hears `NoteCreated`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
+#[action(name = "notes.create", response = Note, emits(NoteCreated))]
+pub struct CreateNote {
+    #[schemars(length(min = 1))]
+    pub text: String,
+}
+
+/// Read a note.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
+#[action(name = "notes.get", response = Note, errors(not_found))]
+pub struct GetNote {
+    pub id: String,
+}
+
+/// Change a note's text (its topic's subscribers hear `NoteEdited`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
+#[action(name = "notes.edit", response = Note, errors(not_found), emits(NoteEdited))]
+pub struct EditNote {
+    pub id: String,
+    pub text: String,
+}
+
+/// A note was written in the org.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
+#[event(name = "NoteCreated", scope = "tenant")]
+pub struct NoteCreated {
+    pub note: Note,
+}
+
+/// A note's text changed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
+#[event(name = "NoteEdited", topic = "note:{id}")]
+pub struct NoteEdited {
+    pub id: String,
+    pub text: String,
+}
+
+pub fn contract() -> Contract {
+    Contract::builder("notes", "1.0.0")
+        .action::<CreateNote>()
+        .action::<GetNote>()
+        .action::<EditNote>()
+        .event::<NoteCreated>()
+        .event::<NoteEdited>()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// tokens → principals: alice and bob in org_1, carol in org_2.
+pub fn principal_of(token: &str) -> Option<Principal> {
+    match token {
+        "t-alice" => Some(Principal::new("alice").in_tenant("org_1")),
+        "t-bob" => Some(Principal::new("bob").in_tenant("org_1")),
+        "t-carol" => Some(Principal::new("carol").in_tenant("org_2")),
+        _ => None,
+    }
+}
+
+pub type Store = Arc<Mutex<HashMap<String, Note>>>;
+
+/// The notes service: three handlers, the token hook, topics only for their org's notes.
+pub fn notes_service(store: Store) -> ServiceBuilder {
+    let (s1, s2, s3) = (store.clone(), store.clone(), store);
+    Service::builder(contract())
+        .handle(move |ctx: Ctx, req: CreateNote| {
+            let store = s1.clone();
+            async move {
+                let author = ctx.principal().map(|p| p.id.clone()).unwrap_or_default();
+                let note = {
+                    let mut notes = store.lock().unwrap_or_else(|e| e.into_inner());
+                    let note = Note {
+                        id: format!("n{}", notes.len() + 1),
+                        text: req.text,
+                        author,
+                    };
+                    notes.insert(note.id.clone(), note.clone());
+                    note
+                };
+                ctx.emit(&NoteCreated { note: note.clone() }).await?;
+                Ok(note)
+            }
+        })
+        .handle(move |_ctx: Ctx, req: GetNote| {
+            let store = s2.clone();
+            async move {
+                let notes = store.lock().unwrap_or_else(|e| e.into_inner());
+                notes
+                    .get(&req.id)
+                    .cloned()
+                    .ok_or_else(|| Error::not_found(format!("no note `{}`", req.id)))
+            }
+        })
+        .handle(move |ctx: Ctx, req: EditNote| {
+            let store = s3.clone();
+            async move {
+                let note = {
+                    let mut notes = store.lock().unwrap_or_else(|e| e.into_inner());
+                    let note = notes
+                        .get_mut(&req.id)
+                        .ok_or_else(|| Error::not_found(format!("no note `{}`", req.id)))?;
+                    note.text = req.text.clone();
+                    note.clone()
+                };
+                ctx.emit(&NoteEdited {
+                    id: note.id.clone(),
+                    text: note.text.clone(),
+                })
+                .await?;
+                Ok(note)
+            }
+        })
+        .authenticate(|token: String| async move { principal_of(&token) })
+}
+
+/// Serves a router on a free loopback port.
+pub async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
+}
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A client connection that keeps every frame it sent and received, in order.
+pub struct Client {
+    pub ws: Ws,
+    pub log: Vec<(frameproof::Direction, String)>,
+}
+
+impl Client {
+    pub async fn connect(url: &str) -> Client {
+        let (ws, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(url))
+            .await
+            .expect("in time")
+            .expect("the socket opens");
+        Client {
+            ws,
+            log: Vec::new(),
+        }
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        let text = frame.to_string();
+        self.log.push((frameproof::Direction::Client, text.clone()));
+        self.ws.send(Message::text(text)).await.expect("send");
+    }
+
+    /// The next text frame (`None`: the connection closed, with its close code if any).
+    pub async fn next(&mut self) -> Result<Value, Option<u16>> {
+        loop {
+            let next = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .map_err(|_| None)?;
+            match next {
+                Some(Ok(Message::Text(text))) => {
+                    self.log
+                        .push((frameproof::Direction::Server, text.as_str().to_owned()));
+                    return serde_json::from_str(text.as_str()).map_err(|_| None);
+                }
+                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+                Some(Ok(_)) => continue,
+                _ => return Err(None),
+            }
+        }
+    }
+
+    /// Whether nothing arrives within `within`.
+    pub async fn silent_for(&mut self, within: Duration) -> bool {
+        tokio::time::timeout(within, self.ws.next()).await.is_err()
+    }
+}
+
+/// What the validator says about a client's whole conversation.
+pub fn violations(contract: &Contract, log: &[(frameproof::Direction, String)]) -> Vec<String> {
+    let validator = frameproof_validator::Validator::new(contract).expect("compiles");
+    let mut session = validator.session();
+    let mut out = Vec::new();
+    for (d, text) in log {
+        out.extend(session.observe(*d, text.as_bytes()));
+    }
+    out.extend(session.finish());
+    out.iter()
+        .map(|v| format!("{} {} {}", v.rule, v.pointer, v.message))
+        .collect()
+}
