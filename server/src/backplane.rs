@@ -68,7 +68,10 @@ impl Backplane for InProcess {
 /// that Redis does not take within the time-out fails (the request is answered
 /// `unavailable`); when the subscription drops, `status(false)` lets the service close its
 /// connections (they would miss events), and it is re-established with back-off.
-pub struct RedisBackplane {
+#[derive(Clone)]
+pub struct RedisBackplane(Arc<Redis>);
+
+struct Redis {
     client: redis::Client,
     channel: String,
     timeout: Duration,
@@ -77,22 +80,28 @@ pub struct RedisBackplane {
 
 impl RedisBackplane {
     /// `url`: `redis://127.0.0.1:6379`; `channel`: shared by the instances of one service.
+    /// Publishes and (re)connections time out after 2 s.
     pub fn new(url: &str, channel: impl Into<String>) -> Result<RedisBackplane, BackplaneError> {
+        RedisBackplane::with_timeout(url, channel, Duration::from_secs(2))
+    }
+
+    /// Like [`RedisBackplane::new`], with another time-out.
+    pub fn with_timeout(
+        url: &str,
+        channel: impl Into<String>,
+        timeout: Duration,
+    ) -> Result<RedisBackplane, BackplaneError> {
         let client = redis::Client::open(url).map_err(|e| BackplaneError(e.to_string()))?;
-        Ok(RedisBackplane {
+        Ok(RedisBackplane(Arc::new(Redis {
             client,
             channel: channel.into(),
-            timeout: Duration::from_secs(2),
+            timeout,
             connection: tokio::sync::Mutex::new(None),
-        })
+        })))
     }
+}
 
-    /// How long a publish or a (re)connection may take.
-    pub fn with_timeout(mut self, timeout: Duration) -> RedisBackplane {
-        self.timeout = timeout;
-        self
-    }
-
+impl Redis {
     async fn publish_now(&self, payload: String) -> Result<(), BackplaneError> {
         let mut slot = self.connection.lock().await;
         if slot.is_none() {
@@ -151,9 +160,9 @@ impl RedisBackplane {
     }
 }
 
-impl Backplane for Arc<RedisBackplane> {
+impl Backplane for RedisBackplane {
     fn publish(&self, message: Published) -> BoxFuture<Result<(), BackplaneError>> {
-        let this = self.clone();
+        let this = self.0.clone();
         Box::pin(async move {
             let payload =
                 serde_json::to_string(&message).map_err(|e| BackplaneError(e.to_string()))?;
@@ -162,7 +171,7 @@ impl Backplane for Arc<RedisBackplane> {
     }
 
     fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()> {
-        let this = self.clone();
+        let this = self.0.clone();
         Box::pin(async move {
             let mut backoff = Duration::from_millis(100);
             loop {

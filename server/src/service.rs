@@ -138,6 +138,12 @@ impl Service {
         &self.shared.contract
     }
 
+    /// Whether events can travel: the backplane's feed is up (until then, and whenever it is
+    /// lost, new sockets are refused with 503 and open ones closed).
+    pub fn events_ready(&self) -> bool {
+        self.shared.backplane_is_up()
+    }
+
     /// Connections open on this instance.
     pub fn connections(&self) -> usize {
         self.shared.hub.len()
