@@ -21,12 +21,15 @@ const LAST_RUN: &str = "target/frameproof/conformance-failed.json";
 pub struct ConformanceArgs {
     #[arg(long)]
     contract: PathBuf,
-    /// The server's WebSocket URL, path included (ws://127.0.0.1:8080/ws).
-    #[arg(long)]
-    ws: String,
+    /// The server's WebSocket URL, path included (ws://127.0.0.1:8080/ws). Given more than
+    /// once (with as many --rest), the transcript's connections are spread over the instances
+    /// in turn: an event caused on one must reach clients on another.
+    #[arg(long, required = true)]
+    ws: Vec<String>,
     /// The server's HTTP origin (http://127.0.0.1:8080); REST paths come from the contract.
-    #[arg(long)]
-    rest: String,
+    /// Once per --ws, in the same order.
+    #[arg(long, required = true)]
+    rest: Vec<String>,
     /// Transcripts (.jsonl) or directories of them.
     transcripts: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = TransportArg::Both)]
@@ -157,14 +160,29 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     } else {
         None
     };
-    let target = Target {
-        ws_url: args.ws.clone(),
-        http_url: args.rest.clone(),
-    };
+    if args.ws.len() != args.rest.len() {
+        println_err!(
+            "error: {} --ws and {} --rest: give one --rest per --ws, in the same order",
+            args.ws.len(),
+            args.rest.len()
+        );
+        return Outcome::Unusable;
+    }
+    let mut instances: Vec<Target> = args
+        .ws
+        .iter()
+        .zip(&args.rest)
+        .map(|(ws, rest)| Target {
+            ws_url: ws.clone(),
+            http_url: rest.clone(),
+        })
+        .collect();
+    let target = instances.remove(0);
     let options = ReplayOptions {
         timeout: Duration::from_millis(args.timeout_ms),
         credentials: credentials.clone(),
         network_timeout: Duration::from_millis(args.network_timeout_ms),
+        instances,
         ..ReplayOptions::default()
     };
     let runtime = match tokio::runtime::Runtime::new() {
@@ -174,7 +192,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             return Outcome::Unusable;
         }
     };
-    let addr = address_of(&args.ws);
+    let addr = address_of(&target.ws_url);
     let mut reports: Vec<TranscriptReport> = Vec::new();
     let start_server = || -> Result<Option<ServerProcess>, String> {
         match (&args.server_cmd, addr) {
@@ -182,7 +200,10 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             (Some(cmd), Some(addr)) => {
                 ServerProcess::start(cmd, addr, Duration::from_secs(30)).map(Some)
             }
-            (Some(_), None) => Err(format!("cannot tell the host and port of {}", args.ws)),
+            (Some(_), None) => Err(format!(
+                "cannot tell the host and port of {}",
+                target.ws_url
+            )),
         }
     };
     for file in &files {

@@ -63,6 +63,10 @@ pub struct ReplayOptions {
     /// Every network call (a WebSocket handshake, a REST request and its answer) ends within
     /// this; one that does not fails its step instead of hanging the run.
     pub network_timeout: Duration,
+    /// More instances of the same service: the transcript's connections are spread over the
+    /// target and these, in turn (the first connection to the target, the second to the first
+    /// of these, ...), so an event caused on one instance must reach clients on another.
+    pub instances: Vec<Target>,
 }
 
 impl Default for ReplayOptions {
@@ -73,6 +77,7 @@ impl Default for ReplayOptions {
             actor: None,
             credentials: Credentials::new(),
             network_timeout: Duration::from_secs(10),
+            instances: Vec::new(),
         }
     }
 }
@@ -253,6 +258,17 @@ pub async fn replay(
 }
 
 impl Engine<'_> {
+    /// The instance a connection talks to: connections in the order they first appear, spread
+    /// over the target and the other instances in turn.
+    fn target_of(&self, conn: &str) -> &Target {
+        let n = 1 + self.options.instances.len();
+        let index = self.order.iter().position(|c| c == conn).unwrap_or(0) % n;
+        match index {
+            0 => self.target,
+            i => &self.options.instances[i - 1],
+        }
+    }
+
     fn info(&self, conn: &str) -> Option<&ConnectionInfo> {
         self.header.connection(conn)
     }
@@ -311,10 +327,11 @@ impl Engine<'_> {
                 }
             }
         }
+        let ws_url = self.target_of(conn).ws_url.clone();
         let url = if params.is_empty() {
-            self.target.ws_url.clone()
+            ws_url
         } else {
-            format!("{}?{}", self.target.ws_url, params.join("&"))
+            format!("{ws_url}?{}", params.join("&"))
         };
         let started = Instant::now();
         let within = self.options.network_timeout;
@@ -522,7 +539,10 @@ impl Engine<'_> {
         let _ = self
             .session(conn)
             .observe(Direction::Client, text.as_bytes());
-        let url = format!("{}{endpoint}", self.target.http_url.trim_end_matches('/'));
+        let url = format!(
+            "{}{endpoint}",
+            self.target_of(conn).http_url.trim_end_matches('/')
+        );
         let mut req = self
             .http
             .post(url)
@@ -669,13 +689,15 @@ impl Engine<'_> {
 
     async fn call(
         &mut self,
+        conn: &str,
         method: &str,
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
         token: Option<&str>,
     ) -> Result<(u16, Value), String> {
-        let url = format!("{}{}", self.target.http_url.trim_end_matches('/'), path);
+        let base = self.target_of(conn).http_url.clone();
+        let url = format!("{}{}", base.trim_end_matches('/'), path);
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut req = self.http.request(method, url).query(query);
         if let Some(t) = token {
@@ -731,6 +753,7 @@ impl Engine<'_> {
         };
         match self
             .call(
+                conn,
                 request.method.as_str(),
                 &request.path,
                 &request.query,
@@ -991,7 +1014,14 @@ impl Engine<'_> {
         let token = self.token_of(conn).ok().flatten();
         let step = format!("REST {} {}", ex.method, ex.path);
         match self
-            .call(&ex.method, &path, &query, body.as_ref(), token.as_deref())
+            .call(
+                conn,
+                &ex.method,
+                &path,
+                &query,
+                body.as_ref(),
+                token.as_deref(),
+            )
             .await
         {
             Err(e) => self.steps.push(StepResult::fail(Some(line), conn, step, e)),

@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use std::time::Instant;
 
 use frameproof::{Action, Contract, Event};
 use frameproof_server::{Ctx, Error, Principal, Service, ServiceBuilder};
@@ -215,4 +217,53 @@ pub fn violations(contract: &Contract, log: &[(frameproof::Direction, String)]) 
     out.iter()
         .map(|v| format!("{} {} {}", v.rule, v.pointer, v.message))
         .collect()
+}
+
+/// Debian's redis-server on `port`, for as long as the value lives.
+pub struct Redis {
+    child: Child,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn redis_server(port: u16) -> Redis {
+    let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or_else(|| {
+            panic!("redis-server is missing: install Debian's redis-server (scripts/test.sh does)")
+        });
+    let child = Command::new(bin)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "redis-server did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Redis { child }
 }
