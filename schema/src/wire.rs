@@ -530,9 +530,10 @@ impl Contract {
     }
 }
 
+/// RFC 6901 lookup without parsing the pointer into segments first (every frame read goes
+/// through here).
 fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
-    let segments = pointer::segments(at).ok()?;
-    pointer::get(value, &segments)
+    value.pointer(at)
 }
 
 fn remove(value: &mut Value, at: &str) {
@@ -542,6 +543,13 @@ fn remove(value: &mut Value, at: &str) {
 }
 
 fn set(value: &mut Value, at: &str, new: Value) {
+    // the usual case, a top-level member (`/id`), without parsing the pointer
+    if let Some(name) = at.strip_prefix('/').filter(|n| !n.contains(['/', '~'])) {
+        if let Value::Object(map) = value {
+            map.insert(name.to_owned(), new);
+            return;
+        }
+    }
     if let Ok(segments) = pointer::segments(at) {
         pointer::set(value, &segments, new);
     }

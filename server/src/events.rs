@@ -27,8 +27,29 @@ pub(crate) type Closing = Option<(u16, String)>;
 struct Conn {
     tenant: Option<String>,
     topics: HashSet<String>,
+    outlet: Outlet,
+}
+
+/// A connection's way in: its bounded outbound queue, and the signal that closes it when the
+/// queue is full (a slow consumer). Cheap to clone: the connection answers its own requests
+/// through it, without the hub's lock.
+#[derive(Clone)]
+pub(crate) struct Outlet {
     outbox: mpsc::Sender<String>,
-    close: watch::Sender<Closing>,
+    close: std::sync::Arc<watch::Sender<Closing>>,
+    slow_close: u16,
+}
+
+impl Outlet {
+    /// Queues a frame; a full queue closes the connection.
+    pub(crate) fn send(&self, frame: String) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(frame) {
+            let _ = self.close.send(Some((
+                self.slow_close,
+                "slow consumer: the outbound queue is full".into(),
+            )));
+        }
+    }
 }
 
 pub(crate) struct Hub {
@@ -40,6 +61,7 @@ pub(crate) struct Hub {
 /// A registered connection's ends: its outbound queue and the signal that it must close.
 pub(crate) struct Registered {
     pub id: u64,
+    pub outlet: Outlet,
     pub outbox: mpsc::Receiver<String>,
     pub close: watch::Receiver<Closing>,
 }
@@ -61,17 +83,22 @@ impl Hub {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(queue.max(1));
         let (close_tx, close_rx) = watch::channel(None);
+        let outlet = Outlet {
+            outbox: tx,
+            close: std::sync::Arc::new(close_tx),
+            slow_close: self.slow_close,
+        };
         self.conns().insert(
             id,
             Conn {
                 tenant: None,
                 topics: HashSet::new(),
-                outbox: tx,
-                close: close_tx,
+                outlet: outlet.clone(),
             },
         );
         Registered {
             id,
+            outlet,
             outbox: rx,
             close: close_rx,
         }
@@ -101,21 +128,8 @@ impl Hub {
         self.conns().remove(&id);
     }
 
-    /// Queues a frame for one connection; a full queue closes it (slow consumer).
-    pub(crate) fn send(&self, id: u64, frame: String) {
-        let conns = self.conns();
-        if let Some(c) = conns.get(&id) {
-            self.offer(c, frame);
-        }
-    }
-
     fn offer(&self, c: &Conn, frame: String) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = c.outbox.try_send(frame) {
-            let _ = c.close.send(Some((
-                self.slow_close,
-                "slow consumer: the outbound queue is full".into(),
-            )));
-        }
+        c.outlet.send(frame);
     }
 
     /// Delivers an event frame to this instance's recipients.
@@ -143,7 +157,7 @@ impl Hub {
     /// Closes every connection (the backplane is gone: they would miss events silently).
     pub(crate) fn close_all(&self, code: u16, reason: &str) {
         for c in self.conns().values() {
-            let _ = c.close.send(Some((code, reason.to_owned())));
+            let _ = c.outlet.close.send(Some((code, reason.to_owned())));
         }
     }
 

@@ -20,7 +20,7 @@ use frameproof_schema::{AuthMethod, ControlKind, Direction};
 
 use crate::ctx::Principal;
 use crate::dispatch::{self, Caller, Checked};
-use crate::events::Registered;
+use crate::events::{Outlet, Registered};
 use crate::service::Shared;
 
 /// The close code of a failed authentication, when the contract names none.
@@ -128,6 +128,8 @@ async fn handshake(
 struct Connection {
     shared: Arc<Shared>,
     id: u64,
+    /// Where this connection's own answers go (its queue, without the hub's lock).
+    outlet: Outlet,
     principal: Option<Principal>,
     /// Waiting for the first-message auth frame until this instant.
     auth_deadline: Option<Instant>,
@@ -136,12 +138,14 @@ struct Connection {
 async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
     let Registered {
         id,
+        outlet,
         mut outbox,
         mut close,
     } = shared.hub.register(shared.settings.outbound_queue);
     let mut conn = Connection {
         shared: shared.clone(),
         id,
+        outlet,
         principal: None,
         auth_deadline: None,
     };
@@ -168,7 +172,7 @@ async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
                 Some(Ok(Message::Binary(_))) => {
                     let e = crate::error::Error::new("bad_request", "binary frames are not part of this contract");
                     let frame = dispatch::error_frame(&shared, Value::Null, &e);
-                    shared.hub.send(id, frame.to_string());
+                    conn.send(&frame);
                 }
                 Some(Ok(Message::Pong(_))) => awaiting_pong = None,
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
@@ -250,7 +254,7 @@ impl Connection {
     }
 
     fn send(&self, frame: &Value) {
-        self.shared.hub.send(self.id, frame.to_string());
+        self.outlet.send(frame.to_string());
     }
 
     /// One text frame; `Err` closes the connection with that code and reason.
@@ -269,21 +273,21 @@ impl Connection {
             Checked::Request(frame) => {
                 let shared = self.shared.clone();
                 let caller = self.caller();
-                let id = self.id;
+                let outlet = self.outlet.clone();
                 tokio::spawn(async move {
                     if let Some(answer) = dispatch::answer_request(&shared, &caller, &frame).await {
-                        shared.hub.send(id, answer.to_string());
+                        outlet.send(answer.to_string());
                     }
                 });
             }
             Checked::Batch(_) => {
                 let shared = self.shared.clone();
                 let caller = self.caller();
-                let id = self.id;
+                let outlet = self.outlet.clone();
                 let text = text.to_owned();
                 tokio::spawn(async move {
                     if let Some(answer) = dispatch::answer_frame(&shared, &caller, &text).await {
-                        shared.hub.send(id, answer.to_string());
+                        outlet.send(answer.to_string());
                     }
                 });
             }
