@@ -15,6 +15,7 @@ use crate::handler::BoxFuture;
 /// instance that emitted it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Published {
+    pub(crate) event: String,
     pub(crate) target: Target,
     pub(crate) frame: String,
 }

@@ -15,6 +15,9 @@ use crate::service::Shared;
 pub struct Principal {
     pub id: String,
     pub tenant: Option<String>,
+    /// When the credential expires: the socket then sends the contract's expired event and
+    /// answers requests `token_expired` until an `auth` frame brings a fresh one.
+    pub expires_at: Option<std::time::SystemTime>,
 }
 
 impl Principal {
@@ -22,11 +25,17 @@ impl Principal {
         Principal {
             id: id.into(),
             tenant: None,
+            expires_at: None,
         }
     }
 
     pub fn in_tenant(mut self, tenant: impl Into<String>) -> Principal {
         self.tenant = Some(tenant.into());
+        self
+    }
+
+    pub fn expiring_at(mut self, at: std::time::SystemTime) -> Principal {
+        self.expires_at = Some(at);
         self
     }
 }

@@ -28,6 +28,10 @@ struct Conn {
     tenant: Option<String>,
     topics: HashSet<String>,
     outlet: Outlet,
+    /// The contract version the connection speaks: newer events are not sent to it.
+    version: Option<semver::Version>,
+    /// Whether it receives events (not while its credential is expired).
+    active: bool,
 }
 
 /// A connection's way in: its bounded outbound queue, and the signal that closes it when the
@@ -56,6 +60,8 @@ pub(crate) struct Hub {
     conns: Mutex<HashMap<u64, Conn>>,
     next: AtomicU64,
     slow_close: u16,
+    /// Each event's `since`, to hold newer events from connections of older versions.
+    since: HashMap<String, semver::Version>,
 }
 
 /// A registered connection's ends: its outbound queue and the signal that it must close.
@@ -67,11 +73,32 @@ pub(crate) struct Registered {
 }
 
 impl Hub {
-    pub(crate) fn new(slow_close: u16) -> Hub {
+    pub(crate) fn new(slow_close: u16, since: HashMap<String, semver::Version>) -> Hub {
         Hub {
             conns: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
             slow_close,
+            since,
+        }
+    }
+
+    pub(crate) fn set_active(&self, id: u64, active: bool) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.active = active;
+        }
+    }
+
+    pub(crate) fn set_version(&self, id: u64, version: Option<semver::Version>) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.version = version;
+        }
+    }
+
+    /// Whether a connection of `version` may receive `event`.
+    fn speaks(&self, version: &Option<semver::Version>, event: &str) -> bool {
+        match (version, self.since.get(event)) {
+            (Some(v), Some(since)) => since <= v,
+            _ => true,
         }
     }
 
@@ -94,6 +121,8 @@ impl Hub {
                 tenant: None,
                 topics: HashSet::new(),
                 outlet: outlet.clone(),
+                version: None,
+                active: true,
             },
         );
         Registered {
@@ -132,22 +161,33 @@ impl Hub {
         c.outlet.send(frame);
     }
 
-    /// Delivers an event frame to this instance's recipients.
-    pub(crate) fn deliver(&self, target: &Target, frame: &str) {
+    /// Delivers an event frame to this instance's recipients (not to connections of a
+    /// version older than the event).
+    pub(crate) fn deliver(&self, event: &str, target: &Target, frame: &str) {
         let conns = self.conns();
+        let speaks = |c: &&Conn| c.active && self.speaks(&c.version, event);
         match target {
             Target::Connection(id) => {
-                if let Some(c) = conns.get(id) {
+                if let Some(c) = conns.get(id).filter(|c| self.speaks(&c.version, event)) {
+                    // a connection's own notices (its credential expired) reach it inactive
                     self.offer(c, frame.to_owned());
                 }
             }
             Target::Tenant(t) => {
-                for c in conns.values().filter(|c| c.tenant.as_ref() == Some(t)) {
+                for c in conns
+                    .values()
+                    .filter(|c| c.tenant.as_ref() == Some(t))
+                    .filter(speaks)
+                {
                     self.offer(c, frame.to_owned());
                 }
             }
             Target::Topic(t) => {
-                for c in conns.values().filter(|c| c.topics.contains(t)) {
+                for c in conns
+                    .values()
+                    .filter(|c| c.topics.contains(t))
+                    .filter(speaks)
+                {
                     self.offer(c, frame.to_owned());
                 }
             }

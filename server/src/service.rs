@@ -24,6 +24,8 @@ use crate::handler::{boxed, BoxFuture, BoxHandler};
 pub(crate) type Authenticate = Arc<dyn Fn(String) -> BoxFuture<Option<Principal>> + Send + Sync>;
 /// May this principal subscribe to this topic?
 pub(crate) type Authorize = Arc<dyn Fn(Option<&Principal>, &str) -> bool + Send + Sync>;
+/// The data of the contract's expired event for a principal whose credential ran out.
+pub(crate) type ExpiredData = Arc<dyn Fn(&Principal) -> Value + Send + Sync>;
 /// Hears every violation of an incoming (and, with `validate_outgoing`, outgoing) frame.
 pub(crate) type Report = Arc<dyn Fn(&Violation) + Send + Sync>;
 
@@ -64,6 +66,7 @@ pub(crate) struct Shared {
     pub authenticate: Option<Authenticate>,
     pub authorize: Authorize,
     pub report: Report,
+    pub expired_data: ExpiredData,
     pub settings: Settings,
     pub hub: Hub,
     pub backplane: Arc<dyn Backplane>,
@@ -89,11 +92,16 @@ impl Shared {
             .event_frame(name, data, tenant, topic)
             .to_string();
         if let Target::Connection(_) = target {
-            self.hub.deliver(&target, &frame);
+            self.hub.deliver(name, &target, &frame);
             return Ok(());
         }
+        let event = name.to_owned();
         self.backplane
-            .publish(Published { target, frame })
+            .publish(Published {
+                event,
+                target,
+                frame,
+            })
             .await
             .map_err(|e| Error::new("unavailable", e.to_string()))
     }
@@ -116,6 +124,7 @@ pub struct ServiceBuilder {
     authenticate: Option<Authenticate>,
     authorize: Authorize,
     report: Report,
+    expired_data: ExpiredData,
     settings: Settings,
     backplane: Arc<dyn Backplane>,
 }
@@ -129,6 +138,7 @@ impl Service {
             authenticate: None,
             authorize: Arc::new(|_, _| true),
             report: Arc::new(|_| {}),
+            expired_data: Arc::new(|_| Value::Object(serde_json::Map::new())),
             settings: Settings::default(),
             backplane: Arc::new(InProcess::new()),
         }
@@ -203,6 +213,16 @@ impl ServiceBuilder {
         self
     }
 
+    /// The data of the contract's expired event (`transport.auth.expired_event`), sent on a
+    /// socket whose principal's credential ran out (default: `{}`).
+    pub fn expired_event_data(
+        mut self,
+        f: impl Fn(&Principal) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.expired_data = Arc::new(f);
+        self
+    }
+
     pub fn settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
         self
@@ -232,14 +252,21 @@ impl ServiceBuilder {
         }
         let validator =
             Validator::new(&self.contract).map_err(|e| StartupError::Contract(e.to_string()))?;
+        let since = self
+            .contract
+            .events
+            .iter()
+            .filter_map(|(name, e)| Some((name.clone(), semver::Version::parse(&e.since).ok()?)))
+            .collect();
         let shared = Arc::new(Shared {
-            hub: Hub::new(self.settings.slow_consumer_close),
+            hub: Hub::new(self.settings.slow_consumer_close, since),
             contract: self.contract,
             validator,
             handlers: self.handlers,
             authenticate: self.authenticate,
             authorize: self.authorize,
             report: self.report,
+            expired_data: self.expired_data,
             settings: self.settings,
             backplane: self.backplane.clone(),
             backplane_up: AtomicBool::new(false),
@@ -247,7 +274,7 @@ impl ServiceBuilder {
         let weak = Arc::downgrade(&shared);
         let deliver = Arc::new(move |p: Published| {
             if let Some(s) = weak.upgrade() {
-                s.hub.deliver(&p.target, &p.frame);
+                s.hub.deliver(&p.event, &p.target, &p.frame);
             }
         });
         let weak = Arc::downgrade(&shared);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -39,6 +39,7 @@ enum Handshake {
 pub(crate) async fn upgrade(
     State(shared): State<Arc<Shared>>,
     Query(query): Query<HashMap<String, String>>,
+    RawQuery(raw_query): RawQuery,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -61,10 +62,21 @@ pub(crate) async fn upgrade(
         .max_frame_bytes
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(16 * 1024 * 1024);
+    // the contract version the client names (query parameter or subprotocol)
+    let offered = headers
+        .get(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok());
+    let version = shared
+        .contract
+        .transport
+        .versioning
+        .as_ref()
+        .and_then(|v| v.from_handshake(raw_query.as_deref().unwrap_or(""), offered))
+        .and_then(|v| semver::Version::parse(&v).ok());
     let protocols = shared.contract.transport.websocket.subprotocols.clone();
     ws.max_message_size(max)
         .protocols(protocols)
-        .on_upgrade(move |socket| run(shared, socket, handshake))
+        .on_upgrade(move |socket| run(shared, socket, handshake, version))
 }
 
 fn refuse(shared: &Shared, status: StatusCode, code: &str, message: &str) -> Response {
@@ -128,6 +140,12 @@ async fn handshake(
 struct Connection {
     shared: Arc<Shared>,
     id: u64,
+    /// The contract version the client speaks: newer actions are refused, newer events held.
+    version: Option<semver::Version>,
+    /// When the principal's credential expires.
+    expires: Option<Instant>,
+    /// It has expired: requests are answered `token_expired` until an `auth` frame.
+    expired: bool,
     /// Where this connection's own answers go (its queue, without the hub's lock).
     outlet: Outlet,
     principal: Option<Principal>,
@@ -135,16 +153,25 @@ struct Connection {
     auth_deadline: Option<Instant>,
 }
 
-async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
+async fn run(
+    shared: Arc<Shared>,
+    socket: WebSocket,
+    handshake: Handshake,
+    version: Option<semver::Version>,
+) {
     let Registered {
         id,
         outlet,
         mut outbox,
         mut close,
     } = shared.hub.register(shared.settings.outbound_queue);
+    shared.hub.set_version(id, version.clone());
     let mut conn = Connection {
         shared: shared.clone(),
         id,
+        version,
+        expires: None,
+        expired: false,
         outlet,
         principal: None,
         auth_deadline: None,
@@ -162,6 +189,7 @@ async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
     let mut awaiting_pong: Option<Instant> = None;
     let ending: Option<(u16, String)> = loop {
         let auth_wait = conn.auth_deadline;
+        let expiry = conn.expires.filter(|_| !conn.expired);
         tokio::select! {
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
@@ -201,6 +229,7 @@ async fn run(shared: Arc<Shared>, socket: WebSocket, handshake: Handshake) {
             _ = sleep_until(auth_wait) => {
                 break Some((conn.auth_close(), "no auth frame in time".into()));
             }
+            _ = sleep_until(expiry) => conn.expire(),
         }
     };
     shared.hub.remove(id);
@@ -233,8 +262,56 @@ impl Connection {
         self.shared
             .hub
             .set_tenant(self.id, principal.tenant.clone());
+        self.shared.hub.set_active(self.id, true);
+        self.expires = principal.expires_at.map(|at| {
+            let left = at
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO);
+            Instant::now() + left
+        });
+        self.expired = false;
         self.principal = Some(principal);
         self.auth_deadline = None;
+    }
+
+    /// The credential ran out: the contract's expired event, once; events held and requests
+    /// answered `token_expired` until an `auth` frame brings a fresh credential.
+    fn expire(&mut self) {
+        self.expired = true;
+        self.shared.hub.set_active(self.id, false);
+        let contract = &self.shared.contract;
+        if let (Some(event), Some(p)) = (&contract.transport.auth.expired_event, &self.principal) {
+            let data = (self.shared.expired_data)(p);
+            self.send(&contract.event_frame(event, data, None, None));
+        }
+    }
+
+    /// Why a request cannot run on this connection now, if it cannot.
+    fn refuse(&self, frame: &Value) -> Option<crate::error::Error> {
+        let contract = &self.shared.contract;
+        if self.expired {
+            let code = if contract.errors.contains_key("token_expired") {
+                "token_expired"
+            } else {
+                "unauthorized"
+            };
+            return Some(crate::error::Error::new(
+                code,
+                "the connection's credential has expired: send a fresh one in an auth frame",
+            ));
+        }
+        let action = contract.request_action(frame)?;
+        let since = contract
+            .actions
+            .get(action)
+            .and_then(|a| semver::Version::parse(&a.since).ok())?;
+        match &self.version {
+            Some(v) if since > *v => Some(crate::error::Error::new(
+                "unknown_action",
+                format!("`{action}` arrived in {since}, newer than the connection's version {v}"),
+            )),
+            _ => None,
+        }
     }
 
     fn auth_close(&self) -> u16 {
@@ -271,6 +348,13 @@ impl Connection {
             }
             Checked::Control(frame) => self.on_control(&frame).await?,
             Checked::Request(frame) => {
+                if let Some(e) = self.refuse(&frame) {
+                    // a notification gets no answer, even refused
+                    if let Some(id) = self.shared.contract.request_id(&frame).cloned() {
+                        self.send(&dispatch::error_frame(&self.shared, id, &e));
+                    }
+                    return Ok(());
+                }
                 let shared = self.shared.clone();
                 let caller = self.caller();
                 let outlet = self.outlet.clone();
@@ -340,6 +424,17 @@ impl Connection {
             }
         }
         self.become_(principal);
+        // the auth frame may name the contract version the client speaks
+        let named = contract
+            .transport
+            .versioning
+            .as_ref()
+            .and_then(|v| v.from_auth_frame(frame))
+            .and_then(|v| semver::Version::parse(&v).ok());
+        if named.is_some() {
+            shared.hub.set_version(self.id, named.clone());
+            self.version = named;
+        }
         if let Some(reply) = contract.control_reply(&ControlKind::Authenticated, frame, None) {
             self.send(&reply);
         }

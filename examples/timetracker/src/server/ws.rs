@@ -278,10 +278,16 @@ impl Connection {
                 user, expires_at, ..
             } => {
                 self.state.service.hub().set_active(self.id, false);
-                self.outbox.push_json(&json!({
-                    "event": "TokenExpired",
-                    "data": { "expired_at": clock::rfc3339(expires_at) },
-                }));
+                let contract = self.state.service.contract();
+                let name = contract
+                    .transport
+                    .auth
+                    .expired_event
+                    .as_deref()
+                    .unwrap_or("TokenExpired");
+                let data = json!({ "expired_at": clock::rfc3339(expires_at) });
+                self.outbox
+                    .push_json(&contract.event_frame(name, data, None, None));
                 Auth::Expired { user }
             }
             other => other,
