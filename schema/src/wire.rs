@@ -258,6 +258,14 @@ impl Contract {
         get(frame, &self.envelope.request.id)
     }
 
+    /// Takes the payload out of a request frame (leaving `null`): the handler owns it without
+    /// a copy.
+    pub fn take_request_payload(&self, frame: &mut Value) -> Option<Value> {
+        frame
+            .pointer_mut(&self.envelope.request.payload)
+            .map(Value::take)
+    }
+
     /// The payload a request frame carries.
     pub fn request_payload<'v>(&self, frame: &'v Value) -> Option<&'v Value> {
         get(frame, &self.envelope.request.payload)

@@ -239,6 +239,29 @@ async fn broadcast(emit_url: String, listen_url: String, clients: usize, rounds:
     );
 }
 
+/// Where a request's time goes, frame by frame, on one core: the contract check alone, and a
+/// plain parse (what the hand-written handler does).
+fn micro() {
+    let validator = frameproof_validator::Validator::new(&contract()).expect("compiles");
+    let frame = br#"{"id":"c1-1","action":"calc.add","payload":{"a":1,"b":2}}"#;
+    let n = 200_000;
+    let started = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(validator.check_frame(frameproof::Direction::Client, frame));
+    }
+    let check = started.elapsed() / n;
+    let started = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(serde_json::from_slice::<Value>(frame).ok());
+    }
+    let parse = started.elapsed() / n;
+    println!(
+        "{{\"check_frame_ns\": {}, \"serde_parse_ns\": {}}}",
+        check.as_nanos(),
+        parse.as_nanos()
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -249,6 +272,7 @@ async fn main() {
         "plain" => plain(num(1) as u16).await,
         "load" => load(arg(1), num(2) as usize, num(3)).await,
         "broadcast" => broadcast(arg(1), arg(2), num(3) as usize, num(4) as usize).await,
+        "micro" => micro(),
         _ => eprintln!("usage: see the file's documentation"),
     }
 }

@@ -43,7 +43,7 @@ impl Principal {
 /// The context of one request.
 #[derive(Clone)]
 pub struct Ctx {
-    pub(crate) principal: Option<Principal>,
+    pub(crate) principal: Option<Arc<Principal>>,
     /// The connection the request came on (`None` over HTTP).
     pub(crate) connection: Option<u64>,
     pub(crate) shared: Arc<Shared>,
@@ -51,7 +51,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn principal(&self) -> Option<&Principal> {
-        self.principal.as_ref()
+        self.principal.as_deref()
     }
 
     /// Emits an event to the recipients its declared scope names: the caller's tenant, the

@@ -16,7 +16,7 @@ use crate::service::Shared;
 /// Where a frame came from: who sent it, and on which connection.
 #[derive(Clone)]
 pub(crate) struct Caller {
-    pub principal: Option<Principal>,
+    pub principal: Option<Arc<Principal>>,
     pub connection: Option<u64>,
 }
 
@@ -38,8 +38,13 @@ pub(crate) async fn call(
         connection: caller.connection,
         shared: shared.clone(),
     };
+    let mut running = handler(ctx, payload);
+    // most handlers answer at once: no timer for them
+    if let Some(done) = futures_util::FutureExt::now_or_never(running.as_mut()) {
+        return done;
+    }
     let limit = shared.settings.handler_timeout;
-    match tokio::time::timeout(limit, handler(ctx, payload)).await {
+    match tokio::time::timeout(limit, running).await {
         Ok(result) => result,
         Err(_) => Err(Error::internal(format!(
             "`{action}` did not finish within {} ms",
@@ -84,23 +89,24 @@ pub(crate) fn error_frame(shared: &Shared, id: Value, error: &Error) -> Value {
 pub(crate) async fn answer_request(
     shared: &Arc<Shared>,
     caller: &Caller,
-    frame: &Value,
+    mut frame: Value,
 ) -> Option<Value> {
     let contract = &shared.contract;
-    let action = contract.request_action(frame)?.to_owned();
+    let action = contract.request_action(&frame)?.to_owned();
+    let id = contract.request_id(&frame).cloned();
+    // the request as it came, for the outgoing check (a debug setting)
+    let request = shared.settings.validate_outgoing.then(|| frame.clone());
     let payload = contract
-        .request_payload(frame)
-        .cloned()
+        .take_request_payload(&mut frame)
         .unwrap_or(Value::Null);
-    let id = contract.request_id(frame).cloned();
     let result = call(shared, caller, &action, payload).await;
     let id = id?;
     let answer = match result {
         Ok(data) => contract.ok_frame(id, data),
         Err(e) => error_frame(shared, id, &e),
     };
-    if shared.settings.validate_outgoing {
-        report_outgoing(shared, frame, &answer);
+    if let Some(request) = request {
+        report_outgoing(shared, &request, &answer);
     }
     Some(answer)
 }
@@ -186,7 +192,7 @@ pub(crate) async fn answer_frame(
 ) -> Option<Value> {
     match check(shared, text) {
         Checked::Refused(answer) => answer,
-        Checked::Request(frame) => answer_request(shared, caller, &frame).await,
+        Checked::Request(frame) => answer_request(shared, caller, frame).await,
         Checked::Control(frame) => {
             let e = Error::new("bad_request", "control frames travel on the WebSocket");
             let id = shared

@@ -96,7 +96,7 @@ async fn rest(
     let action = action.to_owned();
     let caller = match principal(&shared, &headers).await {
         Ok(p) => Caller {
-            principal: p,
+            principal: p.map(Arc::new),
             connection: None,
         },
         Err(e) => return error_response(&shared, &e),
@@ -160,7 +160,7 @@ async fn rpc_endpoint(
 ) -> Response {
     let caller = match principal(&shared, &headers).await {
         Ok(p) => Caller {
-            principal: p,
+            principal: p.map(Arc::new),
             connection: None,
         },
         Err(e) => return error_response(&shared, &e),

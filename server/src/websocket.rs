@@ -12,7 +12,6 @@ use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -148,7 +147,7 @@ struct Connection {
     expired: bool,
     /// Where this connection's own answers go (its queue, without the hub's lock).
     outlet: Outlet,
-    principal: Option<Principal>,
+    principal: Option<Arc<Principal>>,
     /// Waiting for the first-message auth frame until this instant.
     auth_deadline: Option<Instant>,
 }
@@ -181,20 +180,26 @@ async fn run(
         Handshake::Authenticated(p) => conn.become_(p),
         Handshake::FirstMessage(within) => conn.auth_deadline = Some(Instant::now() + within),
     }
-    let (mut sink, mut stream) = socket.split();
+    let mut socket = socket;
     let heartbeat = &shared.contract.transport.heartbeat;
     let mut ping_every = tokio::time::interval(Duration::from_millis(heartbeat.interval_ms.max(1)));
     ping_every.tick().await;
     let pong_within = Duration::from_millis(heartbeat.timeout_ms.max(1));
+    // a client that stops reading cannot hold a write forever
+    let write_within = pong_within;
     let mut awaiting_pong: Option<Instant> = None;
     let ending: Option<(u16, String)> = loop {
         let auth_wait = conn.auth_deadline;
         let expiry = conn.expires.filter(|_| !conn.expired);
         tokio::select! {
-            incoming = stream.next() => match incoming {
+            incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(close) = conn.on_text(text.as_str()).await {
                         break Some(close);
+                    }
+                    // answers ready at once go out now, not on the next turn of the loop
+                    if !flush(&mut socket, &mut outbox, write_within).await {
+                        break None;
                     }
                 }
                 Some(Ok(Message::Binary(_))) => {
@@ -207,7 +212,9 @@ async fn run(
                 Some(Ok(Message::Ping(_))) => {}
             },
             Some(frame) = outbox.recv() => {
-                if sink.send(Message::Text(frame.into())).await.is_err() {
+                if !write(&mut socket, Message::Text(frame.into()), write_within).await
+                    || !flush(&mut socket, &mut outbox, write_within).await
+                {
                     break None;
                 }
             }
@@ -222,7 +229,7 @@ async fn run(
                 if awaiting_pong.is_none() {
                     awaiting_pong = Some(Instant::now());
                 }
-                if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                if !write(&mut socket, Message::Ping(Vec::new().into()), write_within).await {
                     break None;
                 }
             }
@@ -235,19 +242,40 @@ async fn run(
     shared.hub.remove(id);
     if let Some((code, reason)) = ending {
         // what was queued before the close is still sent
-        while let Ok(frame) = outbox.try_recv() {
-            let _ = sink.send(Message::Text(frame.into())).await;
-        }
+        let _ = flush(&mut socket, &mut outbox, write_within).await;
         let frame = CloseFrame {
             code,
             reason: reason.into(),
         };
-        let _ = tokio::time::timeout(
+        let _ = write(
+            &mut socket,
+            Message::Close(Some(frame)),
             Duration::from_secs(1),
-            sink.send(Message::Close(Some(frame))),
         )
         .await;
     }
+}
+
+/// One write, within `limit`; `false`: the socket is gone (or stopped reading).
+async fn write(socket: &mut WebSocket, message: Message, limit: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, socket.send(message)).await,
+        Ok(Ok(()))
+    )
+}
+
+/// Writes every frame already queued.
+async fn flush(
+    socket: &mut WebSocket,
+    outbox: &mut tokio::sync::mpsc::Receiver<String>,
+    limit: Duration,
+) -> bool {
+    while let Ok(frame) = outbox.try_recv() {
+        if !write(socket, Message::Text(frame.into()), limit).await {
+            return false;
+        }
+    }
+    true
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -270,7 +298,7 @@ impl Connection {
             Instant::now() + left
         });
         self.expired = false;
-        self.principal = Some(principal);
+        self.principal = Some(Arc::new(principal));
         self.auth_deadline = None;
     }
 
@@ -358,11 +386,16 @@ impl Connection {
                 let shared = self.shared.clone();
                 let caller = self.caller();
                 let outlet = self.outlet.clone();
-                tokio::spawn(async move {
-                    if let Some(answer) = dispatch::answer_request(&shared, &caller, &frame).await {
+                let mut answering = Box::pin(async move {
+                    if let Some(answer) = dispatch::answer_request(&shared, &caller, frame).await {
                         outlet.send(answer.to_string());
                     }
                 });
+                // a handler that answers at once is answered here; one that waits runs on
+                // its own task, so it never holds up the connection
+                if futures_util::FutureExt::now_or_never(answering.as_mut()).is_none() {
+                    tokio::spawn(answering);
+                }
             }
             Checked::Batch(_) => {
                 let shared = self.shared.clone();
@@ -461,7 +494,7 @@ impl Connection {
             ControlKind::Subscribe => {
                 if let Some(refused) = topics
                     .iter()
-                    .find(|t| !(shared.authorize)(self.principal.as_ref(), t))
+                    .find(|t| !(shared.authorize)(self.principal.as_deref(), t))
                 {
                     let e = crate::error::Error::new(
                         "forbidden",
