@@ -182,8 +182,10 @@ impl Client {
 
     /// The next text frame (`None`: the connection closed, with its close code if any).
     pub async fn next(&mut self) -> Result<Value, Option<u16>> {
+        // one deadline for the frame, however many pings come first
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let next = tokio::time::timeout(WAIT, self.ws.next())
+            let next = tokio::time::timeout_at(deadline, self.ws.next())
                 .await
                 .map_err(|_| None)?;
             match next {
