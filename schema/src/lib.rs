@@ -33,6 +33,7 @@ mod schema_walk;
 mod snapshot;
 mod traits;
 pub mod transcript;
+mod transforms;
 mod transport;
 pub mod wire;
 
@@ -58,6 +59,7 @@ pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{
     Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta, SubscriptionMeta,
 };
+pub use transforms::absent_not_null;
 pub use transport::{
     AuthMethod, AuthSettings, Heartbeat, RestSettings, Transport, VersionMethod, Versioning,
     WebSocketSettings,

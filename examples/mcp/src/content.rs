@@ -20,7 +20,7 @@ pub enum Id {
 /// `notifications/progress` about the request.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct RequestMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_token: Option<Id>,
@@ -30,7 +30,7 @@ pub struct RequestMeta {
 
 /// The params of a request that has nothing to say beyond `_meta` (`ping`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct RequestParams {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<RequestMeta>,
@@ -39,7 +39,7 @@ pub struct RequestParams {
 /// The params of a paginated list request: `tools/list`, `resources/list`,
 /// `resources/templates/list`, `prompts/list`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct PaginatedRequestParams {
     /// Opaque: the `nextCursor` of the page before; left out for the first page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct PaginatedRequestParams {
 /// A result that says nothing but that the request succeeded (`ping`, `logging/setLevel`,
 /// `resources/subscribe`). Like every MCP result, an open object.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct EmptyResult {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
     pub meta: Option<Object>,
@@ -60,7 +60,7 @@ pub struct EmptyResult {
 /// An icon of an implementation, tool, resource or prompt.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Icon {
     #[schemars(extend("format" = "uri"))]
     pub src: String,
@@ -83,7 +83,7 @@ pub enum Theme {
 /// The name and version of a client (`clientInfo`) or server (`serverInfo`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Implementation {
     pub name: String,
     pub version: String,
@@ -109,7 +109,7 @@ pub enum Role {
 /// Hints about how a client should use an object.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Annotations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<Vec<Role>>,
@@ -125,7 +125,7 @@ pub struct Annotations {
 /// A resource the server can read: listed by `resources/list`, linked from a tool result.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Resource {
     #[schemars(extend("format" = "uri"))]
     pub uri: String,
@@ -157,7 +157,7 @@ pub enum ResourceContents {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct TextResourceContents {
     #[schemars(extend("format" = "uri"))]
     pub uri: String,
@@ -170,7 +170,7 @@ pub struct TextResourceContents {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct BlobResourceContents {
     #[schemars(extend("format" = "uri"))]
     pub uri: String,
@@ -196,7 +196,7 @@ pub enum ContentBlock {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct TextContent {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,7 +207,7 @@ pub struct TextContent {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ImageContent {
     /// Base64.
     pub data: String,
@@ -220,7 +220,7 @@ pub struct ImageContent {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct AudioContent {
     /// Base64.
     pub data: String,
@@ -232,7 +232,7 @@ pub struct AudioContent {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct EmbeddedResource {
     pub resource: ResourceContents,
     #[serde(skip_serializing_if = "Option::is_none")]

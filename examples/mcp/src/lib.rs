@@ -19,14 +19,13 @@
 //!   elicitation required).
 //!
 //! Every MCP object is open (the schema has no `additionalProperties: false`), so no type here
-//! denies unknown fields; optional members are left out, never `null` ([`absent_not_null`]).
+//! denies unknown fields; optional members are left out, never `null` (`frameproof::absent_not_null`).
 //!
 //! Not covered: requests the server sends the client (`sampling/createMessage`, `roots/list`,
 //! `elicitation/create`, a server's `ping`) and the client's answers to them, and the
 //! experimental tasks (`tasks/*`, task-augmented `tools/call`).
 
 use frameproof::{Contract, Direction, ErrorSpec, OrderRule};
-use serde_json::Value;
 
 pub mod content;
 pub mod lifecycle;
@@ -37,56 +36,6 @@ pub mod utilities;
 
 /// The protocol revision this contract describes.
 pub const PROTOCOL_VERSION: &str = "2025-11-25";
-
-/// MCP leaves an optional member out; no member of its schema may be `null`. schemars describes
-/// an `Option` as nullable (`{"type": ["string", "null"]}`, or `anyOf` with `{"type": "null"}`);
-/// this takes the `null` back out of every member the object does not require. Applied to each
-/// MCP object with `#[schemars(transform = crate::absent_not_null)]`.
-pub fn absent_not_null(schema: &mut schemars::Schema) {
-    let required: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
-        return;
-    };
-    for (name, member) in properties.iter_mut() {
-        if !required.contains(name) {
-            without_null(member);
-        }
-    }
-}
-
-fn without_null(member: &mut Value) {
-    let Value::Object(obj) = member else { return };
-    // {"type": ["string", "null"]} → {"type": "string"}
-    if let Some(Value::Array(types)) = obj.get_mut("type") {
-        types.retain(|t| t != "null");
-        if types.len() == 1 {
-            let only = types.remove(0);
-            obj.insert("type".into(), only);
-        }
-    }
-    // {"anyOf": [X, {"type": "null"}]} → X (keeping what stands beside the anyOf)
-    let null = serde_json::json!({ "type": "null" });
-    if let Some(Value::Array(branches)) = obj.get_mut("anyOf") {
-        branches.retain(|b| *b != null);
-        if branches.len() == 1 {
-            if let Some(Value::Object(only)) = branches.pop() {
-                obj.remove("anyOf");
-                for (k, v) in only {
-                    obj.entry(k).or_insert(v);
-                }
-            }
-        }
-    }
-}
 
 fn mcp_error(status: u16, rpc_code: i64, any_action: bool, description: &str) -> ErrorSpec {
     ErrorSpec {

@@ -12,7 +12,7 @@ use crate::content::{EmptyResult, Id, Implementation, Object, RequestMeta, Reque
 /// if it supports it), its capabilities and its name.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "initialize", response = InitializeResult)]
 pub struct Initialize {
     pub protocol_version: String,
@@ -25,7 +25,7 @@ pub struct Initialize {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct InitializeResult {
     pub protocol_version: String,
     /// `logging`, `prompts`, `resources`, `tools`, `completions`, `tasks`, `experimental`: each
@@ -48,7 +48,7 @@ pub struct Ping(pub RequestParams);
 /// `notifications/initialized`: the client has the server's `initialize` result; normal
 /// operation begins.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "notifications/initialized", notification)]
 pub struct Initialized {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ pub struct Initialized {
 /// to 2025-06-18); the prose requires it when cancelling a request that is not a task.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Action)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "notifications/cancelled", notification)]
 pub struct Cancelled {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +75,7 @@ pub struct Cancelled {
 /// asked for it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/progress", scope = "connection")]
 pub struct Progress {
     pub progress_token: Id,

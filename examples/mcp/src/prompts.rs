@@ -15,7 +15,7 @@ pub struct ListPrompts(pub PaginatedRequestParams);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ListPromptsResult {
     pub prompts: Vec<Prompt>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct ListPromptsResult {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Prompt {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,7 @@ pub struct Prompt {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct PromptArgument {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,7 @@ pub struct PromptArgument {
 /// `prompts/get`: a prompt filled in with string arguments. An unknown prompt or missing
 /// required arguments are error -32602.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "prompts/get", response = GetPromptResult)]
 pub struct GetPrompt {
     pub name: String,
@@ -66,7 +66,7 @@ pub struct GetPrompt {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct GetPromptResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -83,7 +83,7 @@ pub struct PromptMessage {
 
 /// `notifications/prompts/list_changed`: the server's prompts changed; list them again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Event)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/prompts/list_changed", scope = "connection")]
 pub struct PromptListChanged {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]

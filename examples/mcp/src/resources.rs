@@ -16,7 +16,7 @@ pub struct ListResources(pub PaginatedRequestParams);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ListResourcesResult {
     pub resources: Vec<Resource>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,7 +27,7 @@ pub struct ListResourcesResult {
 
 /// The params of a request about one resource.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ResourceRequestParams {
     #[schemars(extend("format" = "uri"))]
     pub uri: String,
@@ -41,7 +41,7 @@ pub struct ResourceRequestParams {
 pub struct ReadResource(pub ResourceRequestParams);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ReadResourceResult {
     pub contents: Vec<ResourceContents>,
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,7 @@ pub struct ListResourceTemplates(pub PaginatedRequestParams);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ListResourceTemplatesResult {
     pub resource_templates: Vec<ResourceTemplate>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,7 @@ pub struct ListResourceTemplatesResult {
 /// Resources named by an RFC 6570 URI template (`file:///{path}`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ResourceTemplate {
     #[schemars(extend("format" = "uri-template"))]
     pub uri_template: String,
@@ -99,7 +99,7 @@ pub struct Unsubscribe(pub ResourceRequestParams);
 
 /// `notifications/resources/list_changed`: the server's resources changed; list them again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Event)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/resources/list_changed", scope = "connection")]
 pub struct ResourceListChanged {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
@@ -110,7 +110,7 @@ pub struct ResourceListChanged {
 /// again. (The URI is the subscription's key, so the notification belongs to the connection,
 /// not to a subscription a result handed out.)
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/resources/updated", scope = "connection")]
 pub struct ResourceUpdated {
     #[schemars(extend("format" = "uri"))]

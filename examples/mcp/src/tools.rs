@@ -15,7 +15,7 @@ pub struct ListTools(pub PaginatedRequestParams);
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ListToolsResult {
     pub tools: Vec<Tool>,
     /// Left out on the last page.
@@ -28,7 +28,7 @@ pub struct ListToolsResult {
 /// A tool the model may call.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Tool {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,7 +52,7 @@ pub struct Tool {
 
 /// A JSON Schema of an object (a tool's input or output); open beyond these members.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ToolSchema {
     #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
@@ -74,7 +74,7 @@ pub enum ObjectType {
 /// Hints about a tool's behaviour; a client must not trust them from an untrusted server.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ToolAnnotations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -90,7 +90,7 @@ pub struct ToolAnnotations {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct ToolExecution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_support: Option<TaskSupport>,
@@ -108,7 +108,7 @@ pub enum TaskSupport {
 /// `tools/call`: runs a tool. A tool that fails answers with a result whose `isError` is true;
 /// an unknown tool or bad arguments are JSON-RPC errors (-32602).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "tools/call", response = CallToolResult)]
 pub struct CallTool {
     pub name: String,
@@ -120,7 +120,7 @@ pub struct CallTool {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct CallToolResult {
     pub content: Vec<ContentBlock>,
     /// Matches the tool's `outputSchema` when it has one.
@@ -135,7 +135,7 @@ pub struct CallToolResult {
 
 /// `notifications/tools/list_changed`: the server's tools changed; list them again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Event)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/tools/list_changed", scope = "connection")]
 pub struct ToolListChanged {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]

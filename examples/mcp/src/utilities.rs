@@ -26,7 +26,7 @@ pub enum LoggingLevel {
 /// `logging/setLevel`: send me log messages at this level and above. An unknown level is
 /// error -32602.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "logging/setLevel", response = EmptyResult)]
 pub struct SetLevel {
     pub level: LoggingLevel,
@@ -36,7 +36,7 @@ pub struct SetLevel {
 
 /// `notifications/message`: a log message from the server.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[event(name = "notifications/message", scope = "connection")]
 pub struct LoggingMessage {
     pub level: LoggingLevel,
@@ -51,7 +51,7 @@ pub struct LoggingMessage {
 
 /// `completion/complete`: suggestions for a prompt's or a resource template's argument.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "completion/complete", response = CompleteResult)]
 pub struct Complete {
     #[serde(rename = "ref")]
@@ -74,7 +74,7 @@ pub enum Reference {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct PromptReference {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,14 +96,14 @@ pub struct CompleteArgument {
 
 /// Arguments already resolved.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct CompleteContext {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arguments: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct CompleteResult {
     pub completion: Completion,
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ pub struct CompleteResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Completion {
     /// At most 100.
     #[schemars(length(max = 100))]
@@ -127,7 +127,7 @@ pub struct Completion {
 /// `notifications/roots/list_changed`: the client's roots changed (the server may ask for them
 /// again with `roots/list`, a server request this contract does not cover).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, Action)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 #[action(name = "notifications/roots/list_changed", notification)]
 pub struct RootsListChanged {
     #[serde(rename = "_meta", skip_serializing_if = "Option::is_none")]

@@ -84,7 +84,7 @@ pub struct Identify {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct IdentifyData {
     pub token: String,
     pub properties: ConnectionProperties,
@@ -193,7 +193,7 @@ pub struct RequestGuildMembers {
 /// Either `query` with `limit` (`""` and 0: all members), or `user_ids`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [{"required": ["query", "limit"]}, {"required": ["user_ids"]}]))]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct GuildMembersQuery {
     pub guild_id: Snowflake,
     #[serde(default, skip_serializing_if = "Option::is_none")]

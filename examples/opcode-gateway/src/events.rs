@@ -10,7 +10,7 @@ use crate::{Nullable, Snowflake};
 /// `READY`: the answer to a valid Identify.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "READY", scope = "connection")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct Ready {
     /// The API version.
     pub v: u64,
@@ -58,7 +58,7 @@ pub struct Resumed {}
 /// ends); during an outage the unavailable guild itself.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "GUILD_CREATE", scope = "connection")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct GuildCreate {
     pub id: Snowflake,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,7 +68,7 @@ pub struct GuildCreate {
 /// `MESSAGE_CREATE`: a message was sent.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "MESSAGE_CREATE", scope = "connection")]
-#[schemars(transform = crate::absent_not_null)]
+#[schemars(transform = frameproof::absent_not_null)]
 pub struct MessageCreate {
     pub id: Snowflake,
     pub channel_id: Snowflake,

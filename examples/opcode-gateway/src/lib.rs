@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use frameproof::{Contract, ControlKind, Direction, LintLevel, Lints, OrderRule};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{json, Value};
+use serde_json::json;
 
 pub mod control;
 pub mod events;
@@ -81,57 +81,6 @@ pub struct NotDispatch {
     pub s: Option<()>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<()>,
-}
-
-/// The documentation marks a member that may be left out (`name?`) apart from one that may be
-/// `null` (`?type`); an optional member is not nullable unless it says so ([`Nullable`] is the
-/// nullable one). schemars describes an `Option` as nullable; this takes the `null` back out of
-/// every member the object does not require. Applied with
-/// `#[schemars(transform = crate::absent_not_null)]`.
-pub fn absent_not_null(schema: &mut Schema) {
-    let required: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
-        return;
-    };
-    for (name, member) in properties.iter_mut() {
-        if !required.contains(name) {
-            without_null(member);
-        }
-    }
-}
-
-fn without_null(member: &mut Value) {
-    let Value::Object(obj) = member else { return };
-    // {"type": ["string", "null"]} → {"type": "string"}
-    if let Some(Value::Array(types)) = obj.get_mut("type") {
-        types.retain(|t| t != "null");
-        if types.len() == 1 {
-            let only = types.remove(0);
-            obj.insert("type".into(), only);
-        }
-    }
-    // {"anyOf": [X, {"type": "null"}]} → X (keeping what stands beside the anyOf)
-    let null = json!({ "type": "null" });
-    if let Some(Value::Array(branches)) = obj.get_mut("anyOf") {
-        branches.retain(|b| *b != null);
-        if branches.len() == 1 {
-            if let Some(Value::Object(only)) = branches.pop() {
-                obj.remove("anyOf");
-                for (k, v) in only {
-                    obj.entry(k).or_insert(v);
-                }
-            }
-        }
-    }
 }
 
 pub fn contract() -> Contract {
