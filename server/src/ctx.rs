@@ -69,7 +69,9 @@ impl Ctx {
                     .as_ref()
                     .and_then(|p| p.tenant.clone())
                     .ok_or_else(|| {
-                        Error::internal(format!("`{name}` is a tenant event, but the caller has no tenant"))
+                        Error::internal(format!(
+                            "`{name}` is a tenant event, but the caller has no tenant"
+                        ))
                     })?;
                 Target::Tenant(tenant)
             }
@@ -79,10 +81,13 @@ impl Ctx {
                 // over HTTP there is no connection to tell
                 None => return Ok(()),
             },
-            ScopeMeta::Subscription(_) => {
-                return Err(Error::internal(format!(
-                    "`{name}` goes to a subscription; frameproof-server does not hand out subscriptions yet"
-                )))
+            ScopeMeta::Subscription(at) => {
+                let id = data.pointer(at).filter(|v| !v.is_null()).ok_or_else(|| {
+                    Error::internal(format!(
+                        "`{name}` goes to a subscription, but its data has no id at `{at}`"
+                    ))
+                })?;
+                Target::Subscription(id.to_string())
             }
         };
         self.shared.publish(name, target, data).await

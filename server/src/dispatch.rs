@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use frameproof_schema::Direction;
+use frameproof_schema::{Direction, SubscriptionRole};
 use frameproof_validator::{FrameKind, Violation};
 
 use crate::ctx::{Ctx, Principal};
@@ -96,10 +96,33 @@ pub(crate) async fn answer_request(
     let id = contract.request_id(&frame).cloned();
     // the request as it came, for the outgoing check (a debug setting)
     let request = shared.settings.validate_outgoing.then(|| frame.clone());
+    let role = contract
+        .actions
+        .get(&action)
+        .and_then(|a| a.subscription.clone());
+    // the subscription a request ends, named in its payload (read before the handler owns it)
+    let closes = match &role {
+        Some(SubscriptionRole::Closes { id: at }) => contract
+            .request_payload(&frame)
+            .and_then(|p| p.pointer(at))
+            .map(Value::to_string),
+        _ => None,
+    };
     let payload = contract
         .take_request_payload(&mut frame)
         .unwrap_or(Value::Null);
     let result = call(shared, caller, &action, payload).await;
+    if let (Ok(data), Some(conn)) = (&result, caller.connection) {
+        match (&role, closes) {
+            (Some(SubscriptionRole::Opens { id: at }), _) => {
+                if let Some(sub) = data.pointer(at).filter(|v| !v.is_null()) {
+                    shared.hub.open_subscription(conn, sub.to_string());
+                }
+            }
+            (_, Some(sub)) => shared.hub.close_subscription(conn, &sub),
+            _ => {}
+        }
+    }
     let id = id?;
     let answer = match result {
         Ok(data) => contract.ok_frame(id, data),

@@ -19,7 +19,12 @@ pub(crate) enum Target {
     Topic(String),
     /// One connection of this instance.
     Connection(u64),
+    /// The connection(s) holding a subscription an action handed out (its id as JSON).
+    Subscription(String),
 }
+
+/// Subscriptions one connection may hold.
+const MAX_SUBSCRIPTIONS: usize = 4096;
 
 /// Why a connection must close: code and reason.
 pub(crate) type Closing = Option<(u16, String)>;
@@ -32,6 +37,8 @@ struct Conn {
     version: Option<semver::Version>,
     /// Whether it receives events (not while its credential is expired).
     active: bool,
+    /// Subscriptions handed out to it by a result (ids as JSON).
+    subscriptions: HashSet<String>,
 }
 
 /// A connection's way in: its bounded outbound queue, and the signal that closes it when the
@@ -123,6 +130,7 @@ impl Hub {
                 outlet: outlet.clone(),
                 version: None,
                 active: true,
+                subscriptions: HashSet::new(),
             },
         );
         Registered {
@@ -150,6 +158,24 @@ impl Hub {
             for t in topics {
                 c.topics.remove(t);
             }
+        }
+    }
+
+    /// A result handed this connection a subscription; `false` when it already holds
+    /// `MAX_SUBSCRIPTIONS` (the id is then not kept).
+    pub(crate) fn open_subscription(&self, id: u64, subscription: String) -> bool {
+        match self.conns().get_mut(&id) {
+            Some(c) if c.subscriptions.len() < MAX_SUBSCRIPTIONS => {
+                c.subscriptions.insert(subscription);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn close_subscription(&self, id: u64, subscription: &str) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.subscriptions.remove(subscription);
         }
     }
 
@@ -186,6 +212,15 @@ impl Hub {
                 for c in conns
                     .values()
                     .filter(|c| c.topics.contains(t))
+                    .filter(speaks)
+                {
+                    self.offer(c, frame.to_owned());
+                }
+            }
+            Target::Subscription(sub) => {
+                for c in conns
+                    .values()
+                    .filter(|c| c.subscriptions.contains(sub))
                     .filter(speaks)
                 {
                     self.offer(c, frame.to_owned());

@@ -85,7 +85,7 @@ impl Shared {
         let (tenant, topic) = match &target {
             Target::Tenant(t) => (Some(t.as_str()), None),
             Target::Topic(t) => (None, Some(t.as_str())),
-            Target::Connection(_) => (None, None),
+            Target::Connection(_) | Target::Subscription(_) => (None, None),
         };
         let frame = self
             .contract
