@@ -146,16 +146,7 @@ async fn record_session(dir: &Path) -> PathBuf {
 
 fn validate(path: &Path) -> (capture::Stats, Vec<Violation>) {
     let validator = Validator::new(&jsonrpc_service::eth_node::contract()).expect("compiles");
-    let mut found = Vec::new();
-    let file = std::fs::File::open(path).expect("the recording");
-    let stats = capture::validate_transcript(
-        &validator,
-        std::io::BufReader::new(file),
-        &path.display().to_string(),
-        &mut |v| found.push(v),
-    )
-    .expect("readable");
-    (stats, found)
+    frameproof_test_kit::validate_recording(&validator, path)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,13 +1,12 @@
 //! A small notes service on frameproof-server, and a WebSocket client, for the tests.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use std::time::Instant;
 
 use frameproof::{Action, Contract, Event};
 use frameproof_server::{Ctx, Error, Principal, Service, ServiceBuilder};
@@ -221,25 +220,9 @@ pub fn violations(contract: &Contract, log: &[(frameproof::Direction, String)]) 
         .collect()
 }
 
+pub use frameproof_test_kit::{free_port, Server as Redis};
+
 /// Debian's redis-server on `port`, for as long as the value lives.
-pub struct Redis {
-    child: Child,
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 pub fn redis_server(port: u16) -> Redis {
     let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
         .into_iter()
@@ -247,25 +230,16 @@ pub fn redis_server(port: u16) -> Redis {
         .unwrap_or_else(|| {
             panic!("redis-server is missing: install Debian's redis-server (scripts/test.sh does)")
         });
-    let child = Command::new(bin)
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Redis { child }
+    let mut command = Command::new(bin);
+    command.args([
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]);
+    frameproof_test_kit::start_server("redis-server", command, port, Duration::from_secs(10))
 }
