@@ -225,14 +225,22 @@ pub(crate) async fn answer_frame(
                 .unwrap_or(Value::Null);
             Some(error_frame(shared, id, &e))
         }
-        Checked::Batch(items) => {
-            let answers = futures_util::future::join_all(items.iter().map(|item| {
-                let text = item.to_string();
-                async move { Box::pin(answer_frame(shared, caller, &text)).await }
-            }))
-            .await;
-            let answers: Vec<Value> = answers.into_iter().flatten().collect();
-            (!answers.is_empty()).then_some(Value::Array(answers))
-        }
+        Checked::Batch(items) => answer_batch(shared, caller, items).await,
     }
+}
+
+/// The frames of a batch, each checked and answered on its own, concurrently; the answers in
+/// the order of the requests (`None` when none is answered: all notifications).
+pub(crate) async fn answer_batch(
+    shared: &Arc<Shared>,
+    caller: &Caller,
+    items: Vec<Value>,
+) -> Option<Value> {
+    let answers = futures_util::future::join_all(items.iter().map(|item| {
+        let text = item.to_string();
+        async move { Box::pin(answer_frame(shared, caller, &text)).await }
+    }))
+    .await;
+    let answers: Vec<Value> = answers.into_iter().flatten().collect();
+    (!answers.is_empty()).then_some(Value::Array(answers))
 }
