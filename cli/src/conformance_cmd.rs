@@ -73,6 +73,18 @@ pub struct ConformanceArgs {
     /// milliseconds; one that takes longer fails its step instead of hanging the run.
     #[arg(long, default_value_t = 10_000)]
     network_timeout_ms: u64,
+    /// The shortest quiet window, in milliseconds: every `expect_none` of a transcript waits at
+    /// least this long for a frame that must not arrive (a longer recorded window is kept).
+    #[arg(long, default_value_t = 0)]
+    quiet_ms: u64,
+    /// How long the isolation check listens on another tenant's connection for a leaked
+    /// event, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    isolation_ms: u64,
+    /// How long to keep listening after a transcript's last step for frames nobody expects,
+    /// in milliseconds.
+    #[arg(long, default_value_t = 150)]
+    grace_ms: u64,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -182,6 +194,8 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         timeout: Duration::from_millis(args.timeout_ms),
         credentials: credentials.clone(),
         network_timeout: Duration::from_millis(args.network_timeout_ms),
+        quiet: Duration::from_millis(args.quiet_ms),
+        grace: Duration::from_millis(args.grace_ms),
         instances,
         ..ReplayOptions::default()
     };
@@ -271,7 +285,15 @@ pub fn run(args: ConformanceArgs) -> Outcome {
                     }
                 };
                 let mut report =
-                    runtime.block_on(checks::run(&contract, &target, &users, options.timeout));
+                    runtime.block_on(checks::run(
+                    &contract,
+                    &target,
+                    &users,
+                    &checks::CheckOptions {
+                        timeout: options.timeout,
+                        quiet: Duration::from_millis(args.isolation_ms),
+                    },
+                ));
                 if let Some(s) = server.as_mut() {
                     let stderr = s.stop();
                     if !report.passed() {

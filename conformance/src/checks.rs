@@ -31,6 +31,25 @@ pub struct CheckUsers {
     pub expiry: Option<(String, Duration)>,
 }
 
+/// How long the checks wait.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// For an answer or an expected frame.
+    pub timeout: Duration,
+    /// How long the isolation check listens on the other tenant's connection for a frame that
+    /// must not arrive (a leak delivered later escapes).
+    pub quiet: Duration,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            timeout: Duration::from_secs(3),
+            quiet: Duration::from_secs(2),
+        }
+    }
+}
+
 struct Conn {
     live: LiveConn,
     rx: mpsc::Receiver<(String, Incoming)>,
@@ -105,8 +124,9 @@ pub async fn run(
     contract: &Contract,
     target: &Target,
     users: &CheckUsers,
-    timeout: Duration,
+    options: &CheckOptions,
 ) -> TranscriptReport {
+    let timeout = options.timeout;
     let started = Instant::now();
     let mut steps = Vec::new();
     let http = crate::live::http_client(NETWORK);
@@ -140,7 +160,7 @@ pub async fn run(
     if let (Some(a2), Some(b)) = (&users.a2, &users.b) {
         steps.push(step(
             "tenant isolation: no events of another tenant",
-            isolation(contract, target, &users.a, a2, b, timeout, &http).await,
+            isolation(contract, target, &users.a, a2, b, options, &http).await,
         ));
     }
     if let Some((refresh, wait)) = &users.expiry {
@@ -330,9 +350,10 @@ async fn isolation(
     a: &str,
     a2: &str,
     b: &str,
-    timeout: Duration,
+    options: &CheckOptions,
     http: &reqwest::Client,
 ) -> Result<(), String> {
+    let timeout = options.timeout;
     let mut actor = Conn::open(target, contract, Some(a)).await?;
     let mut same = Conn::open(target, contract, Some(a2)).await?;
     let mut other = Conn::open(target, contract, Some(b)).await?;
@@ -373,9 +394,7 @@ async fn isolation(
         return Err("no action with a tenant event succeeded with generated payloads; cannot check isolation".into());
     };
     if let Ok(Some(leak)) = other
-        .until(Duration::from_millis(300), |f| {
-            contract.event_name(f).is_some()
-        })
+        .until(options.quiet, |f| contract.event_name(f).is_some())
         .await
     {
         return Err(format!("a connection of another tenant received {leak}"));

@@ -1,15 +1,22 @@
-//! Comparing a recorded frame with a live one. Values the server generates (ids, timestamps,
-//! tokens) differ between runs: a string the server sent that the client had not sent before is
-//! and looks like an id or a token (it has a digit and no spaces) is *correlated*: the first time it is seen, the recorded value is bound to the live one, and
-//! from then on it must stay bound, and client frames carry the live value. Date-times match any
-//! date-time. Everything else matches exactly, unless a matcher from the transcript header says
-//! otherwise (by JSON pointer, `*` for one segment; by format; by regex).
+//! Comparing a recorded frame with a live one. Values the server generates (ids, tokens,
+//! timestamps) differ between runs; which strings are generated is read off the contract
+//! ([`Shape`]): a member whose schema has `format: date-time` is a moment, one with `format:
+//! uuid`, a declared `pattern`, an id type (a `$defs` name ending in `Id`) or an identifier's
+//! name (`id`, `project_id`, `access_token`, `next_cursor`, …) is generated. A generated value
+//! is *correlated*: the first time it is seen the recorded value is bound to the live one, from
+//! then on it must stay bound, and client frames carry the live value. Moments are tied the same
+//! way (a time the recording shows three times must come back the same three times), without
+//! requiring two recorded moments to differ live. A string that embeds bound values
+//! (`task:task_7`) must come back with their live values. Everything else matches exactly,
+//! unless a matcher from the transcript header says otherwise (by JSON pointer, `*` for one
+//! segment; by format; by regex).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
 use frameproof_schema::transcript::Matcher;
+use frameproof_schema::Contract;
 
 /// One place where the live frame differs from the recording.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +37,11 @@ struct CompiledMatcher {
 pub struct Bindings {
     forward: HashMap<String, String>,
     backward: HashMap<String, String>,
+    /// Recorded moment → live moment (many recorded moments may meet in one live one).
+    moments: HashMap<String, String>,
     /// Recorded values bound by the comparison under way (taken back if the frame differs).
     fresh: Vec<String>,
+    fresh_moments: Vec<String>,
     client_said: HashSet<String>,
     matchers: Vec<CompiledMatcher>,
 }
@@ -46,6 +56,17 @@ fn looks_like_date_time(s: &str) -> bool {
         && b[..4].iter().all(u8::is_ascii_digit)
 }
 
+/// `2026-04-04` (RFC 3339 full-date).
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 fn looks_like_uuid(s: &str) -> bool {
     s.len() == 36
         && s.chars().enumerate().all(|(i, c)| {
@@ -57,10 +78,132 @@ fn looks_like_uuid(s: &str) -> bool {
         })
 }
 
-/// Ids and tokens (`task_7`, `at_3f…`) are generated; words and enum values (`in_progress`)
-/// are not, and must match exactly.
-fn looks_generated(s: &str) -> bool {
-    s.bytes().any(|b| b.is_ascii_digit()) && !s.bytes().any(|b| b.is_ascii_whitespace())
+/// What a string found at some place of a frame is, by the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A time or a date, read off the server's clock: tied to its live value, which must be a
+    /// date-time (or a date) too.
+    Moment { date_only: bool },
+    /// An id, a token, a cursor: correlated one to one.
+    Generated,
+    /// Anything else: must match exactly.
+    Exact,
+}
+
+/// How the contract describes a recorded server frame: where its data sits and the data's
+/// schema. Built by [`Shape::of`]; [`Shape::unknown`] for frames the contract gives no schema
+/// (errors, control frames), where only a member's name can say it holds an identifier.
+pub struct Shape<'c> {
+    data_at: Vec<String>,
+    schema: Option<&'c Value>,
+    defs: Option<&'c BTreeMap<String, Value>>,
+}
+
+impl Shape<'static> {
+    pub fn unknown() -> Shape<'static> {
+        Shape {
+            data_at: Vec::new(),
+            schema: None,
+            defs: None,
+        }
+    }
+}
+
+impl<'c> Shape<'c> {
+    /// The shape of a recorded server frame; `answers` is the action of the request a response
+    /// answers, when known.
+    pub fn of(contract: &'c Contract, recorded: &Value, answers: Option<&str>) -> Shape<'c> {
+        match contract.server_data_schema(recorded, answers) {
+            Some((data_at, schema)) => Shape {
+                data_at,
+                schema: Some(schema),
+                defs: Some(&contract.defs),
+            },
+            None => Shape::unknown(),
+        }
+    }
+
+    /// The shape of a recorded REST exchange's ok answer body: the response schema of the
+    /// action its route serves.
+    pub fn of_rest_answer(contract: &'c Contract, method: &str, path: &str) -> Shape<'c> {
+        let action = method
+            .parse()
+            .ok()
+            .and_then(|m| contract.action_for_route(m, path));
+        match action {
+            Some((_, spec, _)) => Shape {
+                data_at: Vec::new(),
+                schema: Some(&spec.response),
+                defs: Some(&contract.defs),
+            },
+            None => Shape::unknown(),
+        }
+    }
+
+    /// What the recorded string `text` at `path` (frame coordinates) is.
+    fn kind(&self, path: &[String], text: &str) -> Kind {
+        static NO_DEFS: BTreeMap<String, Value> = BTreeMap::new();
+        let defs = self.defs.unwrap_or(&NO_DEFS);
+        let leaves = match (self.schema, path.strip_prefix(&self.data_at[..])) {
+            (Some(schema), Some(rest)) => frameproof_schema::schemas_at(schema, defs, rest),
+            _ => Vec::new(),
+        };
+        let format = |f: &str| {
+            leaves
+                .iter()
+                .any(|l| l.get("format").and_then(Value::as_str) == Some(f))
+        };
+        if format("date-time") {
+            return Kind::Moment { date_only: false };
+        }
+        if format("date") {
+            return Kind::Moment { date_only: true };
+        }
+        let id_type = |leaf: &Value| {
+            defs.iter()
+                .any(|(name, def)| name.ends_with("Id") && std::ptr::eq(def, leaf))
+        };
+        if format("uuid")
+            || leaves.iter().any(|l| l.get("pattern").is_some() || id_type(l))
+            || names_an_identifier(path)
+        {
+            return Kind::Generated;
+        }
+        if leaves.is_empty() && looks_like_date_time(text) {
+            // no schema for this place: a time is known by its shape alone
+            return Kind::Moment { date_only: false };
+        }
+        Kind::Exact
+    }
+}
+
+/// Whether the member a value stands in (or the list it is an item of) is named as an
+/// identifier: `id`, `ids`, `token`, `cursor`, `uuid`, or a name ending in one of them
+/// (`project_id`, `refresh_token`, `next_cursor`, `authorId`, `userIds`).
+fn names_an_identifier(path: &[String]) -> bool {
+    let Some(name) = path
+        .iter()
+        .rev()
+        .find(|s| s.parse::<usize>().is_err())
+    else {
+        return false;
+    };
+    const WORDS: [&str; 5] = ["id", "ids", "token", "cursor", "uuid"];
+    let lower = name.to_ascii_lowercase();
+    WORDS.iter().any(|w| {
+        lower == *w
+            || lower.ends_with(&format!("_{w}"))
+            || lower.ends_with(&format!("-{w}"))
+            || (name.len() > w.len() && name.ends_with(&capitalised(w)))
+    })
+}
+
+fn capitalised(word: &str) -> String {
+    let mut out = word.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
 }
 
 fn is_word(b: u8) -> bool {
@@ -118,7 +261,9 @@ impl Bindings {
         Ok(Bindings {
             forward: HashMap::new(),
             backward: HashMap::new(),
+            moments: HashMap::new(),
             fresh: Vec::new(),
+            fresh_moments: Vec::new(),
             client_said: HashSet::new(),
             matchers,
         })
@@ -139,30 +284,31 @@ impl Bindings {
     /// Puts the live server's values into a recorded client frame.
     pub fn substitute(&self, value: &mut Value) {
         match value {
-            Value::String(s) => {
-                if let Some(live) = self.forward.get(s.as_str()) {
-                    *s = live.clone();
-                } else {
-                    let mut text = s.clone();
-                    for (rec, live) in &self.forward {
-                        if rec.len() >= 3 {
-                            text = replace_word(&text, rec, live);
-                        }
-                    }
-                    *s = text;
-                }
-            }
+            Value::String(s) => *s = self.substituted(s),
             Value::Array(items) => items.iter_mut().for_each(|v| self.substitute(v)),
             Value::Object(map) => map.values_mut().for_each(|v| self.substitute(v)),
             _ => {}
         }
     }
 
+    /// A recorded string with every bound value it holds (whole, or as a whole word, so
+    /// `task_7` in `task:task_7`) replaced by its live value.
+    fn substituted(&self, text: &str) -> String {
+        if let Some(live) = self.forward.get(text).or_else(|| self.moments.get(text)) {
+            return live.clone();
+        }
+        let mut out = text.to_owned();
+        for (recorded, live) in self.forward.iter().chain(&self.moments) {
+            if recorded.len() >= 3 {
+                out = replace_word(&out, recorded, live);
+            }
+        }
+        out
+    }
+
     /// Substitutes into a plain string (a REST path).
     pub fn substitute_str(&self, text: &str) -> String {
-        let mut v = Value::String(text.to_owned());
-        self.substitute(&mut v);
-        v.as_str().unwrap_or(text).to_owned()
+        self.substituted(text)
     }
 
     fn matcher_for(&self, path: &[String]) -> Option<&CompiledMatcher> {
@@ -172,19 +318,24 @@ impl Bindings {
         })
     }
 
-    /// Compares a recorded server frame with the live one, binding generated values. A frame
-    /// that differs binds nothing: the next client frame is not sent with a value taken from a
-    /// frame that was not the one recorded.
-    pub fn compare(&mut self, expected: &Value, actual: &Value) -> Vec<Difference> {
+    /// Compares a recorded server frame with the live one, binding generated values; `shape`
+    /// says which strings of the recorded frame are generated. A frame that differs binds
+    /// nothing: the next client frame is not sent with a value taken from a frame that was not
+    /// the one recorded.
+    pub fn compare(&mut self, expected: &Value, actual: &Value, shape: &Shape) -> Vec<Difference> {
         let mut out = Vec::new();
         let mut path = Vec::new();
         self.fresh.clear();
-        self.walk(expected, Some(actual), &mut path, &mut out);
+        self.fresh_moments.clear();
+        self.walk(expected, Some(actual), shape, &mut path, &mut out);
         if !out.is_empty() {
             for recorded in std::mem::take(&mut self.fresh) {
                 if let Some(live) = self.forward.remove(&recorded) {
                     self.backward.remove(&live);
                 }
+            }
+            for recorded in std::mem::take(&mut self.fresh_moments) {
+                self.moments.remove(&recorded);
             }
         }
         out
@@ -194,13 +345,14 @@ impl Bindings {
         &mut self,
         expected: &Value,
         actual: Option<&Value>,
+        shape: &Shape,
         path: &mut Vec<String>,
         out: &mut Vec<Difference>,
     ) {
         let here: String = path.iter().fold(String::new(), |acc, s| {
             frameproof_schema::pointer::push(&acc, s)
         });
-        let diff = |why: &str, out: &mut Vec<Difference>| {
+        let mut diff = |why: &str| {
             out.push(Difference {
                 pointer: here.clone(),
                 expected: expected.clone(),
@@ -209,7 +361,7 @@ impl Bindings {
             })
         };
         let Some(actual) = actual else {
-            diff("missing", out);
+            diff("missing");
             return;
         };
         if let Some(m) = self.matcher_for(path) {
@@ -223,7 +375,7 @@ impl Bindings {
                 _ => expected == actual,
             };
             if !ok {
-                diff("does not match the transcript's matcher", out);
+                diff("does not match the transcript's matcher");
             }
             return;
         }
@@ -231,7 +383,7 @@ impl Bindings {
             (Value::Object(e), Value::Object(a)) => {
                 for (k, ev) in e {
                     path.push(k.clone());
-                    self.walk(ev, a.get(k), path, out);
+                    self.walk(ev, a.get(k), shape, path, out);
                     path.pop();
                 }
                 for (k, av) in a {
@@ -247,61 +399,77 @@ impl Bindings {
             }
             (Value::Array(e), Value::Array(a)) => {
                 if e.len() != a.len() {
-                    diff(
-                        &format!("{} items recorded, {} live", e.len(), a.len()),
-                        out,
-                    );
+                    diff(&format!("{} items recorded, {} live", e.len(), a.len()));
                     return;
                 }
                 for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                     path.push(i.to_string());
-                    self.walk(ev, Some(av), path, out);
+                    self.walk(ev, Some(av), shape, path, out);
                     path.pop();
                 }
             }
             (Value::String(e), Value::String(a)) => {
-                if e == a && self.backward.get(a).is_none_or(|r| r == e) {
-                    // equal: also binds, so a later client frame keeps the value
-                    if !self.client_said.contains(e) {
-                        self.forward.entry(e.clone()).or_insert_with(|| a.clone());
-                        self.backward.entry(a.clone()).or_insert_with(|| e.clone());
-                    }
-                    return;
-                }
-                if self.client_said.contains(e) {
-                    diff("the client sent this value; the server must echo it", out);
-                } else if looks_like_date_time(e) {
-                    if !looks_like_date_time(a) {
-                        diff("not a date-time", out);
-                    }
-                } else if !looks_generated(e) {
-                    diff("differs", out);
-                } else if !self.bind(expected, actual) {
-                    diff(
-                        "a generated value that differs from the one seen before",
-                        out,
-                    );
+                if let Some(why) = self.compare_strings(e, a, shape.kind(path, e)) {
+                    diff(why);
                 }
             }
             _ => {
                 if expected != actual {
-                    diff("differs", out);
+                    diff("differs");
                 }
             }
         }
     }
 
+    /// Why a recorded string and a live one do not match (`None`: they do).
+    fn compare_strings(&mut self, e: &str, a: &str, kind: Kind) -> Option<&'static str> {
+        if self.client_said.contains(e) {
+            return (e != a).then_some("the client sent this value; the server must echo it");
+        }
+        match kind {
+            Kind::Moment { date_only } => {
+                if date_only && !looks_like_date(a) {
+                    return Some("not a date");
+                }
+                if !date_only && !looks_like_date_time(a) {
+                    return Some("not a date-time");
+                }
+                match self.moments.get(e) {
+                    Some(live) if live != a => {
+                        Some("the recording shows this time before; live it differs from then")
+                    }
+                    Some(_) => None,
+                    None => {
+                        self.moments.insert(e.to_owned(), a.to_owned());
+                        self.fresh_moments.push(e.to_owned());
+                        None
+                    }
+                }
+            }
+            Kind::Generated => (!self.bind_str(e, a))
+                .then_some("a generated value that differs from the one seen before"),
+            Kind::Exact if e == a || self.substituted(e) == a => None,
+            Kind::Exact => Some("differs"),
+        }
+    }
+
     fn bind(&mut self, expected: &Value, actual: &Value) -> bool {
-        let (Value::String(e), Value::String(a)) = (expected, actual) else {
-            return expected == actual;
-        };
+        match (expected, actual) {
+            (Value::String(e), Value::String(a)) => self.bind_str(e, a),
+            _ => expected == actual,
+        }
+    }
+
+    /// Binds a generated value one to one: a recorded value has one live value, and a live
+    /// value stands for one recorded value.
+    fn bind_str(&mut self, e: &str, a: &str) -> bool {
         match (self.forward.get(e), self.backward.get(a)) {
             (Some(live), _) => live == a,
             (None, Some(rec)) => rec == e,
             (None, None) => {
-                self.forward.insert(e.clone(), a.clone());
-                self.backward.insert(a.clone(), e.clone());
-                self.fresh.push(e.clone());
+                self.forward.insert(e.to_owned(), a.to_owned());
+                self.backward.insert(a.to_owned(), e.to_owned());
+                self.fresh.push(e.to_owned());
                 true
             }
         }
@@ -313,14 +481,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn none_shape() -> Shape<'static> {
+        Shape::unknown()
+    }
+
     /// Before: a mismatched frame still bound its generated ids, so the next client frame went
     /// out with the wrong id and the server was blamed for it.
     #[test]
     fn a_frame_that_differs_binds_nothing() {
+        let none = none_shape();
         let mut b = Bindings::new(&[]).expect("no matchers");
         let recorded = json!({"id": "r1", "data": {"id": "task_7", "title": "A"}});
         let wrong = json!({"id": "r1", "data": {"id": "task_9", "title": "B"}});
-        assert!(!b.compare(&recorded, &wrong).is_empty());
+        assert!(!b.compare(&recorded, &wrong, &none).is_empty());
         let mut next = json!({"payload": {"id": "task_7"}});
         b.substitute(&mut next);
         assert_eq!(
@@ -328,18 +501,20 @@ mod tests {
             "nothing bound from the mismatch"
         );
         let right = json!({"id": "r1", "data": {"id": "task_8", "title": "A"}});
-        assert!(b.compare(&recorded, &right).is_empty());
+        assert!(b.compare(&recorded, &right, &none).is_empty());
         b.substitute(&mut next);
         assert_eq!(next["payload"]["id"], "task_8");
     }
 
     #[test]
     fn generated_values_bind_and_substitute() {
+        let none = none_shape();
         let mut b = Bindings::new(&[]).unwrap();
         b.client_sent(&json!({"id": "r1", "payload": {"title": "Design"}}));
         let d = b.compare(
             &json!({"id": "r1", "data": {"id": "task_7", "title": "Design", "at": "2026-03-05T14:30:00Z"}}),
             &json!({"id": "r1", "data": {"id": "task_42", "title": "Design", "at": "2026-11-23T10:00:00.5Z"}}),
+            &none,
         );
         assert!(d.is_empty(), "{d:?}");
         let mut next = json!({"topics": ["task:task_7"], "id": "task_7", "other": "task_77"});
@@ -349,10 +524,10 @@ mod tests {
             json!({"topics": ["task:task_42"], "id": "task_42", "other": "task_77"})
         );
         // once bound, a different live value is a difference
-        let d = b.compare(&json!({"id": "task_7"}), &json!({"id": "task_43"}));
+        let d = b.compare(&json!({"id": "task_7"}), &json!({"id": "task_43"}), &none);
         assert_eq!(d.len(), 1);
         // echoes of what the client sent must match exactly
-        let d = b.compare(&json!({"title": "Design"}), &json!({"title": "Designer"}));
+        let d = b.compare(&json!({"title": "Design"}), &json!({"title": "Designer"}), &none);
         assert_eq!(
             d[0].why,
             "the client sent this value; the server must echo it"
@@ -366,15 +541,111 @@ mod tests {
             format: Some("any".into()),
             regex: None,
         }];
+        let none = none_shape();
         let mut b = Bindings::new(&m).unwrap();
         assert!(b
-            .compare(&json!({"data": [{"n": 1}]}), &json!({"data": [{"n": 2}]}))
+            .compare(&json!({"data": [{"n": 1}]}), &json!({"data": [{"n": 2}]}), &none)
             .is_empty());
         let d = b.compare(
             &json!({"a": 1, "b": [1, 2]}),
             &json!({"a": 2, "b": [1], "c": true}),
+            &none,
         );
         let pointers: Vec<&str> = d.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(pointers, ["/a", "/b", "/c"]);
+    }
+
+    fn invoice_shape(schema: &Value) -> Shape<'_> {
+        Shape {
+            data_at: vec!["data".to_owned()],
+            schema: Some(schema),
+            defs: None,
+        }
+    }
+
+    /// Before: any string with a digit and no space was taken for a generated id, so a
+    /// different invoice number or due date passed.
+    #[test]
+    fn generated_values_are_known_by_the_contract_not_by_their_shape() {
+        let schema = json!({"type": "object", "properties": {
+            "id": {"type": "string"},
+            "number": {"type": "string"},
+            "issued_at": {"type": "string", "format": "date-time"},
+            "due_date": {"type": "string", "format": "date"},
+            "ref": {"type": "string", "pattern": "^R[0-9]+$"}
+        }});
+        let shape = invoice_shape(&schema);
+        let mut b = Bindings::new(&[]).expect("no matchers");
+        let recorded = json!({"id": "r1", "data": {"id": "inv_1", "number": "INV-2026-0001",
+            "issued_at": "2026-03-05T14:30:00Z", "due_date": "2026-04-04", "ref": "R17"}});
+        let live = json!({"id": "r1", "data": {"id": "inv_9", "number": "INV-2026-0002",
+            "issued_at": "2026-11-30T10:00:00Z", "due_date": "soon 1", "ref": "R99"}});
+        let d = b.compare(&recorded, &live, &shape);
+        let found: Vec<(&str, &str)> = d.iter().map(|d| (d.pointer.as_str(), d.why.as_str())).collect();
+        assert_eq!(found, [("/data/due_date", "not a date"), ("/data/number", "differs")]);
+    }
+
+    /// Before: date-times matched any date-time, so a time the recording shows twice could
+    /// come back different the second time.
+    #[test]
+    fn times_the_recording_shows_equal_stay_equal() {
+        let schema = json!({"type": "object", "properties": {
+            "started_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"}
+        }});
+        let shape = invoice_shape(&schema);
+        let mut b = Bindings::new(&[]).expect("no matchers");
+        let t = "2026-03-05T14:30:00.120Z";
+        let first = json!({"data": {"started_at": t, "updated_at": t}});
+        let d = b.compare(
+            &first,
+            &json!({"data": {"started_at": "2026-11-30T10:00:00.5Z", "updated_at": "2026-11-30T10:00:00.5Z"}}),
+            &shape,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let d = b.compare(
+            &json!({"data": {"started_at": t}}),
+            &json!({"data": {"started_at": "2026-11-30T10:00:01Z"}}),
+            &shape,
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].why.contains("shows this time before"), "{d:?}");
+        // two recorded times may meet in one live time (a fast server)
+        let d = b.compare(
+            &json!({"data": {"updated_at": "2026-03-05T14:30:09Z"}}),
+            &json!({"data": {"updated_at": "2026-11-30T10:00:00.5Z"}}),
+            &shape,
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_string_that_embeds_a_bound_value_carries_its_live_value() {
+        let none = none_shape();
+        let mut b = Bindings::new(&[]).expect("no matchers");
+        assert!(b
+            .compare(&json!({"data": {"id": "task_7"}}), &json!({"data": {"id": "task_42"}}), &none)
+            .is_empty());
+        let recorded = json!({"topic": "task:task_7"});
+        assert!(b
+            .compare(&recorded, &json!({"topic": "task:task_42"}), &none)
+            .is_empty());
+        let d = b.compare(&recorded, &json!({"topic": "task:task_43"}), &none);
+        assert_eq!(d[0].why, "differs");
+    }
+
+    #[test]
+    fn identifier_names() {
+        let named = |p: &[&str]| names_an_identifier(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(named(&["data", "id"]));
+        assert!(named(&["data", "project_id"]));
+        assert!(named(&["data", "task_ids", "2"]));
+        assert!(named(&["data", "authorId"]));
+        assert!(named(&["data", "access_token"]));
+        assert!(named(&["data", "next_cursor"]));
+        assert!(!named(&["data", "number"]));
+        assert!(!named(&["data", "paid"]));
+        assert!(!named(&["data", "valid"]));
+        assert!(!named(&["data", "Id"]) || named(&["data", "id"]));
     }
 }

@@ -21,7 +21,7 @@ use frameproof_schema::transcript::{
 use frameproof_schema::{pointer, AuthMethod, Contract, ControlKind, Direction};
 use frameproof_validator::{FrameKind, Validator};
 
-use crate::compare::Bindings;
+use crate::compare::{Bindings, Shape};
 use crate::credentials::Credentials;
 use crate::live::{Incoming, LiveConn};
 use crate::report::{StepResult, TranscriptReport};
@@ -56,6 +56,9 @@ pub struct ReplayOptions {
     pub timeout: Duration,
     /// How long to keep listening at the end for frames nobody expects.
     pub grace: Duration,
+    /// The shortest window an `expect_none` record waits (a longer recorded `within_ms` is
+    /// kept): a frame that must not arrive and arrives later than the window escapes.
+    pub quiet: Duration,
     /// The connection whose requests go over REST in a REST run (default: the header's `actor`,
     /// else the first connection that sends a request).
     pub actor: Option<String>,
@@ -74,6 +77,7 @@ impl Default for ReplayOptions {
         ReplayOptions {
             timeout: Duration::from_secs(3),
             grace: Duration::from_millis(150),
+            quiet: Duration::ZERO,
             actor: None,
             credentials: Credentials::new(),
             network_timeout: Duration::from_secs(10),
@@ -482,7 +486,8 @@ impl Engine<'_> {
             Payload::Connection(info) => self.header.declare(&conn, info),
             Payload::ExpectNone(e) => {
                 self.barrier().await;
-                let (event, within) = (e.event.clone(), Duration::from_millis(e.within_ms));
+                let within = Duration::from_millis(e.within_ms).max(self.options.quiet);
+                let event = e.event.clone();
                 self.expect_none(line, &conn, event.as_deref(), within)
                     .await;
             }
@@ -845,7 +850,8 @@ impl Engine<'_> {
                 // answer goes where the frame holds its data, so they mean the same over both
                 // transports
                 let live = self.contract.with_response_data(recorded, body.clone());
-                let diffs = self.bindings.compare(recorded, &live);
+                let shape = Shape::of(self.contract, recorded, Some(action));
+                let diffs = self.bindings.compare(recorded, &live, &shape);
                 self.steps.push(if diffs.is_empty() {
                     StepResult::pass(Some(line), conn, step)
                 } else {
@@ -873,7 +879,7 @@ impl Engine<'_> {
                         .cloned()
                         .unwrap_or(Value::Null);
                     let live = self.contract.with_error_object(recorded, error);
-                    let diffs = self.bindings.compare(recorded, &live);
+                    let diffs = self.bindings.compare(recorded, &live, &Shape::unknown());
                     self.steps.push(if diffs.is_empty() {
                         StepResult::pass(Some(line), conn, step)
                     } else {
@@ -909,7 +915,12 @@ impl Engine<'_> {
         let step = describe(&key, &state.actions);
         let mut recorded = recorded;
         let _ = self.options.credentials.resolve_value(&mut recorded);
-        let diffs = self.bindings.compare(&recorded, live);
+        let answers = match &key {
+            Key::Response(id) => state.actions.get(id).map(String::as_str),
+            _ => None,
+        };
+        let shape = Shape::of(self.contract, &recorded, answers);
+        let diffs = self.bindings.compare(&recorded, live, &shape);
         self.steps.push(if diffs.is_empty() {
             StepResult::pass(Some(line), conn, step)
         } else {
@@ -1045,7 +1056,8 @@ impl Engine<'_> {
                 }
                 let mut recorded = ex.response.clone().unwrap_or(Value::Null);
                 let _ = self.options.credentials.resolve_value(&mut recorded);
-                let diffs = self.bindings.compare(&recorded, &live);
+                let shape = Shape::of_rest_answer(self.contract, &ex.method, &ex.path);
+                let diffs = self.bindings.compare(&recorded, &live, &shape);
                 self.steps.push(if diffs.is_empty() {
                     StepResult::pass(Some(line), conn, step)
                 } else {

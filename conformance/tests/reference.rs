@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use frameproof_conformance::checks::{self, CheckUsers};
+use frameproof_conformance::checks::{self, CheckOptions, CheckUsers};
 use frameproof_conformance::{
     replay, Credentials, Outcome, ReplayOptions, Target, TranscriptReport, Transport,
 };
@@ -50,6 +50,19 @@ async fn run(
     faults: Vec<Fault>,
     timeout: Duration,
 ) -> TranscriptReport {
+    let options = ReplayOptions {
+        timeout,
+        ..ReplayOptions::default()
+    };
+    run_with(file, transport, faults, options).await
+}
+
+async fn run_with(
+    file: &Path,
+    transport: Transport,
+    faults: Vec<Fault>,
+    options: ReplayOptions,
+) -> TranscriptReport {
     let ttl = if file.to_string_lossy().contains("short-ttl") {
         Duration::from_secs(2)
     } else {
@@ -58,9 +71,8 @@ async fn run(
     let s = server(faults, ttl).await;
     let text = std::fs::read_to_string(file).expect("transcript");
     let options = ReplayOptions {
-        timeout,
         credentials: credentials(),
-        ..ReplayOptions::default()
+        ..options
     };
     let name = file
         .file_name()
@@ -156,7 +168,12 @@ async fn every_transcript_passes_over_both_transports() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_checks_pass_and_catch_a_leak() {
-    for (faults, expect_pass) in [(vec![], true), (vec![Fault::CrossOrgLeak], false)] {
+    // before: the isolation check listened 300 ms, and a leak delivered 1.5 s late escaped
+    for (faults, expect_pass) in [
+        (vec![], true),
+        (vec![Fault::CrossOrgLeak], false),
+        (vec![Fault::LateCrossOrgLeak], false),
+    ] {
         let s = server(faults, Duration::from_secs(900)).await;
         let users = CheckUsers {
             a: "at_fixed_usr_alice".into(),
@@ -164,13 +181,11 @@ async fn generated_checks_pass_and_catch_a_leak() {
             b: Some("at_fixed_usr_carol".into()),
             expiry: None,
         };
-        let r = checks::run(
-            &timetracker::contract(),
-            &target(&s),
-            &users,
-            Duration::from_secs(2),
-        )
-        .await;
+        let options = CheckOptions {
+            timeout: Duration::from_secs(2),
+            ..CheckOptions::default()
+        };
+        let r = checks::run(&timetracker::contract(), &target(&s), &users, &options).await;
         s.shutdown().await;
         assert_eq!(
             r.passed(),
@@ -274,6 +289,21 @@ async fn each_fault_is_caught_and_named() {
     }
 }
 
+/// Before: `expect_none` waited only the recorded 300 ms, with no way to wait longer, so a
+/// cross-tenant leak delivered 1.5 s late escaped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_leak_is_caught_by_a_longer_quiet_window() {
+    let options = ReplayOptions {
+        quiet: Duration::from_secs(2),
+        ..ReplayOptions::default()
+    };
+    let file = transcripts().join("01-timers.jsonl");
+    let r = run_with(&file, Transport::WebSocket, vec![Fault::LateCrossOrgLeak], options).await;
+    assert!(!r.passed(), "a leak 1.5 s late went unnoticed");
+    let why = reasons(&r);
+    assert!(why.contains("a frame arrived that must not"), "{why}");
+}
+
 #[test]
 fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -319,13 +349,11 @@ async fn the_token_expiry_check_passes_with_short_lived_tokens() {
         b: None,
         expiry: Some(("rt_fixed_usr_alice".into(), Duration::from_secs(4))),
     };
-    let r = checks::run(
-        &timetracker::contract(),
-        &target(&s),
-        &users,
-        Duration::from_secs(2),
-    )
-    .await;
+    let options = CheckOptions {
+        timeout: Duration::from_secs(2),
+        ..CheckOptions::default()
+    };
+    let r = checks::run(&timetracker::contract(), &target(&s), &users, &options).await;
     s.shutdown().await;
     let step = r
         .steps

@@ -55,6 +55,8 @@ pub use rest::{RestRequest, RestRoute};
 pub use schema_walk::ref_target as def_name_of_ref;
 /// Follows `$ref` chains into `$defs` (at most 32 hops) to the schema they name.
 pub use schema_walk::resolve as resolve_ref;
+/// The schemas that may describe the value at a place (pointer segments) inside a value.
+pub use schema_walk::at_path as schemas_at;
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{
     Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta, SubscriptionMeta,

@@ -328,6 +328,73 @@ pub(crate) fn is_scalar(schema: &Value, defs: &BTreeMap<String, Value>, allow_ar
     }
 }
 
+/// The schemas that may describe the value at `path` (JSON pointer segments) inside a value
+/// described by `schema`: through `properties`, `additionalProperties`, `items` and
+/// `prefixItems`, following `$ref` and every branch of `anyOf` / `oneOf` / `allOf`. Empty when
+/// the schema says nothing about that place. Bounded: at most 32 levels of nesting per segment,
+/// and at most 64 candidates.
+pub fn at_path<'a>(
+    schema: &'a Value,
+    defs: &'a BTreeMap<String, Value>,
+    path: &[String],
+) -> Vec<&'a Value> {
+    let mut current = Vec::new();
+    branches(schema, defs, 0, &mut current);
+    for segment in path {
+        let mut next = Vec::new();
+        for s in &current {
+            for child in children(s, segment) {
+                branches(child, defs, 0, &mut next);
+            }
+        }
+        current = next;
+        if current.is_empty() {
+            break;
+        }
+    }
+    current
+}
+
+const MAX_CANDIDATES: usize = 64;
+
+/// The schema itself and the branches of its unions, `$ref`s followed.
+fn branches<'a>(
+    schema: &'a Value,
+    defs: &'a BTreeMap<String, Value>,
+    depth: usize,
+    out: &mut Vec<&'a Value>,
+) {
+    if depth > 32 || out.len() >= MAX_CANDIDATES {
+        return;
+    }
+    let schema = resolve(schema, defs);
+    if !out.iter().any(|s| std::ptr::eq(*s, schema)) {
+        out.push(schema);
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            branches(branch, defs, depth + 1, out);
+        }
+    }
+}
+
+/// The schemas one segment down (a member's or an item's).
+fn children<'a>(schema: &'a Value, segment: &str) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    if let Some(p) = schema.get("properties").and_then(|p| p.get(segment)) {
+        out.push(p);
+    } else if let Some(extra) = schema.get("additionalProperties").filter(|a| a.is_object()) {
+        out.push(extra);
+    }
+    if let Ok(index) = segment.parse::<usize>() {
+        match schema.get("prefixItems").and_then(Value::as_array) {
+            Some(prefix) if index < prefix.len() => out.push(&prefix[index]),
+            _ => out.extend(schema.get("items").filter(|i| i.is_object())),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod empty_tests {
     use super::*;
@@ -356,5 +423,30 @@ mod empty_tests {
         assert!(!empty(json!({"enum": ["a", "b"]})));
         assert!(!empty(json!({"type": "object", "minProperties": 1})));
         assert!(!empty(json!(false)));
+    }
+
+    #[test]
+    fn the_schemas_at_a_place_in_a_value() {
+        let mut defs = BTreeMap::new();
+        defs.insert(
+            "Entry".to_owned(),
+            json!({"type": "object", "properties": {
+                "id": {"type": "string"},
+                "at": {"type": ["string", "null"], "format": "date-time"}
+            }}),
+        );
+        let page = json!({"type": "object", "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/$defs/Entry"}},
+            "next": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^c_"}]}
+        }});
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let at = at_path(&page, &defs, &path(&["items", "3", "at"]));
+        assert_eq!(at, [&json!({"type": ["string", "null"], "format": "date-time"})]);
+        let next = at_path(&page, &defs, &path(&["next"]));
+        assert!(next.iter().any(|s| s.get("pattern") == Some(&json!("^c_"))));
+        assert!(at_path(&page, &defs, &path(&["items", "0", "nope"])).is_empty());
+        // a cycle through $ref ends
+        defs.insert("Loop".to_owned(), json!({"$ref": "#/$defs/Loop"}));
+        assert_eq!(at_path(&json!({"$ref": "#/$defs/Loop"}), &defs, &[]).len(), 1);
     }
 }

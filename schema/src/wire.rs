@@ -271,6 +271,26 @@ impl Contract {
         get(frame, &self.envelope.request.payload)
     }
 
+    /// Where a server frame holds its data (pointer segments) and the schema the contract gives
+    /// that data: an event's, or an ok response's when the action it answers is known
+    /// (`answers`). `None` for errors, control frames and names the contract does not know.
+    pub fn server_data_schema(
+        &self,
+        frame: &Value,
+        answers: Option<&str>,
+    ) -> Option<(Vec<String>, &Value)> {
+        if let Some(event) = self.event_name(frame).and_then(|n| self.events.get(n)) {
+            let at = pointer::segments(&self.envelope.event.data).ok()?;
+            return Some((at, &event.data));
+        }
+        let action = self.actions.get(answers?)?;
+        if self.response_id(frame).is_none() || self.frame_error(frame).is_some() {
+            return None;
+        }
+        let at = pointer::segments(&self.envelope.response.data).ok()?;
+        Some((at, &action.response))
+    }
+
     /// The name of the event a frame is (`None`: not an event frame).
     pub fn event_name<'v>(&self, frame: &'v Value) -> Option<&'v str> {
         get(frame, &self.envelope.event.name).and_then(Value::as_str)

@@ -18,6 +18,9 @@ pub enum Fault {
     WsMissingBroadcast,
     /// Tenant events also reach every other org's connections.
     CrossOrgLeak,
+    /// Tenant events also reach every other org's connections, 1.5 s later (past a short
+    /// quiet window).
+    LateCrossOrgLeak,
     /// WebSocket ok responses carry the request id with `-x` appended.
     ResponseId,
     /// `TimeEntry` responses carry `start_time` instead of `started_at` (both transports).
@@ -34,11 +37,12 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order the documentation lists them.
-    pub const ALL: [Fault; 10] = [
+    pub const ALL: [Fault; 11] = [
         Fault::RestStatus,
         Fault::RestNoBroadcast,
         Fault::WsMissingBroadcast,
         Fault::CrossOrgLeak,
+        Fault::LateCrossOrgLeak,
         Fault::ResponseId,
         Fault::ResponseShape,
         Fault::RestRoute,
@@ -54,6 +58,7 @@ impl Fault {
             Fault::RestNoBroadcast => "rest-no-broadcast",
             Fault::WsMissingBroadcast => "ws-missing-broadcast",
             Fault::CrossOrgLeak => "cross-org-leak",
+            Fault::LateCrossOrgLeak => "late-cross-org-leak",
             Fault::ResponseId => "response-id",
             Fault::ResponseShape => "response-shape",
             Fault::RestRoute => "rest-route",
@@ -70,6 +75,9 @@ impl Fault {
             Fault::RestNoBroadcast => "mutations over REST broadcast no events",
             Fault::WsMissingBroadcast => "mutations over the WebSocket broadcast no events",
             Fault::CrossOrgLeak => "tenant events also reach every other org's connections",
+            Fault::LateCrossOrgLeak => {
+                "tenant events also reach every other org's connections, 1.5 s later"
+            }
             Fault::ResponseId => "WebSocket ok responses carry the request id with `-x` appended",
             Fault::ResponseShape => {
                 "TimeEntry responses carry `start_time` instead of `started_at` (both transports)"

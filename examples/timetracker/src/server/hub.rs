@@ -109,14 +109,23 @@ struct Inner {
 /// The registry of authenticated WebSocket connections.
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
-    cross_org_leak: bool,
+    leak: Leak,
+}
+
+/// Whether tenant events reach other orgs too (the `cross-org-leak` faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leak {
+    None,
+    Now,
+    /// After this long: past a conformance suite's short quiet window.
+    After(std::time::Duration),
 }
 
 impl Hub {
-    pub(crate) fn new(cross_org_leak: bool) -> Hub {
+    pub(crate) fn new(leak: Leak) -> Hub {
         Hub {
             inner: Mutex::new(Inner::default()),
-            cross_org_leak,
+            leak,
         }
     }
 
@@ -212,10 +221,19 @@ impl Hub {
         let inner = self.inner();
         match target {
             Target::Tenant { org } => {
-                for conn in inner.conns.values() {
-                    if conn.active && (&conn.org == org || self.cross_org_leak) {
-                        conn.outbox.push(frame.clone());
+                let mut late = Vec::new();
+                for conn in inner.conns.values().filter(|c| c.active) {
+                    match (&conn.org == org, self.leak) {
+                        (true, _) | (false, Leak::Now) => conn.outbox.push(frame.clone()),
+                        (false, Leak::After(_)) => late.push(conn.outbox.clone()),
+                        (false, Leak::None) => {}
                     }
+                }
+                if let (Leak::After(delay), false) = (self.leak, late.is_empty()) {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        late.iter().for_each(|outbox| outbox.push(frame.clone()));
+                    });
                 }
             }
             Target::Topic { org, topic } => {

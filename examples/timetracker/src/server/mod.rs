@@ -283,7 +283,14 @@ pub async fn start_with_store(
             },
         })
         .collect();
-    let hub = Arc::new(hub::Hub::new(faults.has(Fault::CrossOrgLeak)));
+    let leak = if faults.has(Fault::CrossOrgLeak) {
+        hub::Leak::Now
+    } else if faults.has(Fault::LateCrossOrgLeak) {
+        hub::Leak::After(Duration::from_millis(1500))
+    } else {
+        hub::Leak::None
+    };
+    let hub = Arc::new(hub::Hub::new(leak));
     let routes = rest::routes(contract, &faults).map_err(io::Error::other)?;
     let ws_path = contract.transport.websocket.path.clone();
     let rest_base = contract.transport.rest.base_path.clone();
