@@ -50,17 +50,22 @@ impl Default for CheckOptions {
     }
 }
 
-struct Conn {
+struct Conn<'c> {
+    contract: &'c Contract,
     live: LiveConn,
     rx: mpsc::Receiver<(String, Incoming)>,
+    /// Ids of the requests this connection sent.
+    sent: Vec<Value>,
+    /// Ids of answers that came back under an id the client never sent (at most a few).
+    stray: Vec<Value>,
 }
 
-impl Conn {
+impl<'c> Conn<'c> {
     async fn open(
         target: &Target,
-        contract: &Contract,
+        contract: &'c Contract,
         token: Option<&str>,
-    ) -> Result<Conn, String> {
+    ) -> Result<Conn<'c>, String> {
         let param = contract
             .transport
             .auth
@@ -76,11 +81,43 @@ impl Conn {
         };
         let (tx, rx) = mpsc::channel(4096);
         let live = LiveConn::connect(&url, "check".into(), tx, NETWORK).await?;
-        Ok(Conn { live, rx })
+        Ok(Conn {
+            contract,
+            live,
+            rx,
+            sent: Vec::new(),
+            stray: Vec::new(),
+        })
     }
 
     async fn send(&mut self, v: &Value) -> Result<(), String> {
+        if let Some(id) = self.contract.request_id(v) {
+            self.sent.push(id.clone());
+        }
         self.live.send_text(v.to_string()).await
+    }
+
+    /// Keeps the id of an answer to a request this connection never sent.
+    fn note_stray(&mut self, frame: &Value) {
+        const KEEP: usize = 4;
+        if let Some(id) = self.contract.response_id(frame) {
+            if !id.is_null() && !self.sent.contains(id) && self.stray.len() < KEEP {
+                self.stray.push(id.clone());
+            }
+        }
+    }
+
+    /// Why the answer to `id` was not seen: `otherwise`, unless answers came back under ids
+    /// the client never sent, which is then the cause to name.
+    fn no_answer(&self, id: &str, otherwise: &str) -> String {
+        if self.stray.is_empty() {
+            return otherwise.to_owned();
+        }
+        let ids: Vec<String> = self.stray.iter().map(Value::to_string).collect();
+        format!(
+            "answers came back under ids the client never sent ({}), and none under `{id}`",
+            ids.join(", ")
+        )
     }
 
     /// The next frame satisfying `want` within `wait`; `Err` when the connection closed.
@@ -94,7 +131,7 @@ impl Conn {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
                 Ok(Some((_, Incoming::Frame(f, _)))) if want(&f) => return Ok(Some(f)),
-                Ok(Some((_, Incoming::Frame(..)))) => continue,
+                Ok(Some((_, Incoming::Frame(f, _)))) => self.note_stray(&f),
                 Ok(Some((_, Incoming::Closed(close)))) => return Err(close.map(|c| c.0)),
                 Ok(Some((_, Incoming::Binary(_)))) => continue,
                 _ => return Ok(None),
@@ -229,7 +266,7 @@ async fn unknown_action(
         .until(timeout, |f| response_id_is(contract, f, "chk-unknown"))
         .await
         .map_err(|code| format!("the connection closed ({code:?})"))?
-        .ok_or("no answer")?;
+        .ok_or_else(|| c.no_answer("chk-unknown", "no answer"))?;
     match error_code(contract, &answer).as_deref() {
         Some("unknown_action") => Ok(()),
         other => Err(format!(
@@ -267,7 +304,12 @@ async fn malformed(
         .await
         .map_err(|code| format!("the connection closed ({code:?}) after the malformed frame"))?
         .map(|_| ())
-        .ok_or_else(|| "the connection stopped answering after the malformed frame".into())
+        .ok_or_else(|| {
+            c.no_answer(
+                "chk-alive",
+                "the connection stopped answering after the malformed frame",
+            )
+        })
 }
 
 async fn unauthenticated_ws(
@@ -391,7 +433,10 @@ async fn isolation(
         }
     }
     let Some(created) = created else {
-        return Err("no action with a tenant event succeeded with generated payloads; cannot check isolation".into());
+        return Err(actor.no_answer(
+            "chk-iso-…",
+            "no action with a tenant event succeeded with generated payloads; cannot check isolation",
+        ));
     };
     if let Ok(Some(leak)) = other
         .until(options.quiet, |f| contract.event_name(f).is_some())
@@ -524,7 +569,7 @@ async fn expiry(
         .until(timeout, |f| response_id_is(contract, f, "chk-exp-2"))
         .await
         .map_err(|code| format!("the connection closed ({code:?}) after the new token"))?
-        .ok_or("no answer after the new token")?;
+        .ok_or_else(|| c.no_answer("chk-exp-2", "no answer after the new token"))?;
     match error_code(contract, &answer) {
         None => Ok(()),
         Some(code) => Err(format!(

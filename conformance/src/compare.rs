@@ -27,6 +27,7 @@ pub struct Difference {
     pub why: String,
 }
 
+#[derive(Clone)]
 struct CompiledMatcher {
     pointer: Option<Vec<String>>,
     format: Option<String>,
@@ -34,6 +35,7 @@ struct CompiledMatcher {
 }
 
 /// Recorded ↔ live values, and what the client has said (which must then match exactly).
+#[derive(Clone)]
 pub struct Bindings {
     forward: HashMap<String, String>,
     backward: HashMap<String, String>,
@@ -339,6 +341,12 @@ impl Bindings {
             }
         }
         out
+    }
+
+    /// Where a live frame differs from a recorded one, binding nothing (for naming the frame
+    /// closest to one that did not arrive).
+    pub fn differences(&self, expected: &Value, actual: &Value, shape: &Shape) -> Vec<Difference> {
+        self.clone().compare(expected, actual, shape)
     }
 
     fn walk(

@@ -21,7 +21,7 @@ use frameproof_schema::transcript::{
 use frameproof_schema::{pointer, AuthMethod, Contract, ControlKind, Direction};
 use frameproof_validator::{FrameKind, Validator};
 
-use crate::compare::{Bindings, Shape};
+use crate::compare::{Bindings, Difference, Shape};
 use crate::credentials::Credentials;
 use crate::live::{Incoming, LiveConn};
 use crate::report::{StepResult, TranscriptReport};
@@ -929,6 +929,37 @@ impl Engine<'_> {
         true
     }
 
+    /// The frame that arrived on `conn`, unclaimed, closest to an expected one that did not:
+    /// of the same kind and name if any (the same event, a response, the same control frame),
+    /// then with the fewest differences. Named, with its differences from the recording.
+    fn closest(&self, conn: &str, expected: &Value, key: &Key) -> Option<(String, Value, Vec<Difference>)> {
+        const LOOK_AT: usize = 64;
+        let state = self.conns.get(conn)?;
+        let mut recorded = expected.clone();
+        let _ = self.options.credentials.resolve_value(&mut recorded);
+        let answers = match key {
+            Key::Response(id) => state.actions.get(id).map(String::as_str),
+            _ => None,
+        };
+        let shape = Shape::of(self.contract, &recorded, answers);
+        state
+            .unclaimed
+            .iter()
+            .rev()
+            .take(LOOK_AT)
+            .map(|live| {
+                let live_key = self.key_of(Direction::Server, live);
+                let kind_differs = std::mem::discriminant(&live_key) != std::mem::discriminant(key);
+                let name_differs = live_key != *key;
+                let diffs = self.bindings.differences(&recorded, live, &shape);
+                ((kind_differs, name_differs, diffs.len()), live, live_key, diffs)
+            })
+            .min_by_key(|(rank, ..)| *rank)
+            .map(|(_, live, live_key, diffs)| {
+                (describe(&live_key, &state.actions), live.clone(), diffs)
+            })
+    }
+
     fn outstanding(&self) -> bool {
         self.conns
             .values()
@@ -971,28 +1002,36 @@ impl Engine<'_> {
             }
         }
         self.waiting += started.elapsed();
-        let timeout = self.options.timeout;
+        let reason = format!(
+            "did not arrive within {:.1} s",
+            self.options.timeout.as_secs_f64()
+        );
         let mut failures = Vec::new();
-        for (name, state) in &mut self.conns {
-            for e in state.expected.iter_mut().filter(|e| !e.matched) {
-                e.matched = true;
-                let closest = state.unclaimed.first().cloned();
-                let mut s = StepResult::fail(
-                    Some(e.line),
-                    name,
-                    describe(&e.key, &state.actions),
-                    format!("did not arrive within {:.1} s", timeout.as_secs_f64()),
-                );
-                if let crate::Outcome::Fail {
-                    expected, actual, ..
-                } = &mut s.outcome
-                {
-                    *expected = Some(e.frame.clone());
-                    *actual = closest;
-                }
-                failures.push(s);
+        let names: Vec<String> = self.conns.keys().cloned().collect();
+        for name in names {
+            let missing: Vec<(u64, Value, Key)> = self.conns[&name]
+                .expected
+                .iter()
+                .filter(|e| !e.matched)
+                .map(|e| (e.line, e.frame.clone(), e.key.clone()))
+                .collect();
+            for (line, frame, key) in missing {
+                let closest = self.closest(&name, &frame, &key);
+                let state = &self.conns[&name];
+                let step = describe(&key, &state.actions);
+                let closest = closest
+                    .as_ref()
+                    .map(|(label, live, diffs)| (label.clone(), live, diffs.as_slice()));
+                failures.push(StepResult::missing(
+                    Some(line),
+                    &name,
+                    step,
+                    reason.clone(),
+                    &frame,
+                    closest,
+                ));
             }
-            state.expected.clear();
+            self.state(&name).expected.clear();
         }
         failures.sort_by_key(|s| s.line);
         self.steps.extend(failures);

@@ -80,26 +80,35 @@ impl StepResult {
                 reason: "the live frame differs from the recording".into(),
                 expected: Some(expected.clone()),
                 actual: Some(actual.clone()),
-                diff: diffs
-                    .iter()
-                    .map(|d| {
-                        let at = if d.pointer.is_empty() {
-                            "/"
-                        } else {
-                            &d.pointer
-                        };
-                        let actual = d
-                            .actual
-                            .as_ref()
-                            .map(short)
-                            .unwrap_or_else(|| "(missing)".into());
-                        format!(
-                            "{at}: recorded {}, live {actual} ({})",
-                            short(&d.expected),
-                            d.why
-                        )
-                    })
-                    .collect(),
+                diff: diffs.iter().map(difference_line).collect(),
+            },
+        }
+    }
+
+    /// An expected frame that did not arrive, with the closest frame that did (`closest`: how
+    /// it is named, and where it differs from the recording).
+    pub fn missing(
+        line: Option<u64>,
+        conn: &str,
+        step: impl Into<String>,
+        reason: impl Into<String>,
+        expected: &Value,
+        closest: Option<(String, &Value, &[Difference])>,
+    ) -> StepResult {
+        let mut diff = Vec::new();
+        if let Some((name, _, diffs)) = &closest {
+            diff.push(format!("the closest frame that arrived: {name}"));
+            diff.extend(diffs.iter().map(|d| format!("  {}", difference_line(d))));
+        }
+        StepResult {
+            line,
+            conn: conn.to_owned(),
+            step: step.into(),
+            outcome: Outcome::Fail {
+                reason: reason.into(),
+                expected: Some(expected.clone()),
+                actual: closest.map(|(_, frame, _)| frame.clone()),
+                diff,
             },
         }
     }
@@ -107,6 +116,25 @@ impl StepResult {
     pub fn passed(&self) -> bool {
         self.outcome == Outcome::Pass
     }
+}
+
+/// One place where a live frame differs from the recording, as a report line.
+fn difference_line(d: &Difference) -> String {
+    let at = if d.pointer.is_empty() {
+        "/"
+    } else {
+        &d.pointer
+    };
+    let actual = d
+        .actual
+        .as_ref()
+        .map(short)
+        .unwrap_or_else(|| "(missing)".into());
+    format!(
+        "{at}: recorded {}, live {actual} ({})",
+        short(&d.expected),
+        d.why
+    )
 }
 
 fn short(v: &Value) -> String {

@@ -251,7 +251,8 @@ async fn each_fault_is_caught_and_named() {
             Fault::ResponseId,
             t("02-projects.jsonl"),
             Transport::WebSocket,
-            "did not arrive",
+            // before: "did not arrive", with the first unclaimed frame cut at 80 characters
+            "did not arrive within 0.8 s the closest frame that arrived: response \"p1-x\"   /id: recorded \"p1\", live \"p1-x\"",
         ),
         (
             Fault::ResponseShape,
@@ -287,6 +288,31 @@ async fn each_fault_is_caught_and_named() {
             "{fault:?}: the report does not say `{words}`:\n{why}"
         );
     }
+}
+
+/// Before: with answers coming back under other ids, the isolation check said "no action with
+/// a tenant event succeeded … cannot check isolation", blaming the payloads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_say_when_answers_come_back_under_ids_never_sent() {
+    let s = server(vec![Fault::ResponseId], Duration::from_secs(900)).await;
+    let users = CheckUsers {
+        a: "at_fixed_usr_alice".into(),
+        a2: Some("at_fixed_usr_bob".into()),
+        b: Some("at_fixed_usr_carol".into()),
+        expiry: None,
+    };
+    let options = CheckOptions {
+        timeout: Duration::from_millis(500),
+        ..CheckOptions::default()
+    };
+    let r = checks::run(&timetracker::contract(), &target(&s), &users, &options).await;
+    s.shutdown().await;
+    let why = reasons(&r);
+    assert!(
+        why.contains("tenant isolation: no events of another tenant: answers came back under ids the client never sent (\"chk-iso-"),
+        "{why}"
+    );
+    assert!(!why.contains("cannot check isolation"), "{why}");
 }
 
 /// Before: `expect_none` waited only the recorded 300 ms, with no way to wait longer, so a
