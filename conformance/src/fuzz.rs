@@ -48,14 +48,7 @@ pub struct FuzzReport {
 }
 
 fn resolve<'a>(c: &'a Contract, s: &'a Value) -> &'a Value {
-    match s
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/$defs/"))
-    {
-        Some(n) => c.defs.get(n).map(|d| resolve(c, d)).unwrap_or(s),
-        None => s,
-    }
+    frameproof_schema::resolve_ref(s, &c.defs)
 }
 
 /// Builds the payload of a case; `None` when the mutation does not apply to this schema.
@@ -139,18 +132,36 @@ async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live,
     Ok(Live { conn, rx, next: 0 })
 }
 
+/// Waits for the answer to `id`. Events that arrive meanwhile (those the case's action emits,
+/// and any other) are checked against the contract: one that breaks it fails the case.
 async fn answer(
     live: &mut Live,
-    contract: &Contract,
+    validator: &Validator,
     id: &str,
     wait: Duration,
 ) -> Result<Value, String> {
+    let contract = validator.contract();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, live.rx.recv()).await {
-            Ok(Some((_, Incoming::Frame(f, _)))) => {
+            Ok(Some((_, Incoming::Frame(f, raw)))) => {
                 if contract.response_id(&f) == Some(&json!(id)) {
                     return Ok(f);
+                }
+                if let Some(event) = contract.event_name(&f) {
+                    let found: Vec<String> = validator
+                        .check_frame(Direction::Server, raw.as_bytes())
+                        .violations
+                        .into_iter()
+                        .filter(|v| v.severity == Severity::Error)
+                        .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
+                        .collect();
+                    if !found.is_empty() {
+                        return Err(format!(
+                            "event `{event}` breaks the contract: {}\nevent: {raw}",
+                            found.join("; ")
+                        ));
+                    }
                 }
             }
             Ok(Some((_, Incoming::Closed(close)))) => {
@@ -218,14 +229,16 @@ impl Runner<'_> {
         let live = self.live.as_mut().ok_or("no connection")?;
         live.next += 1;
         let id = format!("fuzz-{}", live.next);
-        let request = json!({"id": id, "action": case.action, "payload": case.payload});
+        let request = self
+            .contract
+            .request_frame(json!(id), &case.action, case.payload.clone());
         let mut session = self.validator.session();
         session.observe(Direction::Client, request.to_string().as_bytes());
         live.conn
             .send_text(request.to_string())
             .await
             .map_err(CaseFailure::Transport)?;
-        let ws_answer = answer(live, self.contract, &id, Duration::from_secs(5)).await?;
+        let ws_answer = answer(live, &self.validator, &id, Duration::from_secs(5)).await?;
         let found: Vec<String> = session
             .observe(Direction::Server, ws_answer.to_string().as_bytes())
             .into_iter()
@@ -314,13 +327,14 @@ impl Runner<'_> {
         let live = self.live.as_mut().ok_or("no connection")?;
         live.next += 1;
         let id = format!("fuzz-alive-{}", live.next);
+        let probe = self
+            .contract
+            .request_frame(json!(id), "frameproof.fuzz_probe", json!({}));
         live.conn
-            .send_text(
-                json!({"id": id, "action": "frameproof.fuzz_probe", "payload": {}}).to_string(),
-            )
+            .send_text(probe.to_string())
             .await
             .map_err(CaseFailure::Transport)?;
-        answer(live, self.contract, &id, Duration::from_secs(5))
+        answer(live, &self.validator, &id, Duration::from_secs(5))
             .await
             .map(|_| ())
             .map_err(CaseFailure::Property)

@@ -261,6 +261,12 @@ async fn each_fault_is_caught_and_named() {
             "/data/started_at",
         ),
         (
+            Fault::EventShape,
+            t("02-projects.jsonl"),
+            Transport::WebSocket,
+            "[event.schema] at /data/project: \"created_at\" is a required property",
+        ),
+        (
             Fault::RestRoute,
             t("03-tasks-and-topics.jsonl"),
             Transport::Rest,
@@ -333,8 +339,13 @@ async fn a_late_leak_is_caught_by_a_longer_quiet_window() {
 #[test]
 fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    for (faults, expect_pass) in [(vec![], true), (vec![Fault::ResponseShape], false)] {
-        let s = rt.block_on(server(faults, Duration::from_secs(900)));
+    // before: events were never looked at, so `event-shape` passed
+    for (faults, expect_pass) in [
+        (vec![], true),
+        (vec![Fault::ResponseShape], false),
+        (vec![Fault::EventShape], false),
+    ] {
+        let s = rt.block_on(server(faults.clone(), Duration::from_secs(900)));
         let t = target(&s);
         let report = std::thread::scope(|scope| {
             scope
@@ -354,6 +365,12 @@ fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
         rt.block_on(s.shutdown());
         match (&report.failure, expect_pass) {
             (None, true) => {}
+            (Some((case, why)), false) if faults == [Fault::EventShape] => {
+                assert!(
+                    why.contains("event `ProjectCreated` breaks the contract"),
+                    "{case:?}: {why}"
+                );
+            }
             (Some((case, why)), false) => {
                 assert!(case.action.starts_with("time_entries."), "{case:?}: {why}");
                 assert!(

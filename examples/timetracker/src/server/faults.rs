@@ -25,6 +25,8 @@ pub enum Fault {
     ResponseId,
     /// `TimeEntry` responses carry `start_time` instead of `started_at` (both transports).
     ResponseShape,
+    /// `ProjectCreated` events carry the project's `created_at` as `created`.
+    EventShape,
     /// `tasks.update` is served at `PATCH /api/task/{id}` instead of `/api/tasks/{id}`.
     RestRoute,
     /// Application `{"type":"ping"}` frames get no `{"type":"pong"}`.
@@ -37,7 +39,7 @@ pub enum Fault {
 
 impl Fault {
     /// Every fault, in the order the documentation lists them.
-    pub const ALL: [Fault; 11] = [
+    pub const ALL: [Fault; 12] = [
         Fault::RestStatus,
         Fault::RestNoBroadcast,
         Fault::WsMissingBroadcast,
@@ -45,6 +47,7 @@ impl Fault {
         Fault::LateCrossOrgLeak,
         Fault::ResponseId,
         Fault::ResponseShape,
+        Fault::EventShape,
         Fault::RestRoute,
         Fault::NoPong,
         Fault::UndeclaredError,
@@ -61,6 +64,7 @@ impl Fault {
             Fault::LateCrossOrgLeak => "late-cross-org-leak",
             Fault::ResponseId => "response-id",
             Fault::ResponseShape => "response-shape",
+            Fault::EventShape => "event-shape",
             Fault::RestRoute => "rest-route",
             Fault::NoPong => "no-pong",
             Fault::UndeclaredError => "undeclared-error",
@@ -82,6 +86,7 @@ impl Fault {
             Fault::ResponseShape => {
                 "TimeEntry responses carry `start_time` instead of `started_at` (both transports)"
             }
+            Fault::EventShape => "ProjectCreated events carry the project's `created_at` as `created`",
             Fault::RestRoute => {
                 "tasks.update is served at PATCH /api/task/{id} instead of /api/tasks/{id}"
             }

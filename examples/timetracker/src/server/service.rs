@@ -221,7 +221,12 @@ impl Service {
                     Origin::WebSocket => self.faults.has(Fault::WsMissingBroadcast),
                 };
                 if !silenced {
-                    for (name, target, event) in fx.events {
+                    for (name, target, mut event) in fx.events {
+                        if self.faults.has(Fault::EventShape) && name == "ProjectCreated" {
+                            if let Some(project) = event.get_mut("project") {
+                                rename_member(project, "created_at", "created");
+                            }
+                        }
                         self.hub
                             .publish(&self.compiled.contract, name, &target, event);
                     }
@@ -914,6 +919,14 @@ fn entry_view(e: &EntryRecord) -> TimeEntry {
 }
 
 /// The `response-shape` fault: `started_at` → `start_time` in a TimeEntry or a page of them.
+fn rename_member(data: &mut Value, from: &str, to: &str) {
+    if let Some(obj) = data.as_object_mut() {
+        if let Some(v) = obj.remove(from) {
+            obj.insert(to.to_owned(), v);
+        }
+    }
+}
+
 fn rename_started_at(data: &mut Value) {
     if let Some(items) = data.get_mut("items").and_then(Value::as_array_mut) {
         for item in items {
