@@ -6,10 +6,10 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use frameproof::Contract;
-use frameproof_conformance::checks::{self, CheckUsers};
-use frameproof_conformance::server::{address_of, ServerProcess};
+use frameproof_conformance::checks::{CheckOptions, CheckUsers};
+use frameproof_conformance::suite::{self, Suite};
 use frameproof_conformance::{
-    replay, report, Credentials, ReplayOptions, Target, TranscriptReport, Transport,
+    report, Credentials, ReplayOptions, Target, TranscriptReport, Transport,
 };
 
 use crate::Outcome;
@@ -87,6 +87,12 @@ pub struct ConformanceArgs {
     grace_ms: u64,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also write the report as JSON lines to this file, rewritten as each run ends.
+    #[arg(long)]
+    json_file: Option<PathBuf>,
+    /// Also write the report as JUnit XML to this file, rewritten as each run ends.
+    #[arg(long)]
+    junit_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,31 +107,6 @@ enum Format {
     Human,
     Json,
     Junit,
-}
-
-fn transcripts(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in inputs {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("{}: {e}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
-                .collect();
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn last_failed() -> Vec<(String, String)> {
-    std::fs::read_to_string(LAST_RUN)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
 }
 
 pub fn run(args: ConformanceArgs) -> Outcome {
@@ -155,7 +136,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             return Outcome::Unusable;
         }
     }
-    let files = match transcripts(&args.transcripts) {
+    let transcripts = match suite::transcript_files(&args.transcripts) {
         Ok(f) => f,
         Err(e) => {
             println_err!("error: {e}");
@@ -166,11 +147,6 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         TransportArg::Ws => vec![Transport::WebSocket],
         TransportArg::Rest => vec![Transport::Rest],
         TransportArg::Both => vec![Transport::WebSocket, Transport::Rest],
-    };
-    let previous = if args.rerun_failed {
-        Some(last_failed())
-    } else {
-        None
     };
     if args.ws.len() != args.rest.len() {
         println_err!(
@@ -199,128 +175,94 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         instances,
         ..ReplayOptions::default()
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let checks = if args.checks {
+        let resolve = |n: &Option<String>| {
+            n.as_ref()
+                .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
+        };
+        let Some(a) = resolve(&args.check_user) else {
+            println_err!("error: --checks needs --check-user NAME with a credential of that name");
+            return Outcome::Unusable;
+        };
+        let users = CheckUsers {
+            a,
+            a2: resolve(&args.check_peer),
+            b: resolve(&args.check_other_tenant),
+            expiry: resolve(&args.check_refresh)
+                .map(|r| (r, Duration::from_millis(args.check_expiry_wait_ms))),
+        };
+        let windows = CheckOptions {
+            timeout: options.timeout,
+            quiet: Duration::from_millis(args.isolation_ms),
+        };
+        Some((users, windows))
+    } else {
+        None
+    };
+    let suite = Suite {
+        contract,
+        transcripts,
+        transports,
+        target,
+        options,
+        server_cmd: args.server_cmd.clone(),
+        checks,
+        only: args
+            .rerun_failed
+            .then(|| suite::load_failed(Path::new(LAST_RUN))),
+    };
+    // each run is reported as it ends: an interrupted suite has printed (and written) every
+    // run that finished
+    let mut so_far: Vec<TranscriptReport> = Vec::new();
+    let mut file_error = None;
+    let result = suite.run(|r| {
+        so_far.push(r.clone());
+        match args.format {
+            Format::Human => print_out!("{}", report::human_run(r)),
+            Format::Json => print_out!("{}", report::json(std::slice::from_ref(r))),
+            Format::Junit => {}
+        }
+        if let Err(e) = write_report_files(&args, &so_far) {
+            file_error.get_or_insert(e);
+        }
+    });
+    let reports = match result {
         Ok(r) => r,
         Err(e) => {
             println_err!("error: {e}");
             return Outcome::Unusable;
         }
     };
-    let addr = address_of(&target.ws_url);
-    let mut reports: Vec<TranscriptReport> = Vec::new();
-    let start_server = || -> Result<Option<ServerProcess>, String> {
-        match (&args.server_cmd, addr) {
-            (None, _) => Ok(None),
-            (Some(cmd), Some(addr)) => {
-                ServerProcess::start(cmd, addr, Duration::from_secs(30)).map(Some)
-            }
-            (Some(_), None) => Err(format!(
-                "cannot tell the host and port of {}",
-                target.ws_url
-            )),
-        }
-    };
-    for file in &files {
-        let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                println_err!("error: {name}: {e}");
-                return Outcome::Unusable;
-            }
-        };
-        for transport in &transports {
-            if let Some(prev) = &previous {
-                if !prev
-                    .iter()
-                    .any(|(t, tr)| t == &name && tr == transport.name())
-                {
-                    continue;
-                }
-            }
-            let mut server = match start_server() {
-                Ok(s) => s,
-                Err(e) => {
-                    println_err!("error: {e}");
-                    return Outcome::Unusable;
-                }
-            };
-            let mut report = runtime.block_on(replay(
-                &contract, &name, &text, &target, *transport, &options,
-            ));
-            if let Some(s) = server.as_mut() {
-                let stderr = s.stop();
-                if !report.passed() {
-                    report.server_stderr = Some(stderr);
-                }
-            }
-            reports.push(report);
-        }
+    if let Some(e) = file_error {
+        println_err!("error: {e}");
+        return Outcome::Unusable;
     }
-    if args.checks {
-        let resolve = |n: &Option<String>| {
-            n.as_ref()
-                .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
-        };
-        match resolve(&args.check_user) {
-            None => {
-                println_err!(
-                    "error: --checks needs --check-user NAME with a credential of that name"
-                );
-                return Outcome::Unusable;
-            }
-            Some(a) => {
-                let users = CheckUsers {
-                    a,
-                    a2: resolve(&args.check_peer),
-                    b: resolve(&args.check_other_tenant),
-                    expiry: resolve(&args.check_refresh)
-                        .map(|r| (r, Duration::from_millis(args.check_expiry_wait_ms))),
-                };
-                let mut server = match start_server() {
-                    Ok(s) => s,
-                    Err(e) => {
-                        println_err!("error: {e}");
-                        return Outcome::Unusable;
-                    }
-                };
-                let mut report =
-                    runtime.block_on(checks::run(
-                    &contract,
-                    &target,
-                    &users,
-                    &checks::CheckOptions {
-                        timeout: options.timeout,
-                        quiet: Duration::from_millis(args.isolation_ms),
-                    },
-                ));
-                if let Some(s) = server.as_mut() {
-                    let stderr = s.stop();
-                    if !report.passed() {
-                        report.server_stderr = Some(stderr);
-                    }
-                }
-                reports.push(report);
-            }
-        }
-    }
-    let failed: Vec<(String, String)> = reports
-        .iter()
-        .filter(|r| !r.passed())
-        .map(|r| (r.transcript.clone(), r.transport.clone()))
-        .collect();
-    if let Some(dir) = Path::new(LAST_RUN).parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let _ = std::fs::write(LAST_RUN, serde_json::to_string(&failed).unwrap_or_default());
+    let _ = suite::save_failed(Path::new(LAST_RUN), &reports);
     match args.format {
-        Format::Human => print_out!("{}", report::human(&reports)),
-        Format::Json => print_out!("{}", report::json(&reports)),
+        Format::Human => print_out!("{}", report::human_summary(&reports)),
+        Format::Json => {}
         Format::Junit => print_out!("{}", report::junit(&reports)),
     }
-    if failed.is_empty() {
+    if suite::failed_runs(&reports).is_empty() {
         Outcome::Fine
     } else {
         Outcome::Problems
     }
+}
+
+/// Rewrites `--json-file` and `--junit-file` with every run so far.
+fn write_report_files(args: &ConformanceArgs, reports: &[TranscriptReport]) -> Result<(), String> {
+    for (path, text) in [
+        (
+            &args.json_file,
+            report::json as fn(&[TranscriptReport]) -> String,
+        ),
+        (&args.junit_file, report::junit),
+    ] {
+        if let Some(path) = path {
+            report::write_file(path, &text(reports))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }

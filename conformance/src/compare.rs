@@ -48,14 +48,42 @@ pub struct Bindings {
     matchers: Vec<CompiledMatcher>,
 }
 
+/// An RFC 3339 date-time: `2026-03-05T14:30:00Z`, with optional fractions of a second and a
+/// `Z` or `±hh:mm` offset (a time without its offset is not one).
 fn looks_like_date_time(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 20
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    let date_and_time = b.len() >= 20
+        && digits(0..4)
         && b[4] == b'-'
+        && digits(5..7)
         && b[7] == b'-'
-        && (b[10] == b'T' || b[10] == b't')
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't' | b' ')
+        && digits(11..13)
         && b[13] == b':'
-        && b[..4].iter().all(u8::is_ascii_digit)
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !date_and_time {
+        return false;
+    }
+    let mut rest = &b[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &fraction[n..];
+    }
+    match rest {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// `2026-04-04` (RFC 3339 full-date).
@@ -166,7 +194,9 @@ impl<'c> Shape<'c> {
                 .any(|(name, def)| name.ends_with("Id") && std::ptr::eq(def, leaf))
         };
         if format("uuid")
-            || leaves.iter().any(|l| l.get("pattern").is_some() || id_type(l))
+            || leaves
+                .iter()
+                .any(|l| l.get("pattern").is_some() || id_type(l))
             || names_an_identifier(path)
         {
             return Kind::Generated;
@@ -183,11 +213,7 @@ impl<'c> Shape<'c> {
 /// identifier: `id`, `ids`, `token`, `cursor`, `uuid`, or a name ending in one of them
 /// (`project_id`, `refresh_token`, `next_cursor`, `authorId`, `userIds`).
 fn names_an_identifier(path: &[String]) -> bool {
-    let Some(name) = path
-        .iter()
-        .rev()
-        .find(|s| s.parse::<usize>().is_err())
-    else {
+    let Some(name) = path.iter().rev().find(|s| s.parse::<usize>().is_err()) else {
         return false;
     };
     const WORDS: [&str; 5] = ["id", "ids", "token", "cursor", "uuid"];
@@ -535,7 +561,11 @@ mod tests {
         let d = b.compare(&json!({"id": "task_7"}), &json!({"id": "task_43"}), &none);
         assert_eq!(d.len(), 1);
         // echoes of what the client sent must match exactly
-        let d = b.compare(&json!({"title": "Design"}), &json!({"title": "Designer"}), &none);
+        let d = b.compare(
+            &json!({"title": "Design"}),
+            &json!({"title": "Designer"}),
+            &none,
+        );
         assert_eq!(
             d[0].why,
             "the client sent this value; the server must echo it"
@@ -552,7 +582,11 @@ mod tests {
         let none = none_shape();
         let mut b = Bindings::new(&m).unwrap();
         assert!(b
-            .compare(&json!({"data": [{"n": 1}]}), &json!({"data": [{"n": 2}]}), &none)
+            .compare(
+                &json!({"data": [{"n": 1}]}),
+                &json!({"data": [{"n": 2}]}),
+                &none
+            )
             .is_empty());
         let d = b.compare(
             &json!({"a": 1, "b": [1, 2]}),
@@ -589,8 +623,17 @@ mod tests {
         let live = json!({"id": "r1", "data": {"id": "inv_9", "number": "INV-2026-0002",
             "issued_at": "2026-11-30T10:00:00Z", "due_date": "soon 1", "ref": "R99"}});
         let d = b.compare(&recorded, &live, &shape);
-        let found: Vec<(&str, &str)> = d.iter().map(|d| (d.pointer.as_str(), d.why.as_str())).collect();
-        assert_eq!(found, [("/data/due_date", "not a date"), ("/data/number", "differs")]);
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|d| (d.pointer.as_str(), d.why.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("/data/due_date", "not a date"),
+                ("/data/number", "differs")
+            ]
+        );
     }
 
     /// Before: date-times matched any date-time, so a time the recording shows twice could
@@ -632,7 +675,11 @@ mod tests {
         let none = none_shape();
         let mut b = Bindings::new(&[]).expect("no matchers");
         assert!(b
-            .compare(&json!({"data": {"id": "task_7"}}), &json!({"data": {"id": "task_42"}}), &none)
+            .compare(
+                &json!({"data": {"id": "task_7"}}),
+                &json!({"data": {"id": "task_42"}}),
+                &none
+            )
             .is_empty());
         let recorded = json!({"topic": "task:task_7"});
         assert!(b
@@ -643,8 +690,19 @@ mod tests {
     }
 
     #[test]
+    fn date_times_need_their_offset() {
+        assert!(looks_like_date_time("2026-03-05T14:30:00Z"));
+        assert!(looks_like_date_time("2026-03-05T14:30:00.123456+01:00"));
+        assert!(!looks_like_date_time("2026-03-05T14:30:00.123"));
+        assert!(!looks_like_date_time("2026-03-05T14:30:00.Z"));
+        assert!(!looks_like_date_time("2026-03-05T14:30Z"));
+        assert!(!looks_like_date_time("2026-03-05"));
+    }
+
+    #[test]
     fn identifier_names() {
-        let named = |p: &[&str]| names_an_identifier(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let named =
+            |p: &[&str]| names_an_identifier(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert!(named(&["data", "id"]));
         assert!(named(&["data", "project_id"]));
         assert!(named(&["data", "task_ids", "2"]));

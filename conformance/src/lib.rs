@@ -4,7 +4,8 @@
 //! Files: `compare` (frames equal up to generated values and matchers), `credentials`
 //! (placeholders → secrets), `live` (a live WebSocket connection and its inbox), `replay` (the
 //! engine), `server` (starting a fresh server per transcript), `checks` (generated checks),
-//! `report` (human, JSON, JUnit).
+//! `report` (human, JSON, JUnit), `suite` (a whole run: every transcript and transport, a
+//! fresh server for each, the checks; reports handed over as each run ends).
 
 pub mod checks;
 mod compare;
@@ -14,6 +15,7 @@ mod live;
 mod replay;
 pub mod report;
 pub mod server;
+pub mod suite;
 
 pub use compare::{Bindings, Difference};
 pub use credentials::Credentials;

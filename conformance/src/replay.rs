@@ -932,7 +932,12 @@ impl Engine<'_> {
     /// The frame that arrived on `conn`, unclaimed, closest to an expected one that did not:
     /// of the same kind and name if any (the same event, a response, the same control frame),
     /// then with the fewest differences. Named, with its differences from the recording.
-    fn closest(&self, conn: &str, expected: &Value, key: &Key) -> Option<(String, Value, Vec<Difference>)> {
+    fn closest(
+        &self,
+        conn: &str,
+        expected: &Value,
+        key: &Key,
+    ) -> Option<(String, Value, Vec<Difference>)> {
         const LOOK_AT: usize = 64;
         let state = self.conns.get(conn)?;
         let mut recorded = expected.clone();
@@ -952,7 +957,12 @@ impl Engine<'_> {
                 let kind_differs = std::mem::discriminant(&live_key) != std::mem::discriminant(key);
                 let name_differs = live_key != *key;
                 let diffs = self.bindings.differences(&recorded, live, &shape);
-                ((kind_differs, name_differs, diffs.len()), live, live_key, diffs)
+                (
+                    (kind_differs, name_differs, diffs.len()),
+                    live,
+                    live_key,
+                    diffs,
+                )
             })
             .min_by_key(|(rank, ..)| *rank)
             .map(|(_, live, live_key, diffs)| {

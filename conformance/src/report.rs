@@ -177,56 +177,77 @@ impl TranscriptReport {
 }
 
 /// For people: one line per transcript and transport, the failures in detail.
+/// Every run, then the summary line.
 pub fn human(reports: &[TranscriptReport]) -> String {
+    let mut out: String = reports.iter().map(human_run).collect();
+    out.push_str(&human_summary(reports));
+    out
+}
+
+/// `N of M runs passed`.
+pub fn human_summary(reports: &[TranscriptReport]) -> String {
+    let passed = reports.iter().filter(|r| r.passed()).count();
+    format!("{passed} of {} runs passed\n", reports.len())
+}
+
+/// One run: its verdict, and each failure with its differences.
+pub fn human_run(r: &TranscriptReport) -> String {
     let mut out = String::new();
-    for r in reports {
-        let verdict = if r.passed() { "PASS" } else { "FAIL" };
-        out.push_str(&format!(
-            "{verdict} {} over {} ({} steps, {:.2} s, {:.2} s waiting for the server)\n",
-            r.transcript,
-            r.transport,
-            r.steps.len(),
-            r.duration.as_secs_f64(),
-            r.waiting.as_secs_f64()
-        ));
-        for s in r.failures() {
-            let line = s.line.map(|l| format!("line {l}, ")).unwrap_or_default();
-            if let Outcome::Fail {
-                reason,
-                expected,
-                actual,
-                diff,
-            } = &s.outcome
-            {
-                out.push_str(&format!("  ✗ {line}{}: {}: {reason}\n", s.conn, s.step));
-                for d in diff {
-                    out.push_str(&format!("      {d}\n"));
-                }
-                if diff.is_empty() {
-                    if let Some(e) = expected {
-                        out.push_str(&format!("      expected: {}\n", short(e)));
-                    }
-                    if let Some(a) = actual {
-                        out.push_str(&format!("      actual:   {}\n", short(a)));
-                    }
-                }
+    let verdict = if r.passed() { "PASS" } else { "FAIL" };
+    out.push_str(&format!(
+        "{verdict} {} over {} ({} steps, {:.2} s, {:.2} s waiting for the server)\n",
+        r.transcript,
+        r.transport,
+        r.steps.len(),
+        r.duration.as_secs_f64(),
+        r.waiting.as_secs_f64()
+    ));
+    for s in r.failures() {
+        let line = s.line.map(|l| format!("line {l}, ")).unwrap_or_default();
+        if let Outcome::Fail {
+            reason,
+            expected,
+            actual,
+            diff,
+        } = &s.outcome
+        {
+            out.push_str(&format!("  ✗ {line}{}: {}: {reason}\n", s.conn, s.step));
+            for d in diff {
+                out.push_str(&format!("      {d}\n"));
             }
-        }
-        if let (false, Some(stderr)) = (r.passed(), &r.server_stderr) {
-            let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
-            if !tail.is_empty() {
-                out.push_str("  server stderr (last lines):\n");
-                for l in tail.into_iter().rev() {
-                    out.push_str(&format!("    {l}\n"));
+            if diff.is_empty() {
+                if let Some(e) = expected {
+                    out.push_str(&format!("      expected: {}\n", short(e)));
+                }
+                if let Some(a) = actual {
+                    out.push_str(&format!("      actual:   {}\n", short(a)));
                 }
             }
         }
     }
-    let passed = reports.iter().filter(|r| r.passed()).count();
-    out.push_str(&format!("{passed} of {} runs passed\n", reports.len()));
+    if let (false, Some(stderr)) = (r.passed(), &r.server_stderr) {
+        let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
+        if !tail.is_empty() {
+            out.push_str("  server stderr (last lines):\n");
+            for l in tail.into_iter().rev() {
+                out.push_str(&format!("    {l}\n"));
+            }
+        }
+    }
     out
 }
 
+/// Writes a report file whole or not at all (a temporary file renamed over it), so a reader
+/// or an interrupted run never sees half a file.
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = std::path::PathBuf::from(temporary);
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path)
+}
+
+/// JSON lines: one object per run.
 pub fn json(reports: &[TranscriptReport]) -> String {
     reports
         .iter()

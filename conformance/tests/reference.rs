@@ -330,7 +330,13 @@ async fn a_late_leak_is_caught_by_a_longer_quiet_window() {
         ..ReplayOptions::default()
     };
     let file = transcripts().join("01-timers.jsonl");
-    let r = run_with(&file, Transport::WebSocket, vec![Fault::LateCrossOrgLeak], options).await;
+    let r = run_with(
+        &file,
+        Transport::WebSocket,
+        vec![Fault::LateCrossOrgLeak],
+        options,
+    )
+    .await;
     assert!(!r.passed(), "a leak 1.5 s late went unnoticed");
     let why = reasons(&r);
     assert!(why.contains("a frame arrived that must not"), "{why}");

@@ -51,12 +51,12 @@ pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template, TemplatePart};
 pub use load::LoadError;
 pub use rest::{RestRequest, RestRoute};
+/// The schemas that may describe the value at a place (pointer segments) inside a value.
+pub use schema_walk::at_path as schemas_at;
 /// The `$defs` name a local `$ref` (`#/$defs/Task`) points to, decoded; `None` for other references.
 pub use schema_walk::ref_target as def_name_of_ref;
 /// Follows `$ref` chains into `$defs` (at most 32 hops) to the schema they name.
 pub use schema_walk::resolve as resolve_ref;
-/// The schemas that may describe the value at a place (pointer segments) inside a value.
-pub use schema_walk::at_path as schemas_at;
 pub use snapshot::{assert_contract_file, SnapshotOutcome};
 pub use traits::{
     Action, ActionMeta, DeprecationMeta, Event, EventMeta, RestMeta, ScopeMeta, SubscriptionMeta,

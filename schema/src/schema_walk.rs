@@ -372,7 +372,12 @@ fn branches<'a>(
         out.push(schema);
     }
     for key in ["anyOf", "oneOf", "allOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             branches(branch, defs, depth + 1, out);
         }
     }
@@ -441,12 +446,18 @@ mod empty_tests {
         }});
         let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let at = at_path(&page, &defs, &path(&["items", "3", "at"]));
-        assert_eq!(at, [&json!({"type": ["string", "null"], "format": "date-time"})]);
+        assert_eq!(
+            at,
+            [&json!({"type": ["string", "null"], "format": "date-time"})]
+        );
         let next = at_path(&page, &defs, &path(&["next"]));
         assert!(next.iter().any(|s| s.get("pattern") == Some(&json!("^c_"))));
         assert!(at_path(&page, &defs, &path(&["items", "0", "nope"])).is_empty());
         // a cycle through $ref ends
         defs.insert("Loop".to_owned(), json!({"$ref": "#/$defs/Loop"}));
-        assert_eq!(at_path(&json!({"$ref": "#/$defs/Loop"}), &defs, &[]).len(), 1);
+        assert_eq!(
+            at_path(&json!({"$ref": "#/$defs/Loop"}), &defs, &[]).len(),
+            1
+        );
     }
 }
