@@ -970,6 +970,24 @@ impl Engine<'_> {
             })
     }
 
+    /// What a frame nobody expected is, for its report.
+    fn unexpected(&self, conn: &str, frame: &Value) -> String {
+        let key = self.key_of(Direction::Server, frame);
+        let sent = self
+            .conns
+            .get(conn)
+            .is_some_and(|c| matches!(&key, Key::Response(id) if c.actions.contains_key(id)));
+        match &key {
+            Key::Response(id) if !sent => {
+                format!("the server sent a response under id {id}, which the client never sent")
+            }
+            _ => format!(
+                "the server sent {} that the recording does not have",
+                describe(&key, &HashMap::new())
+            ),
+        }
+    }
+
     fn outstanding(&self) -> bool {
         self.conns
             .values()
@@ -1241,19 +1259,17 @@ impl Engine<'_> {
             let Some(state) = self.conns.get_mut(&name) else {
                 continue;
             };
-            for f in std::mem::take(&mut state.unclaimed) {
-                let mut s = StepResult::fail(
-                    None,
-                    &name,
-                    "unexpected frame",
-                    "the server sent a frame the recording does not have",
-                );
+            let unclaimed = std::mem::take(&mut state.unclaimed);
+            for f in unclaimed {
+                let why = self.unexpected(&name, &f);
+                let mut s = StepResult::fail(None, &name, "unexpected frame", why);
                 if let crate::Outcome::Fail { actual, .. } = &mut s.outcome {
                     *actual = Some(f);
                 }
                 self.steps.push(s);
             }
-            if let Some(mut live) = state.live.take() {
+            let live = self.conns.get_mut(&name).and_then(|c| c.live.take());
+            if let Some(mut live) = live {
                 live.close().await;
             }
         }

@@ -95,10 +95,20 @@ impl StepResult {
         expected: &Value,
         closest: Option<(String, &Value, &[Difference])>,
     ) -> StepResult {
+        // a few differences name the frame; a frame of another kind differs everywhere
+        const SHOWN: usize = 6;
         let mut diff = Vec::new();
         if let Some((name, _, diffs)) = &closest {
             diff.push(format!("the closest frame that arrived: {name}"));
-            diff.extend(diffs.iter().map(|d| format!("  {}", difference_line(d))));
+            diff.extend(
+                diffs
+                    .iter()
+                    .take(SHOWN)
+                    .map(|d| format!("  {}", difference_line(d))),
+            );
+            if diffs.len() > SHOWN {
+                diff.push(format!("  … and {} more differences", diffs.len() - SHOWN));
+            }
         }
         StepResult {
             line,
