@@ -127,6 +127,8 @@ pub struct Shape<'c> {
     data_at: Vec<String>,
     schema: Option<&'c Value>,
     defs: Option<&'c BTreeMap<String, Value>>,
+    /// A batch: where its items sit, and each item's shape.
+    batch: Option<(Vec<String>, Vec<Shape<'c>>)>,
 }
 
 impl Shape<'static> {
@@ -135,19 +137,42 @@ impl Shape<'static> {
             data_at: Vec::new(),
             schema: None,
             defs: None,
+            batch: None,
         }
     }
 }
 
 impl<'c> Shape<'c> {
-    /// The shape of a recorded server frame; `answers` is the action of the request a response
-    /// answers, when known.
-    pub fn of(contract: &'c Contract, recorded: &Value, answers: Option<&str>) -> Shape<'c> {
-        match contract.server_data_schema(recorded, answers) {
+    /// The shape of a recorded server frame; `answers` names the action a response answers,
+    /// when it is known (each item's, in a batch).
+    pub fn of(
+        contract: &'c Contract,
+        recorded: &Value,
+        answers: &dyn Fn(&Value) -> Option<String>,
+    ) -> Shape<'c> {
+        if let Some(items) = contract.batch_items(recorded) {
+            let at = contract
+                .envelope
+                .batch
+                .as_ref()
+                .and_then(|b| frameproof_schema::pointer::segments(&b.pointer).ok())
+                .unwrap_or_default();
+            let shapes = items
+                .iter()
+                .map(|item| Shape::of(contract, item, answers))
+                .collect();
+            return Shape {
+                batch: Some((at, shapes)),
+                ..Shape::unknown()
+            };
+        }
+        let action = answers(recorded);
+        match contract.server_data_schema(recorded, action.as_deref()) {
             Some((data_at, schema)) => Shape {
                 data_at,
                 schema: Some(schema),
                 defs: Some(&contract.defs),
+                batch: None,
             },
             None => Shape::unknown(),
         }
@@ -165,6 +190,7 @@ impl<'c> Shape<'c> {
                 data_at: Vec::new(),
                 schema: Some(&spec.response),
                 defs: Some(&contract.defs),
+                batch: None,
             },
             None => Shape::unknown(),
         }
@@ -172,6 +198,16 @@ impl<'c> Shape<'c> {
 
     /// What the recorded string `text` at `path` (frame coordinates) is.
     fn kind(&self, path: &[String], text: &str) -> Kind {
+        if let Some((at, items)) = &self.batch {
+            let item = path.strip_prefix(&at[..]).and_then(|rest| {
+                let (index, rest) = rest.split_first()?;
+                Some((items.get(index.parse::<usize>().ok()?)?, rest))
+            });
+            return match item {
+                Some((shape, rest)) => shape.kind(rest, text),
+                None => Shape::unknown().kind(path, text),
+            };
+        }
         static NO_DEFS: BTreeMap<String, Value> = BTreeMap::new();
         let defs = self.defs.unwrap_or(&NO_DEFS);
         let leaves = match (self.schema, path.strip_prefix(&self.data_at[..])) {
@@ -602,6 +638,7 @@ mod tests {
             data_at: vec!["data".to_owned()],
             schema: Some(schema),
             defs: None,
+            batch: None,
         }
     }
 

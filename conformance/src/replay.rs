@@ -147,6 +147,17 @@ fn id_key(v: &Value) -> String {
     v.to_string()
 }
 
+/// The action a recorded response answers, by its id (recorded ids → actions).
+fn answered_by<'a>(
+    contract: &'a Contract,
+    actions: &'a HashMap<String, String>,
+) -> impl Fn(&Value) -> Option<String> + 'a {
+    move |frame| {
+        let id = contract.response_id(frame)?;
+        actions.get(&id_key(id)).cloned()
+    }
+}
+
 fn describe(key: &Key, actions: &HashMap<String, String>) -> String {
     match key {
         Key::Response(id) => match actions.get(id) {
@@ -631,6 +642,19 @@ impl Engine<'_> {
                 self.state(conn).token = Some(t);
             }
         }
+        // a batch's items are named by their ids too (their answers' schemas are the actions')
+        let items: Vec<(String, String)> = self
+            .contract
+            .batch_items(&frame)
+            .into_iter()
+            .flatten()
+            .filter_map(|item| {
+                let id = self.contract.request_id(item)?;
+                let action = self.contract.request_action(item)?;
+                Some((id_key(id), action.to_owned()))
+            })
+            .collect();
+        self.state(conn).actions.extend(items);
         // over HTTP, what has no REST route of its own goes to the RPC endpoint (a batch, an
         // action served only there)
         let rpc_fallback = self.transport == Transport::Rest
@@ -850,7 +874,7 @@ impl Engine<'_> {
                 // answer goes where the frame holds its data, so they mean the same over both
                 // transports
                 let live = self.contract.with_response_data(recorded, body.clone());
-                let shape = Shape::of(self.contract, recorded, Some(action));
+                let shape = Shape::of(self.contract, recorded, &|_| Some(action.to_owned()));
                 let diffs = self.bindings.compare(recorded, &live, &shape);
                 self.steps.push(if diffs.is_empty() {
                     StepResult::pass(Some(line), conn, step)
@@ -915,11 +939,8 @@ impl Engine<'_> {
         let step = describe(&key, &state.actions);
         let mut recorded = recorded;
         let _ = self.options.credentials.resolve_value(&mut recorded);
-        let answers = match &key {
-            Key::Response(id) => state.actions.get(id).map(String::as_str),
-            _ => None,
-        };
-        let shape = Shape::of(self.contract, &recorded, answers);
+        let answers = answered_by(self.contract, &state.actions);
+        let shape = Shape::of(self.contract, &recorded, &answers);
         let diffs = self.bindings.compare(&recorded, live, &shape);
         self.steps.push(if diffs.is_empty() {
             StepResult::pass(Some(line), conn, step)
@@ -942,11 +963,8 @@ impl Engine<'_> {
         let state = self.conns.get(conn)?;
         let mut recorded = expected.clone();
         let _ = self.options.credentials.resolve_value(&mut recorded);
-        let answers = match key {
-            Key::Response(id) => state.actions.get(id).map(String::as_str),
-            _ => None,
-        };
-        let shape = Shape::of(self.contract, &recorded, answers);
+        let answers = answered_by(self.contract, &state.actions);
+        let shape = Shape::of(self.contract, &recorded, &answers);
         state
             .unclaimed
             .iter()
@@ -1192,7 +1210,8 @@ impl Engine<'_> {
             .session(conn)
             .observe(Direction::Server, raw.as_bytes());
         for v in found {
-            if v.severity != frameproof_validator::Severity::Error || v.rule.starts_with("session.")
+            if v.severity != frameproof_validator::Severity::Error
+                || v.rule.id().starts_with("session.")
             {
                 continue;
             }

@@ -177,6 +177,8 @@ fn diverge(
 
 /// A WebSocket man-in-the-middle in front of `upstream` (`ws://host:port`): client frames go
 /// through unchanged, server frames through [`diverge`]. Returns its `ws://host:port`.
+// the handshake callback's signature (its large error type) is tungstenite's
+#[allow(clippy::result_large_err)]
 async fn man_in_the_middle(upstream: String, divergence: Divergence) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

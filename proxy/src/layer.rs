@@ -27,7 +27,7 @@ use axum::http::{header, Request, Response};
 use futures_util::future::BoxFuture;
 use tower::{Layer, Service};
 
-use frameproof_validator::{Validator, Violation};
+use frameproof_validator::{Rule, Validator, Violation};
 
 use crate::http::parse_query;
 use crate::ViolationSink;
@@ -150,7 +150,7 @@ where
             let (parts, body) = request.into_parts();
             let Ok(body) = axum::body::to_bytes(body, layer.max_body_bytes).await else {
                 layer.report(Violation::error(
-                    "rest.payload",
+                    Rule::RestPayload,
                     "",
                     format!(
                         "the request body is over {} bytes (or broke off)",
@@ -206,7 +206,7 @@ where
                 Response::from_parts(parts, Body::from(bytes))
             } else {
                 let mut v = Violation::warning(
-                    "rest.unchecked",
+                    Rule::RestUnchecked,
                     "",
                     format!(
                         "the response body is streamed or over {} bytes: not checked",
@@ -238,7 +238,7 @@ where
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, limit).await else {
         layer.report(Violation::error(
-            "rest.payload",
+            Rule::RestPayload,
             "",
             format!("the request body is over {limit} bytes (or broke off)"),
         ));
@@ -260,7 +260,7 @@ where
         .is_some_and(|n| n <= limit as u64);
     if !fits {
         layer.report(Violation::warning(
-            "rest.unchecked",
+            Rule::RestUnchecked,
             "",
             format!("the RPC answer is streamed or over {limit} bytes: not checked"),
         ));

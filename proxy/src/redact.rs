@@ -316,7 +316,7 @@ mod tests {
     fn violations_lose_their_values() {
         let c = credentials();
         let mut v = Violation::error(
-            "control.schema",
+            frameproof_validator::Rule::ControlSchema,
             "/token",
             "\"s3cr3t-token\" is not of type \"integer\" near s3cr3t-token",
         );

@@ -190,7 +190,7 @@ async fn traffic(s: &Setup) {
 }
 
 fn rules(vs: &[Violation]) -> Vec<&'static str> {
-    let mut r: Vec<&'static str> = vs.iter().map(|v| v.rule).collect();
+    let mut r: Vec<&'static str> = vs.iter().map(|v| v.rule.id()).collect();
     r.sort_unstable();
     r.dedup();
     r

@@ -94,7 +94,12 @@ async fn rest_traffic(s: &RunningServer) -> Vec<u16> {
 }
 
 fn rules(found: &Arc<Mutex<Vec<Violation>>>) -> Vec<&'static str> {
-    let mut r: Vec<_> = found.lock().expect("lock").iter().map(|v| v.rule).collect();
+    let mut r: Vec<_> = found
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|v| v.rule.id())
+        .collect();
     r.sort_unstable();
     r.dedup();
     r

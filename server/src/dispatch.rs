@@ -58,7 +58,7 @@ pub(crate) fn refusal(violations: &[Violation]) -> Error {
     let code = if violations.iter().any(|v| v.rule == "frame.unknown_action") {
         "unknown_action"
     } else if violations.iter().any(|v| {
-        v.rule.starts_with("frame.")
+        v.rule.id().starts_with("frame.")
             && v.rule != "frame.envelope"
             && v.rule != "frame.notification"
             && v.rule != "frame.rest_only"

@@ -13,6 +13,7 @@ use frameproof_schema::{Direction, Template};
 use crate::compiled::Validator;
 use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
 use crate::open_sessions::OpenSessions;
+use crate::rule::Rule;
 use crate::session::Session;
 use crate::violation::{shorten, Location, Violation};
 
@@ -116,7 +117,7 @@ fn check_transcript<R: BufRead>(
     let contract = validator.contract();
     if header.contract.name != contract.name {
         sink(Violation::warning(
-            "capture.contract",
+            Rule::CaptureContract,
             "",
             format!(
                 "the transcript was recorded against `{}`, not `{}`",
@@ -136,7 +137,7 @@ fn check_transcript<R: BufRead>(
                 return Err(stopped(origin, e.to_string(), stats));
             }
             Err(e) => {
-                let mut v = Violation::error("capture.record", "", e.message.clone());
+                let mut v = Violation::error(Rule::CaptureRecord, "", e.message.clone());
                 v.location = Location {
                     file: origin.to_owned(),
                     line: Some(e.line),
@@ -155,7 +156,7 @@ fn check_transcript<R: BufRead>(
         let payload = match record.payload() {
             Ok(p) => p,
             Err(e) => {
-                sink(locate(Violation::error("capture.record", "", e)));
+                sink(locate(Violation::error(Rule::CaptureRecord, "", e)));
                 continue;
             }
         };
@@ -271,7 +272,7 @@ struct RawRest<'a> {
 /// The warning for a connection given up to stay within [`Limits::max_sessions`](crate::Limits).
 fn dropped_session(validator: &Validator, name: &str, session: &Session) -> Violation {
     let mut v = Violation::warning(
-        "capture.sessions_dropped",
+        Rule::CaptureSessionsDropped,
         "",
         format!(
             "more than {} connections are open at once: `{name}`, the least recently active, \
@@ -347,7 +348,7 @@ pub fn validate_har_with<R: Read>(
             if check.ws_entries > 0 && check.ws_skipped == check.ws_entries {
                 // every socket was somewhere else: a run that checked nothing must not pass
                 let mut v = Violation::error(
-                    "capture.ws_unmatched",
+                    Rule::CaptureWsUnmatched,
                     "",
                     format!(
                         "none of the {} WebSocket entries is at the socket's path `{}`: nothing \
@@ -417,7 +418,10 @@ impl HarCheck<'_, '_> {
             shorten(path, 200),
             self.ws_path
         );
-        self.emit(index, Violation::warning("capture.ws_skipped", "", message));
+        self.emit(
+            index,
+            Violation::warning(Rule::CaptureWsSkipped, "", message),
+        );
         false
     }
 
@@ -524,7 +528,7 @@ impl HarHandler for HarCheck<'_, '_> {
             "receive" => Direction::Server,
             other => {
                 let message = format!("unknown WebSocket message type `{}`", shorten(other, 40));
-                self.emit(index, Violation::error("capture.record", "", message));
+                self.emit(index, Violation::error(Rule::CaptureRecord, "", message));
                 return;
             }
         };
@@ -637,8 +641,8 @@ pub fn validate_lines<R: BufRead>(
             Ok((line_no, Line::Text(text))) => (line_no, text),
             Ok((line_no, Line::TooLong(n))) => {
                 let rule = match direction {
-                    Some(_) => "frame.too_large",
-                    None => "capture.record",
+                    Some(_) => Rule::FrameTooLarge,
+                    None => Rule::CaptureRecord,
                 };
                 let message =
                     format!("line {line_no} is {n} bytes, over the {max_line} byte limit; skipped");
@@ -672,7 +676,7 @@ pub fn validate_lines<R: BufRead>(
                             "not a transcript record ({e}); pass --direction to pipe raw frames"
                         );
                         sink(at_line(
-                            Violation::error("capture.record", "", message),
+                            Violation::error(Rule::CaptureRecord, "", message),
                             line_no,
                         ));
                         continue;

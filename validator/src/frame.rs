@@ -10,6 +10,7 @@ use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
 
 use crate::compiled::{CompiledControl, Schema, Validator};
 use crate::parse::parse_frame;
+use crate::rule::Rule;
 use crate::tape::{Tape, TapeNode};
 use crate::violation::{excerpt_of, Violation};
 
@@ -123,7 +124,7 @@ pub(crate) fn join(segs: &[String]) -> String {
 fn fixed_members(value: TapeNode<'_>, constants: &[(Vec<String>, Value)]) -> Option<Violation> {
     (!matches_constants(value, constants)).then(|| {
         Violation::error(
-            "frame.envelope",
+            Rule::FrameEnvelope,
             "",
             "a fixed envelope member is missing or wrong",
         )
@@ -229,7 +230,7 @@ pub(crate) fn schema_violations(
     schema: &Schema,
     instance: TapeNode<'_>,
     prefix: &str,
-    rule: &'static str,
+    rule: Rule,
     item: Option<&str>,
 ) -> Vec<Violation> {
     if schema.is_valid(instance) {
@@ -260,7 +261,7 @@ pub(crate) fn value_violations(
     schema: &Schema,
     instance: &Value,
     prefix: &str,
-    rule: &'static str,
+    rule: Rule,
     item: Option<&str>,
 ) -> Vec<Violation> {
     let mut tape = Tape::default();
@@ -347,7 +348,7 @@ impl Validator {
         if kinds.is_empty() {
             out.push(with_direction(
                 Violation::error(
-                    "frame.batch",
+                    Rule::FrameBatch,
                     at,
                     "an empty batch: a batch carries at least one frame",
                 ),
@@ -376,7 +377,7 @@ impl Validator {
     /// A binary frame where the contract expects JSON text.
     pub fn check_binary(&self, direction: Direction, bytes: &[u8]) -> FrameCheck {
         let v = Violation::error(
-            "frame.binary",
+            Rule::FrameBinary,
             "",
             format!(
                 "a binary frame of {} bytes; the contract's frames are JSON text",
@@ -425,7 +426,7 @@ impl Validator {
                 &c.schema,
                 value,
                 "",
-                "control.schema",
+                Rule::ControlSchema,
                 Some(c.kind.as_str()),
             )
         };
@@ -448,7 +449,7 @@ impl Validator {
             return (
                 Kind::Unreadable,
                 vec![Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     "",
                     "not a control frame of this contract (its clients send no requests)",
                 )
@@ -459,7 +460,7 @@ impl Validator {
             return (
                 Kind::Unreadable,
                 vec![Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     join(&l.req_action),
                     "neither a request (no action name here) nor a control frame",
                 )
@@ -470,7 +471,7 @@ impl Validator {
         if !matches_constants(value, &l.req_constants) {
             violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     "",
                     "a fixed envelope member is missing or wrong",
                 )
@@ -483,7 +484,7 @@ impl Validator {
         match id_node {
             Some(id) if notification => violations.push(
                 Violation::error(
-                    "frame.notification",
+                    Rule::FrameNotification,
                     join(&l.req_id),
                     format!(
                         "`{action}` is a notification: it is sent without an id and gets no answer"
@@ -497,7 +498,7 @@ impl Validator {
                     &self.inner.id_schema,
                     id,
                     &l.req_id_ptr,
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     Some(action),
                 ) {
                     let message = format!("bad correlation id: {}", v.message);
@@ -510,7 +511,7 @@ impl Validator {
             None if notification || spec.is_none() => {}
             None => violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     join(&l.req_id),
                     "the request has no correlation id",
                 )
@@ -524,7 +525,7 @@ impl Validator {
         let Some(spec) = spec else {
             violations.push(
                 Violation::error(
-                    "frame.unknown_action",
+                    Rule::FrameUnknownAction,
                     join(&l.req_action),
                     format!("no action is named `{action}`"),
                 )
@@ -535,7 +536,7 @@ impl Validator {
         if !spec.websocket {
             violations.push(
                 Violation::error(
-                    "frame.rest_only",
+                    Rule::FrameRestOnly,
                     join(&l.req_action),
                     format!("`{action}` is served over REST only, not over the WebSocket"),
                 )
@@ -546,7 +547,7 @@ impl Validator {
             None if spec.payload_omissible => {}
             None => violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     l.req_payload_ptr.clone(),
                     format!("the request has no payload, and `{action}`'s payload cannot be empty"),
                 )
@@ -556,7 +557,7 @@ impl Validator {
                 &spec.payload,
                 payload,
                 &l.req_payload_ptr,
-                "payload.schema",
+                Rule::PayloadSchema,
                 Some(action),
             )),
         }
@@ -578,7 +579,7 @@ impl Validator {
                     (
                         Kind::Unreadable,
                         vec![Violation::error(
-                            "frame.envelope",
+                            Rule::FrameEnvelope,
                             join(status_ptr),
                             format!("status must be {ok} or {err}"),
                         )
@@ -609,7 +610,7 @@ impl Validator {
         (
             Kind::Unreadable,
             vec![Violation::error(
-                "frame.envelope",
+                Rule::FrameEnvelope,
                 "",
                 "not a response, an event or a control frame of this contract's envelope",
             )
@@ -624,7 +625,7 @@ impl Validator {
         let id_node = value.get(&l.res_id);
         if id_node.is_none() {
             violations.push(Violation::error(
-                "frame.envelope",
+                Rule::FrameEnvelope,
                 join(&l.res_id),
                 "the response has no correlation id",
             ));
@@ -632,7 +633,7 @@ impl Validator {
         // where data may be left out, the action it answers decides (in the session)
         if !l.data_optional && value.get(&l.res_data).is_none() {
             violations.push(Violation::error(
-                "frame.envelope",
+                Rule::FrameEnvelope,
                 l.res_data_ptr.clone(),
                 "the ok response has no data",
             ));
@@ -647,7 +648,7 @@ impl Validator {
         let at = || format!("{}{}", l.res_error_ptr, join(&l.err_code));
         let raw = error.get(&l.err_code).ok_or_else(|| {
             Box::new(Violation::error(
-                "error.shape",
+                Rule::ErrorShape,
                 at(),
                 "the error has no code",
             ))
@@ -655,7 +656,7 @@ impl Validator {
         match l.code_type {
             ErrorCodeType::Name => {
                 let code = raw.str().ok_or_else(|| {
-                    Violation::error("error.shape", at(), "the error code must be a string")
+                    Violation::error(Rule::ErrorShape, at(), "the error code must be a string")
                         .with_excerpt_of(&raw)
                 })?;
                 if self.inner.contract.errors.contains_key(code) {
@@ -663,7 +664,7 @@ impl Validator {
                 } else {
                     Err(Box::new(
                         Violation::error(
-                            "error.unknown_code",
+                            Rule::ErrorUnknownCode,
                             at(),
                             format!("`{code}` is not in the contract's error table"),
                         )
@@ -673,7 +674,7 @@ impl Validator {
             }
             ErrorCodeType::Number => {
                 let n = raw.i64().ok_or_else(|| {
-                    Violation::error("error.shape", at(), "the error code must be an integer")
+                    Violation::error(Rule::ErrorShape, at(), "the error code must be an integer")
                         .with_excerpt_of(&raw)
                 })?;
                 self.inner
@@ -683,7 +684,7 @@ impl Validator {
                     .map(Cow::Owned)
                     .ok_or_else(|| {
                         Box::new(Violation::error(
-                            "error.unknown_code",
+                            Rule::ErrorUnknownCode,
                             at(),
                             format!("{n} is not an rpc_code of the contract's error table"),
                         ))
@@ -700,13 +701,13 @@ impl Validator {
         match id_node {
             None if l.unread_error_id_absent => {}
             None => violations.push(Violation::error(
-                "frame.envelope",
+                Rule::FrameEnvelope,
                 join(&l.res_id),
                 "the error response has no correlation id (use null when the request could not be read)",
             )),
             Some(id) if id.is_null_value() && l.unread_error_id_absent => violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     join(&l.res_id),
                     "the id is null: an error about a request that could not be read leaves the id out",
                 ),
@@ -716,7 +717,7 @@ impl Validator {
         let mut code = None;
         match value.get(&l.res_error) {
             None => violations.push(Violation::error(
-                "error.shape",
+                Rule::ErrorShape,
                 l.res_error_ptr.clone(),
                 "the error response has no error object",
             )),
@@ -732,7 +733,7 @@ impl Validator {
                 };
                 if !fine {
                     violations.push(Violation::error(
-                        "error.shape",
+                        Rule::ErrorShape,
                         format!("{}{}", l.res_error_ptr, join(&l.err_message)),
                         "the error needs a message string",
                     ));
@@ -763,7 +764,7 @@ impl Validator {
         if !matches_constants(value, &l.ev_constants) {
             violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     "",
                     "a fixed envelope member is missing or wrong",
                 )
@@ -773,7 +774,7 @@ impl Validator {
         let Some(spec) = self.inner.events.get(name) else {
             violations.push(
                 Violation::error(
-                    "frame.unknown_event",
+                    Rule::FrameUnknownEvent,
                     join(&l.ev_name),
                     format!("no event is named `{name}`"),
                 )
@@ -787,7 +788,7 @@ impl Validator {
                     schema,
                     v,
                     ptr,
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     Some(name),
                 ));
             }
@@ -796,7 +797,7 @@ impl Validator {
             None if spec.data_omissible => {}
             None => violations.push(
                 Violation::error(
-                    "frame.envelope",
+                    Rule::FrameEnvelope,
                     l.ev_data_ptr.clone(),
                     "the event has no data",
                 )
@@ -806,7 +807,7 @@ impl Validator {
                 &spec.data,
                 data,
                 &l.ev_data_ptr,
-                "event.schema",
+                Rule::EventSchema,
                 Some(name),
             )),
         }
@@ -816,7 +817,7 @@ impl Validator {
                     if tenant.is_none() {
                         violations.push(
                             Violation::error(
-                                "event.scope",
+                                Rule::EventScope,
                                 join(p),
                                 format!("`{name}` is a tenant event and must say its tenant here"),
                             )
@@ -830,7 +831,7 @@ impl Validator {
                     match (&topic, &spec.topic) {
                         (None, _) => violations.push(
                             Violation::error(
-                                "event.scope",
+                                Rule::EventScope,
                                 join(p),
                                 format!("`{name}` is a topic event and must say its topic here"),
                             )
@@ -839,7 +840,7 @@ impl Validator {
                         (Some(t), Some(template)) if template.matches(t).is_none() => violations
                             .push(
                                 Violation::error(
-                                    "event.scope",
+                                    Rule::EventScope,
                                     join(p),
                                     format!(
                                         "topic `{t}` does not match `{name}`'s pattern `{pattern}`"
@@ -859,7 +860,7 @@ impl Validator {
                 if carried.is_none() {
                     violations.push(
                         Violation::error(
-                            "event.scope",
+                            Rule::EventScope,
                             format!("{}{id}", l.ev_data_ptr),
                             format!("`{name}` goes to a subscription and must carry its id here"),
                         )
@@ -880,11 +881,11 @@ impl Validator {
                 &spec.response,
                 data,
                 &l.res_data_ptr,
-                "response.schema",
+                Rule::ResponseSchema,
                 Some(action),
             ),
             (Some(spec), None) if !spec.data_omissible => vec![Violation::error(
-                "frame.envelope",
+                Rule::FrameEnvelope,
                 l.res_data_ptr.clone(),
                 format!("the ok response has no data, and `{action}`'s response cannot be empty"),
             )

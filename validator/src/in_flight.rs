@@ -9,8 +9,11 @@ use crate::tape::TapeNode;
 
 /// One request waiting for its response.
 pub(crate) struct Pending {
-    /// The action (or `"ping frame"` for a control frame with an id).
+    /// The action, or how a control frame with an id reads (`"ping frame"`).
     pub action: Arc<str>,
+    /// A control frame awaiting its acknowledgement, not a request awaiting an action's answer
+    /// (its error answers are not held against an action's declared errors).
+    pub control: bool,
     /// The frame index of the request.
     pub frame: u64,
     /// The subscription (its id as JSON) the request ends, for an action that closes one.

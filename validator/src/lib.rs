@@ -6,12 +6,12 @@
 //! response correlation, subscriptions, versions) → [`Violation`] → `report`.
 //!
 //! ```
-//! use frameproof_validator::{Validator, Direction};
+//! use frameproof_validator::{Direction, Rule, Validator};
 //! let contract = timetracker::contract();
 //! let validator = Validator::new(&contract).unwrap();
 //! let mut session = validator.session();
 //! let v = session.observe(Direction::Client, br#"{"id":"1","action":"projects.get","payload":{"id":7}}"#);
-//! assert_eq!(v[0].rule, "payload.schema");
+//! assert_eq!(v[0].rule, Rule::PayloadSchema);
 //! assert_eq!(v[0].pointer, "/payload/id");
 //! ```
 
@@ -24,6 +24,7 @@ mod open_sessions;
 mod ordering;
 mod parse;
 mod rest;
+pub mod rule;
 mod session;
 mod stateless;
 mod tape;
@@ -40,5 +41,6 @@ pub use frame::{FrameCheck, FrameKind};
 pub use frameproof_schema::Direction;
 pub use parse::Limits;
 pub use rest::RestCheck;
+pub use rule::{Rule, RuleGroup};
 pub use session::Session;
 pub use violation::{Location, Severity, Violation};

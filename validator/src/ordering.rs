@@ -4,6 +4,7 @@
 
 use frameproof_schema::{Direction, OrderRule};
 
+use crate::rule::Rule;
 use crate::violation::Violation;
 
 #[derive(Default)]
@@ -49,7 +50,7 @@ impl OrderState {
                 } if *d == direction && first && !frames.iter().any(|f| f == name) => {
                     out.push(
                         Violation::error(
-                            "session.order",
+                            Rule::SessionOrder,
                             "",
                             format!(
                                 "the first {} frame must be {}; this one is `{name}`",
@@ -70,7 +71,7 @@ impl OrderState {
                     } else if *d == direction && !only.iter().any(|o| o == name) {
                         out.push(
                             Violation::error(
-                                "session.order",
+                                Rule::SessionOrder,
                                 "",
                                 format!(
                                     "`{name}` was sent before {}; until then the {} sends only {}",

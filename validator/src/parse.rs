@@ -3,6 +3,7 @@
 //! `serde_json::Value` would resolve silently), never panicking and never holding more than the
 //! frame.
 
+use crate::rule::Rule;
 use crate::tape::{Doc, Tape, TapeError};
 use crate::violation::{shorten, Violation};
 
@@ -38,7 +39,7 @@ pub(crate) fn parse_frame<'a>(
 ) -> Result<Doc<'a>, Box<Violation>> {
     let too_large = |limit: usize| {
         Box::new(Violation::error(
-            "frame.too_large",
+            Rule::FrameTooLarge,
             "",
             format!(
                 "the frame is {} bytes, over the {limit} byte limit",
@@ -61,7 +62,7 @@ pub(crate) fn parse_frame<'a>(
     };
     if let Some(at) = too_deep(bytes, limits.max_depth) {
         return Err(Box::new(Violation::error(
-            "frame.too_deep",
+            Rule::FrameTooDeep,
             "",
             format!(
                 "the frame nests deeper than {} levels (at byte {at})",
@@ -74,15 +75,15 @@ pub(crate) fn parse_frame<'a>(
             .err()
             .map_or(0, |u| u.valid_up_to());
         return Err(Box::new(Violation::error(
-            "frame.utf8",
+            Rule::FrameUtf8,
             "",
             format!("the frame is not valid UTF-8 (at byte {at})"),
         )));
     };
     let (rule, message) = if message.starts_with("duplicate key") {
-        ("frame.duplicate_key", message)
+        (Rule::FrameDuplicateKey, message)
     } else {
-        ("frame.json", format!("not valid JSON: {message}"))
+        (Rule::FrameJson, format!("not valid JSON: {message}"))
     };
     let mut v = Violation::error(rule, "", message);
     let start = &bytes[..bytes.len().min(80 * 4)];
@@ -127,24 +128,24 @@ mod tests {
     fn rule(bytes: &[u8]) -> &'static str {
         match parse_frame(bytes, &Limits::default(), &mut Tape::default()) {
             Ok(_) => "ok",
-            Err(v) => v.rule,
+            Err(v) => v.rule.id(),
         }
     }
 
     #[test]
     fn hostile_frames_are_violations() {
         assert_eq!(rule(br#"{"a": 1}"#), "ok");
-        assert_eq!(rule(br#"{"a": 1, "a": 2}"#), "frame.duplicate_key");
+        assert_eq!(rule(br#"{"a": 1, "a": 2}"#), Rule::FrameDuplicateKey);
         assert_eq!(
             rule(br#"{"a": [1, {"b": 1, "b": 2}]}"#),
-            "frame.duplicate_key"
+            Rule::FrameDuplicateKey
         );
         assert_eq!(rule(b"{\"a\": \"\xff\"}"), "frame.utf8");
-        assert_eq!(rule(b"{\"a\": 1"), "frame.json");
-        assert_eq!(rule(b"1e400"), "frame.json");
+        assert_eq!(rule(b"{\"a\": 1"), Rule::FrameJson);
+        assert_eq!(rule(b"1e400"), Rule::FrameJson);
         assert_eq!(rule(b"123456789012345678901234567890"), "ok");
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert_eq!(rule(deep.as_bytes()), "frame.too_deep");
+        assert_eq!(rule(deep.as_bytes()), Rule::FrameTooDeep);
         // brackets inside strings do not count
         let s = format!("{{\"a\": \"{}\"}}", "[".repeat(500));
         assert_eq!(rule(s.as_bytes()), "ok");
@@ -156,7 +157,7 @@ mod tests {
             parse_frame(b"[1,2,3,4,5,6,7]", &limits, &mut Tape::default())
                 .map(|_| ())
                 .map_err(|v| v.rule),
-            Err("frame.too_large")
+            Err(Rule::FrameTooLarge)
         );
     }
 }

@@ -13,6 +13,7 @@ use frameproof_naming::HttpMethod;
 use crate::compiled::Validator;
 use crate::frame::value_violations;
 use crate::parse::parse_frame;
+use crate::rule::Rule;
 use crate::tape::Tape;
 use crate::violation::Violation;
 
@@ -64,7 +65,7 @@ impl Validator {
             return RestCheck {
                 action: None,
                 violations: vec![Violation::error(
-                    "rest.unknown_route",
+                    Rule::RestUnknownRoute,
                     "",
                     format!("{method} {path} is not a route of the contract's REST mapping"),
                 )],
@@ -73,14 +74,16 @@ impl Validator {
         let action = action.to_owned();
         let params: BTreeMap<String, String> = params;
         match contract.rest_payload(&action, &params, query, body) {
-            Err(e) => violations.push(Violation::error("rest.payload", "", e).with_item(&action)),
+            Err(e) => {
+                violations.push(Violation::error(Rule::RestPayload, "", e).with_item(&action))
+            }
             Ok(payload) => {
                 if let Some(spec) = self.inner.actions.get(&action) {
                     violations.extend(value_violations(
                         &spec.payload,
                         &payload,
                         "",
-                        "rest.payload",
+                        Rule::RestPayload,
                         Some(&action),
                     ));
                 }
@@ -106,11 +109,11 @@ impl Validator {
         }
         match (spec, response) {
             (Some(spec), Some(body)) => {
-                value_violations(&spec.response, body, "", "rest.response", Some(action))
+                value_violations(&spec.response, body, "", Rule::RestResponse, Some(action))
             }
             (Some(_), None) => {
                 vec![
-                    Violation::error("rest.response", "", "the ok response has no JSON body")
+                    Violation::error(Rule::RestResponse, "", "the ok response has no JSON body")
                         .with_item(action),
                 ]
             }
@@ -199,9 +202,9 @@ impl Validator {
         match parse_frame(text.as_bytes(), &self.inner.limits, &mut tape) {
             Ok(doc) => Some(doc.root().to_value()),
             Err(v) => {
-                if v.rule == "frame.duplicate_key" {
+                if v.rule == Rule::FrameDuplicateKey {
                     let message = format!("the {which} body names a key twice: {}", v.message);
-                    out.push(Violation::error("rest.duplicate_key", "", message));
+                    out.push(Violation::error(Rule::RestDuplicateKey, "", message));
                 }
                 serde_json::from_str(text).ok()
             }
@@ -217,7 +220,7 @@ impl Validator {
         let contract = &self.inner.contract;
         let Some((read, problems)) = response.and_then(|r| contract.read_rest_error(r)) else {
             return vec![Violation::error(
-                "rest.error",
+                Rule::RestError,
                 "/error",
                 format!(
                     "status {status} without a `{{\"error\": {{\"code\", \"message\"}}}}` body"
@@ -229,7 +232,8 @@ impl Validator {
         let mut out: Vec<Violation> = problems
             .iter()
             .map(|p| {
-                Violation::error("rest.error", at(&p.pointer), p.message.clone()).with_item(action)
+                Violation::error(Rule::RestError, at(&p.pointer), p.message.clone())
+                    .with_item(action)
             })
             .collect();
         let Some(read) = read else {
@@ -247,7 +251,7 @@ impl Validator {
         {
             None => out.push(
                 Violation::error(
-                    "error.unknown_code",
+                    Rule::ErrorUnknownCode,
                     code_at,
                     format!("`{shown}` is not in the contract's error table"),
                 )
@@ -257,7 +261,7 @@ impl Validator {
                 if spec.status != status {
                     out.push(
                         Violation::error(
-                            "rest.status",
+                            Rule::RestStatus,
                             "",
                             format!(
                                 "error `{code}` must come with HTTP status {}, not {status}",
@@ -274,7 +278,7 @@ impl Validator {
                     .is_some_and(|a| a.errors.iter().any(|e| e == code));
                 if !declared && !spec.any_action {
                     out.push(
-                        Violation::error("error.undeclared", code_at, format!("`{action}` answered with error `{code}`, which it does not declare"))
+                        Violation::error(Rule::ErrorUndeclared, code_at, format!("`{action}` answered with error `{code}`, which it does not declare"))
                             .with_item(action),
                     );
                 }

@@ -9,6 +9,7 @@
 use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
+use crate::rule::Rule;
 use crate::session::Session;
 use crate::violation::Violation;
 
@@ -86,7 +87,7 @@ impl Validator {
         let frames = answer_frames(content_type, response);
         if frames.is_empty() && !(200..300).contains(&status) {
             out.push(Violation::error(
-                "rpc.status",
+                Rule::RpcStatus,
                 "",
                 format!("the RPC endpoint answered HTTP {status} without a response frame"),
             ));

@@ -13,6 +13,7 @@ use crate::frame::{join, FrameCheck, FrameKind, Kind};
 use crate::in_flight::{show, InFlight, Key, Pending};
 use crate::ordering::OrderState;
 use crate::parse::parse_frame;
+use crate::rule::Rule;
 use crate::tape::{Tape, TapeNode};
 use crate::violation::{Location, Violation};
 
@@ -115,7 +116,7 @@ impl Session {
     pub fn observe_oversized(&mut self, direction: Direction, len: u64) -> Vec<Violation> {
         let limit = self.validator.inner.limits.max_frame_bytes;
         let v = Violation::error(
-            "frame.too_large",
+            Rule::FrameTooLarge,
             "",
             format!("the frame is {len} bytes as recorded, over the {limit} byte limit; not read"),
         );
@@ -214,7 +215,7 @@ impl Session {
         }
         if count == 0 {
             out.push(Violation::error(
-                "frame.batch",
+                Rule::FrameBatch,
                 at,
                 "an empty batch: a batch carries at least one frame",
             ));
@@ -343,6 +344,7 @@ impl Session {
                     action,
                     frame: index,
                     closes: None,
+                    control: true,
                 };
                 self.outstanding.insert(key, pending);
             } else {
@@ -394,13 +396,13 @@ impl Session {
             match self.awaiting.get_mut(kind).filter(|n| **n > 0) {
                 Some(n) => *n -= 1,
                 None if *kind == ControlKind::Pong => out.push(Violation::error(
-                    "session.unexpected_pong",
+                    Rule::SessionUnexpectedPong,
                     "",
                     "a pong without a ping to answer",
                 )),
                 None => out.push(
                     Violation::error(
-                        "session.unexpected_reply",
+                        Rule::SessionUnexpectedReply,
                         "",
                         format!("a `{kind}` frame, but nothing on this connection waits for one"),
                     )
@@ -435,15 +437,19 @@ impl Session {
                     format!(": {note}")
                 };
                 out.push(
-                    Violation::warning("deprecated", "", format!("`{action}` is deprecated{why}"))
-                        .with_item(action),
+                    Violation::warning(
+                        Rule::Deprecated,
+                        "",
+                        format!("`{action}` is deprecated{why}"),
+                    )
+                    .with_item(action),
                 );
             }
             if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
                 if since > negotiated {
                     out.push(
                         Violation::error(
-                            "session.version",
+                            Rule::SessionVersion,
                             "",
                             format!("`{action}` arrived in {since}, newer than the connection's version {negotiated}"),
                         )
@@ -459,7 +465,7 @@ impl Session {
             let key = id.show();
             out.push(
                 Violation::error(
-                    "session.duplicate_id",
+                    Rule::SessionDuplicateId,
                     "",
                     format!(
                         "request id {key} is already in flight (frame {}, `{}`); ids must be unique until answered",
@@ -474,7 +480,7 @@ impl Session {
             if !self.overflow_reported {
                 self.overflow_reported = true;
                 out.push(Violation::error(
-                    "session.too_many_outstanding",
+                    Rule::SessionTooManyOutstanding,
                     "",
                     format!("more than {MAX_OUTSTANDING} requests are unanswered; later ones are not tracked"),
                 ));
@@ -494,6 +500,7 @@ impl Session {
             action,
             frame: index,
             closes,
+            control: false,
         };
         self.outstanding.insert(id, pending);
     }
@@ -510,7 +517,7 @@ impl Session {
         let Some(id) = id else {
             if ok_frame.is_some() {
                 out.push(Violation::error(
-                    "session.unknown_response_id",
+                    Rule::SessionUnknownResponseId,
                     "",
                     "response to id null, which no outstanding request has",
                 ));
@@ -521,18 +528,18 @@ impl Session {
         let Some(request) = self.outstanding.remove(id) else {
             let key = id.show();
             out.push(Violation::error(
-                "session.unknown_response_id",
+                Rule::SessionUnknownResponseId,
                 "",
                 format!("response to id {key}, which no outstanding request has"),
             ));
             return None;
         };
-        let action = request.action;
+        let (action, control) = (request.action, request.control);
         if let Some(frame) = ok_frame {
             out.extend(self.validator.check_response_data(&action, frame));
             self.settle_subscription(&action, request.closes, frame, out);
         }
-        if let Some(code) = error_code.filter(|_| !action.ends_with(" frame")) {
+        if let Some(code) = error_code.filter(|_| !control) {
             let inner = &self.validator.inner;
             let declared = inner
                 .actions
@@ -546,7 +553,7 @@ impl Session {
             if !declared && !any {
                 out.push(
                     Violation::error(
-                        "error.undeclared",
+                        Rule::ErrorUndeclared,
                         "",
                         format!(
                             "`{action}` answered with error `{code}`, which it does not declare"
@@ -593,7 +600,7 @@ impl Session {
             Some(_) => {}
             None => out.push(
                 Violation::error(
-                    "response.subscription",
+                    Rule::ResponseSubscription,
                     format!("{}{}", inner.layout.res_data_ptr, join(at)),
                     format!("`{action}` opens a subscription, but its response carries no id here"),
                 )
@@ -616,15 +623,19 @@ impl Session {
         };
         if let Some(note) = &spec.deprecated {
             out.push(
-                Violation::warning("deprecated", "", format!("`{name}` is deprecated: {note}"))
-                    .with_item(name),
+                Violation::warning(
+                    Rule::Deprecated,
+                    "",
+                    format!("`{name}` is deprecated: {note}"),
+                )
+                .with_item(name),
             );
         }
         if let (Some(negotiated), Some(since)) = (&self.version, &spec.since) {
             if since > negotiated {
                 out.push(
                     Violation::error(
-                        "session.version",
+                        Rule::SessionVersion,
                         "",
                         format!("`{name}` arrived in {since}, newer than the connection's version {negotiated}"),
                     )
@@ -642,7 +653,7 @@ impl Session {
                         if first != t {
                             out.push(
                                 Violation::error(
-                                    "session.cross_tenant",
+                                    Rule::SessionCrossTenant,
                                     "",
                                     format!("`{name}` of tenant `{t}` reached a connection that received tenant `{first}`'s events"),
                                 )
@@ -655,7 +666,7 @@ impl Session {
                     if mine != theirs {
                         out.push(
                             Violation::error(
-                                "session.cross_tenant",
+                                Rule::SessionCrossTenant,
                                 "",
                                 format!("`{name}` of tenant `{theirs}` reached a connection of tenant `{mine}`"),
                             )
@@ -669,7 +680,7 @@ impl Session {
                     if !self.subscriptions.contains(t) {
                         out.push(
                             Violation::error(
-                                "session.unsubscribed_topic",
+                                Rule::SessionUnsubscribedTopic,
                                 "",
                                 format!("`{name}` on topic `{t}`, which this connection has not subscribed to"),
                             )
@@ -689,7 +700,7 @@ impl Session {
                     if !self.opened.contains(&id) {
                         out.push(
                             Violation::error(
-                                "session.unknown_subscription",
+                                Rule::SessionUnknownSubscription,
                                 "",
                                 format!("`{name}` for subscription {id}, which this connection was never handed or has ended"),
                             )
@@ -740,13 +751,13 @@ impl Session {
         for (reply, n) in awaiting {
             let mut v = if *reply == ControlKind::Pong {
                 Violation::error(
-                    "session.unanswered_ping",
+                    Rule::SessionUnansweredPing,
                     "",
                     format!("{n} application ping(s) never answered with a pong"),
                 )
             } else {
                 Violation::error(
-                    "session.unanswered_control",
+                    Rule::SessionUnansweredControl,
                     "",
                     format!("{n} control frame(s) never answered with `{reply}`"),
                 )
@@ -765,7 +776,7 @@ impl Session {
         }
         out.extend(left.into_iter().map(|(id, o)| {
             let mut v = Violation::error(
-                "session.unanswered",
+                Rule::SessionUnanswered,
                 "",
                 format!("request {id} (`{}`) was never answered", o.action),
             )

@@ -11,6 +11,7 @@ use frameproof_schema::Direction;
 
 use crate::compiled::Validator;
 use crate::frame::{schema_violations, FrameCheck};
+use crate::rule::Rule;
 use crate::tape::TapeNode;
 use crate::violation::Violation;
 
@@ -49,8 +50,13 @@ impl Validator {
         let closest = candidates
             .into_iter()
             .map(|(name, schema)| {
-                let found =
-                    schema_violations(schema, data, &l.res_data_ptr, "response.schema", Some(name));
+                let found = schema_violations(
+                    schema,
+                    data,
+                    &l.res_data_ptr,
+                    Rule::ResponseSchema,
+                    Some(name),
+                );
                 let deepest = found
                     .iter()
                     .map(|v| v.pointer.matches('/').count())
@@ -61,7 +67,7 @@ impl Validator {
             .min_by_key(|(_, found, deepest)| (found.len(), Reverse(*deepest)));
         let Some((name, found, _)) = closest else {
             return vec![Violation::error(
-                "response.schema",
+                Rule::ResponseSchema,
                 l.res_data_ptr.clone(),
                 "an ok response, but no action is served over the WebSocket",
             )];

@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use frameproof_schema::Direction;
 
+use crate::rule::Rule;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -39,7 +41,7 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// A stable rule id, e.g. `payload.schema`, `session.unknown_response_id`.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     #[serde(flatten)]
     pub location: Location,
@@ -62,7 +64,7 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(
-        rule: &'static str,
+        rule: Rule,
         severity: Severity,
         pointer: impl Into<String>,
         message: impl Into<String>,
@@ -90,19 +92,11 @@ impl Violation {
         self.excerpt = Some(cap(text.into(), MAX_EXCERPT_BYTES));
     }
 
-    pub fn error(
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Violation::new(rule, Severity::Error, pointer, message)
     }
 
-    pub fn warning(
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Violation::new(rule, Severity::Warning, pointer, message)
     }
 
@@ -202,7 +196,7 @@ mod tests {
     #[test]
     fn messages_and_excerpts_are_capped_on_a_char_boundary() {
         let names: Vec<String> = (0..100_000).map(|i| format!("`k{i}é`")).collect();
-        let v = Violation::error("payload.schema", "", names.join(", "));
+        let v = Violation::error(Rule::PayloadSchema, "", names.join(", "));
         assert!(v.message.len() <= MAX_MESSAGE_BYTES, "{}", v.message.len());
         assert!(v.message.starts_with("`k0é`, `k1é`"));
         let total: usize = names.iter().map(String::len).sum::<usize>() + 2 * (names.len() - 1);
@@ -213,7 +207,7 @@ mod tests {
             "{}",
             &v.message[kept..]
         );
-        let mut w = Violation::warning("x", "", "short");
+        let mut w = Violation::warning(Rule::Deprecated, "", "short");
         assert_eq!(w.message, "short");
         w.set_message("é".repeat(4000));
         assert!(w.message.len() <= MAX_MESSAGE_BYTES);

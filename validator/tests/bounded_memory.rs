@@ -116,8 +116,10 @@ fn a_huge_har_message_is_reported_without_being_held() {
     let stats = stats.expect("readable");
     assert!(peak < MB, "{peak} bytes held for an 8 MiB message");
     assert_eq!(stats.frames, 3);
-    let rules: Vec<(&str, Option<u64>)> =
-        found.iter().map(|x| (x.rule, x.location.frame)).collect();
+    let rules: Vec<(&str, Option<u64>)> = found
+        .iter()
+        .map(|x| (x.rule.id(), x.location.frame))
+        .collect();
     // the huge ping is reported (and not read, so the pong answers nothing); the messages
     // after it are read and checked
     assert_eq!(

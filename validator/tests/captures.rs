@@ -90,7 +90,7 @@ fn har(name: &str) -> Vec<(String, Option<u64>, Option<u64>, String)> {
         .into_iter()
         .map(|v| {
             (
-                v.rule.to_owned(),
+                v.rule.id().to_owned(),
                 v.location.har_entry,
                 v.location.frame,
                 v.pointer,
@@ -144,7 +144,7 @@ fn socket_har(sockets: &[(&str, &[(&str, &str)])]) -> String {
 fn rules(found: &[Violation]) -> Vec<(&str, Severity, Option<u64>)> {
     found
         .iter()
-        .map(|v| (v.rule, v.severity, v.location.har_entry))
+        .map(|v| (v.rule.id(), v.severity, v.location.har_entry))
         .collect()
 }
 
@@ -248,7 +248,10 @@ fn piped_frames_are_checked_line_by_line() {
     )
     .expect("ok");
     assert_eq!(stats.frames, 3);
-    let rules: Vec<(&str, Option<u64>)> = found.iter().map(|v| (v.rule, v.location.line)).collect();
+    let rules: Vec<(&str, Option<u64>)> = found
+        .iter()
+        .map(|v| (v.rule.id(), v.location.line))
+        .collect();
     assert_eq!(
         rules,
         [("frame.json", Some(2)), ("control.schema", Some(4))]
@@ -376,7 +379,7 @@ fn the_recorded_reference_transcripts_validate() {
         let text = std::fs::read_to_string(&file).expect("read");
         validate_transcript(&validator(), text.as_bytes(), "t", &mut |v| found.push(v))
             .expect("readable");
-        let rules: Vec<&str> = found.iter().map(|v| v.rule).collect();
+        let rules: Vec<&str> = found.iter().map(|v| v.rule.id()).collect();
         if file.ends_with("08-protocol-errors.jsonl") {
             // the transcript's own deliberate client mistakes, and nothing from the server
             assert_eq!(
@@ -413,7 +416,10 @@ fn recorded_frames_are_checked_as_recorded() {
     let mut found = Vec::new();
     validate_transcript(&validator(), text.as_bytes(), "dup", &mut |v| found.push(v))
         .expect("readable");
-    let rules: Vec<_> = found.iter().map(|v| (v.rule, v.location.line)).collect();
+    let rules: Vec<_> = found
+        .iter()
+        .map(|v| (v.rule.id(), v.location.line))
+        .collect();
     assert!(
         rules.contains(&("frame.duplicate_key", Some(2))),
         "{rules:?}"
@@ -599,7 +605,7 @@ fn duplicate_keys_in_rest_bodies_are_reported() {
     let rules: Vec<(&str, Option<&str>)> = check
         .violations
         .iter()
-        .map(|x| (x.rule, x.item.as_deref()))
+        .map(|x| (x.rule.id(), x.item.as_deref()))
         .collect();
     assert_eq!(
         rules[..2],
@@ -636,7 +642,7 @@ fn duplicate_keys_in_rest_bodies_are_reported() {
     let dups: Vec<(&str, Option<u64>)> = found
         .iter()
         .filter(|x| x.rule == "rest.duplicate_key")
-        .map(|x| (x.rule, x.location.line))
+        .map(|x| (x.rule.id(), x.location.line))
         .collect();
     assert_eq!(dups, [("rest.duplicate_key", Some(2))], "{found:#?}");
 }

@@ -20,9 +20,15 @@ pub struct NoParams(pub Option<[String; 0]>);
 #[action(name = "eth_chainId", response = Hex)]
 pub struct ChainId(pub NoParams);
 
+/// A network id: a decimal string. The node chooses it (ganache's is its start time in
+/// milliseconds), so the pattern also tells conformance that it differs from run to run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("pattern" = "^[0-9]+$"))]
+pub struct NetworkId(pub String);
+
 /// `net_version`: the network id as a decimal string.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
-#[action(name = "net_version", response = String)]
+#[action(name = "net_version", response = NetworkId)]
 pub struct NetVersion(pub NoParams);
 
 /// `eth_blockNumber`: the latest block's number.

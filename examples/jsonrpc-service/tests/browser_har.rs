@@ -75,7 +75,7 @@ fn a_browsers_har_of_a_json_rpc_node_validates_and_a_tampered_copy_does_not() {
         );
     assert_ne!(tampered, text);
     let (_, found) = check(&tampered);
-    let rules: Vec<&str> = found.iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = found.iter().map(|v| v.rule.id()).collect();
     assert!(rules.contains(&"response.schema"), "{found:#?}");
     assert!(
         rules.contains(&"session.unknown_subscription"),

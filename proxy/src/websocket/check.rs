@@ -10,24 +10,24 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use frameproof_schema::Direction;
-use frameproof_validator::{FrameCheck, FrameKind, Session, Severity, Violation};
+use frameproof_validator::{FrameCheck, FrameKind, Rule, Session, Severity, Violation};
 
 use crate::answers::validation_details;
 use crate::Shared;
 
 /// Rules whose failure `--enforce` stops at the proxy: the frame itself is wrong.
-const ENFORCED: &[&str] = &[
-    "frame.json",
-    "frame.utf8",
-    "frame.too_large",
-    "frame.too_deep",
-    "frame.duplicate_key",
-    "frame.envelope",
-    "frame.unknown_action",
-    "frame.rest_only",
-    "frame.binary",
-    "payload.schema",
-    "control.schema",
+const ENFORCED: &[Rule] = &[
+    Rule::FrameJson,
+    Rule::FrameUtf8,
+    Rule::FrameTooLarge,
+    Rule::FrameTooDeep,
+    Rule::FrameDuplicateKey,
+    Rule::FrameEnvelope,
+    Rule::FrameUnknownAction,
+    Rule::FrameRestOnly,
+    Rule::FrameBinary,
+    Rule::PayloadSchema,
+    Rule::ControlSchema,
 ];
 
 /// What to do with a frame once checked.

@@ -25,7 +25,7 @@ impl Summary {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
         }
-        *self.by_rule.entry(v.rule).or_default() += 1;
+        *self.by_rule.entry(v.rule.id()).or_default() += 1;
     }
 }
 
@@ -257,7 +257,7 @@ pub fn github(v: &Violation) -> String {
 pub fn sarif(violations: &[Violation]) -> String {
     let mut rules: BTreeMap<&str, ()> = BTreeMap::new();
     for v in violations {
-        rules.insert(v.rule, ());
+        rules.insert(v.rule.id(), ());
     }
     let rule_list: Vec<serde_json::Value> = rules
         .keys()
