@@ -24,7 +24,7 @@ pub struct TypescriptArgs {
     /// The directory to write into (created if missing).
     #[arg(long)]
     out: PathBuf,
-    /// Also emit zod validators (`zod.ts`; the project needs the `zod` package, version 4).
+    /// Also emit zod validators (`zod.ts`; the project needs the `zod` package, 4.3 or newer).
     #[arg(long)]
     zod: bool,
     /// Type 64-bit integers as `bigint` (decoded losslessly by the client).

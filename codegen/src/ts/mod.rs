@@ -171,7 +171,9 @@ pub fn generate(contract: &Contract, options: &TsOptions) -> Vec<GeneratedFile> 
     let mut index = header(contract);
     index.push_str("export * from \"./types.js\";\nexport * from \"./client.js\";\n");
     if options.zod {
-        index.push_str("// validators (need the `zod` package): import from \"./zod.js\"\n");
+        index.push_str(
+            "// validators (need the `zod` package, 4.3 or newer): import from \"./zod.js\"\n",
+        );
     }
     files.push(GeneratedFile {
         path: "index.ts".into(),
@@ -272,9 +274,12 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
     }
     out.push_str("} as const satisfies Record<ErrorCode, number>;\n\n");
     let env = &contract.envelope;
-    let code_type = match env.response.error_code_type {
-        ErrorCodeType::Name => "C",
-        ErrorCodeType::Number => "number",
+    // With numeric codes (JSON-RPC) the name is not on the wire, so the parameter goes unused:
+    // `_C` keeps `ErrorBody<C>` the same in every envelope without tripping
+    // `noUnusedParameters` (tsc exempts names starting with `_`).
+    let (param, code_type) = match env.response.error_code_type {
+        ErrorCodeType::Name => ("C", "C"),
+        ErrorCodeType::Number => ("_C", "number"),
     };
     let mut body = TsFrame::default();
     body.put(&env.response.error_code, code_type, false);
@@ -282,7 +287,7 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
     body.put(&env.response.error_details, "unknown", true);
     out.push_str("/** An error as the envelope carries it. */\n");
     out.push_str(&format!(
-        "export type ErrorBody<C extends ErrorCode = ErrorCode> = {};\n\n",
+        "export type ErrorBody<{param} extends ErrorCode = ErrorCode> = {};\n\n",
         body.render()
     ));
 
@@ -688,7 +693,7 @@ fn zod_file(contract: &Contract, names: &Names, options: &TsOptions) -> String {
     let mut out = header(contract);
     out.push_str("import { z } from \"zod\";\nimport type * as T from \"./types.js\";\n\n");
     out.push_str(
-        "// Each validator is annotated with its type: the compiler proves that they agree.\n\n",
+        "// Each validator is annotated with its type: the compiler proves that they agree. An optional\n// member is `.exactOptional()` (zod 4.3 or newer): absent or a value, never `undefined`, as\n// types.ts says with or without `exactOptionalPropertyTypes`.\n\n",
     );
     for (def, schema) in &contract.defs {
         out.push_str(&format!(

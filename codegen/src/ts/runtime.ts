@@ -315,7 +315,13 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 /** An integer literal kept as text (beyond 2^53, or an int64 on its way out). */
 class RawInt {
-  constructor(readonly text: string) {}
+  // A plain field, not a parameter property (`constructor(readonly text: string)`): that is
+  // TypeScript-only syntax, refused under `erasableSyntaxOnly` (Vite's default tsconfig) and by
+  // Node's type stripping.
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 /** A JSON parser that keeps integers beyond 2^53 exact (as `RawInt`). */

@@ -1,5 +1,6 @@
-//! JSON Schema → zod validators (zod 4 API), one per def and per action/event alias, each
-//! annotated with its TypeScript type so that the compiler proves validators and types agree.
+//! JSON Schema → zod validators (zod 4 API, 4.3 or newer for `.exactOptional()`), one per def
+//! and per action/event alias, each annotated with its TypeScript type so that the compiler
+//! proves validators and types agree.
 
 use std::collections::BTreeMap;
 
@@ -199,7 +200,8 @@ impl Zod<'_> {
                 .map(|(i, p)| {
                     let e = self.expr(p);
                     if (i as u64) >= min {
-                        format!("{e}.optional()")
+                        // absent, never `undefined`: `[A, B?]` in types.ts (see `object`)
+                        format!("{e}.exactOptional()")
                     } else {
                         e
                     }
@@ -270,7 +272,12 @@ impl Zod<'_> {
         for (name, s) in props {
             let mut e = self.expr(s);
             if !required.contains(&name.as_str()) {
-                e.push_str(".optional()");
+                // Not `.optional()`, whose output is `T | undefined`: types.ts says `name?: T`
+                // (JSON has no `undefined`; a member is absent or a value), which
+                // `exactOptionalPropertyTypes` holds apart from `name?: T | undefined`, so the
+                // `z.ZodType<T.X>` annotations would not compile there. `.exactOptional()`
+                // (zod 4.3+) infers `name?: T` and refuses an explicit `undefined`.
+                e.push_str(".exactOptional()");
             }
             members.push(format!(
                 "  {}: {},",
