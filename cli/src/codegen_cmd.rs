@@ -56,6 +56,10 @@ pub struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// OpenAPI: a server's base URL (`https://api.example.com`), repeatable; without one the
+    /// document names `/`, the host that serves it.
+    #[arg(long = "server")]
+    servers: Vec<String>,
 }
 
 #[derive(Args)]
@@ -123,7 +127,7 @@ pub fn run_export(args: ExportArgs) -> Outcome {
     };
     let doc = match args.format {
         ExportFormat::Asyncapi => frameproof_codegen::asyncapi(&contract),
-        ExportFormat::Openapi => frameproof_codegen::openapi(&contract),
+        ExportFormat::Openapi => frameproof_codegen::openapi_for_servers(&contract, &args.servers),
         ExportFormat::Jsonschema => frameproof_codegen::json_schema_bundle(&contract),
     };
     let text = match serde_json::to_string_pretty(&doc) {

@@ -23,7 +23,7 @@ pub use asyncapi::asyncapi;
 pub use bundle::json_schema_bundle;
 pub use frameproof_schema::Contract;
 pub use html::html_reference;
-pub use openapi::openapi;
+pub use openapi::{openapi, openapi_for_servers};
 pub use ts::TsOptions;
 
 /// How 64-bit integers (`format: int64`, `uint64`, ...) are typed in TypeScript.

@@ -108,8 +108,14 @@ fn http_reason(status: u16) -> &'static str {
     }
 }
 
-/// The OpenAPI 3.1 document of a contract's REST mapping.
+/// The OpenAPI 3.1 document of a contract's REST mapping, served from the host that serves
+/// the document (`servers: [{"url": "/"}]`); [`openapi_for_servers`] names the servers.
 pub fn openapi(contract: &Contract) -> Value {
+    openapi_for_servers(contract, &[])
+}
+
+/// [`openapi`] with a `servers` entry per URL (`https://api.example.com`); none: `/`.
+pub fn openapi_for_servers(contract: &Contract, servers: &[String]) -> Value {
     let ctx = Ctx {
         contract,
         keys: component_keys(contract.defs.keys()),
@@ -210,7 +216,8 @@ pub fn openapi(contract: &Contract) -> Value {
         if spec.deprecated.is_some() {
             op["deprecated"] = json!(true);
         }
-        if Some(name.as_str()) == refresh {
+        // a login, and the refresh action, are called without an access token
+        if spec.public || Some(name.as_str()) == refresh {
             op["security"] = json!([]);
         }
         paths
@@ -236,13 +243,27 @@ pub fn openapi(contract: &Contract) -> Value {
         }
         None => json!({ "type": "apiKey", "in": "header", "name": header.trim() }),
     };
-    let mut info = json!({ "title": contract.name, "version": contract.version });
-    if !contract.description.is_empty() {
-        info["description"] = json!(contract.description);
+    let mut description = contract.description.clone();
+    if !description.is_empty() {
+        description.push_str("\n\n");
     }
+    // what a server of this contract does for a method a path does not have (frameproof-server
+    // does it), so that tools probing unsupported methods know what to expect
+    description.push_str(
+        "A path called with a method it does not serve is answered `405 Method Not Allowed`, \
+         with an `Allow` header naming the methods it does serve.",
+    );
+    let info =
+        json!({ "title": contract.name, "version": contract.version, "description": description });
+    let servers: Vec<Value> = if servers.is_empty() {
+        vec![json!({ "url": "/", "description": "The host that serves this document." })]
+    } else {
+        servers.iter().map(|url| json!({ "url": url })).collect()
+    };
     json!({
         "openapi": "3.1.0",
         "info": info,
+        "servers": servers,
         "paths": paths,
         "components": {
             "schemas": schemas,

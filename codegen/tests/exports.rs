@@ -208,3 +208,61 @@ fn json_schema_bundle_accepts_frames_and_rejects_wrong_ones() {
         .is_valid(&json!({"event": "TaskDeleted", "topic": "task:1", "data": {"task_id": "1"}})));
     assert!(!validator.is_valid(&json!({"event": "TaskDeleted", "topic": "task:1", "data": {}})));
 }
+
+/// Before: only the refresh action was exempt, so the OpenAPI export put a bearer requirement
+/// on a login route. `#[action(public)]` says an action needs no credential.
+#[test]
+fn a_public_action_needs_no_token_in_the_openapi_export() {
+    use frameproof::Action;
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    /// A session's tokens.
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    struct Session {
+        access_token: String,
+    }
+    /// Log in with a password.
+    #[derive(Serialize, Deserialize, JsonSchema, Action)]
+    #[action(name = "session.login", response = Session, public, errors(unauthorized))]
+    struct Login {
+        email: String,
+        password: String,
+    }
+    /// Who is logged in.
+    #[derive(Serialize, Deserialize, JsonSchema, Action)]
+    #[action(name = "session.whoami", response = String)]
+    struct WhoAmI {}
+
+    let contract = frameproof::Contract::builder("login", "1.0.0")
+        .action::<Login>()
+        .action::<WhoAmI>()
+        .build()
+        .expect("a sound contract");
+    assert!(contract.actions["session.login"].public);
+    assert!(!contract.actions["session.whoami"].public);
+    let doc = frameproof_codegen::openapi(&contract);
+    assert_eq!(
+        doc["paths"]["/api/session/login"]["post"]["security"],
+        json!([])
+    );
+    assert!(doc["paths"]["/api/session/whoami"]["post"]
+        .get("security")
+        .is_none());
+    assert_eq!(doc["security"], json!([{"token": []}]));
+    // before: no `servers`, which linters flag
+    assert_eq!(
+        doc["servers"],
+        json!([{"url": "/", "description": "The host that serves this document."}])
+    );
+    let named =
+        frameproof_codegen::openapi_for_servers(&contract, &["https://api.example.com".into()]);
+    assert_eq!(
+        named["servers"],
+        json!([{"url": "https://api.example.com"}])
+    );
+    let path = write_json("openapi-login", &doc);
+    let out = common::node_script("openapi-check.mjs", &[&path.display().to_string()], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(", 0 errors"), "{text}");
+}

@@ -30,6 +30,19 @@ pub enum Mutation {
     MissingRequired,
     UnknownField,
     BadEnum,
+    /// An integer member written as a float (`5.0`): still valid by JSON Schema, so the server
+    /// must take it (serde alone refuses it for an integer field).
+    IntegralFloat,
+    /// An integer member one past its declared maximum: invalid by the contract, so the server
+    /// must refuse it (a server whose type is wider than the contract says would not).
+    PastMaximum,
+}
+
+impl Mutation {
+    /// Whether the contract still accepts a payload spoiled this way.
+    pub fn keeps_it_valid(self) -> bool {
+        matches!(self, Mutation::Valid | Mutation::IntegralFloat)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +50,19 @@ pub struct FuzzCase {
     pub action: String,
     pub mutation: Mutation,
     pub payload: Value,
+    /// The payload member the mutation changed, when it changed one on purpose
+    /// (`/estimate_minutes`).
+    pub field: Option<String>,
+}
+
+impl FuzzCase {
+    /// `` at `/by` `` when the case changed a member on purpose.
+    fn at(&self) -> String {
+        self.field
+            .as_ref()
+            .map(|f| format!(" at `{f}`"))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -58,8 +84,9 @@ pub fn payload(
     seed: u64,
     mutation: Mutation,
     pick: usize,
-) -> Option<Value> {
+) -> Option<(Value, Option<String>)> {
     let spec = contract.actions.get(action)?;
+    let mut field = None;
     let mut value = sample(&spec.payload, &contract.defs, &mut Rng::new(seed));
     let schema = resolve(contract, &spec.payload);
     let props = schema.get("properties").and_then(Value::as_object);
@@ -100,8 +127,39 @@ pub fn payload(
             let k = enums.get(pick % enums.len().max(1))?;
             value[k.as_str()] = json!("frameproof_fuzz_not_a_value");
         }
+        Mutation::IntegralFloat | Mutation::PastMaximum => {
+            let integers: Vec<(&String, &Value)> = props?
+                .iter()
+                .filter(|(k, _)| value.get(k.as_str()).is_some_and(Value::is_number))
+                .map(|(k, s)| (k, resolve(contract, s)))
+                .filter(|(_, s)| is_integer(s))
+                .collect();
+            let (k, s) = integers.get(pick % integers.len().max(1))?;
+            field = Some(frameproof_schema::pointer::push("", k));
+            value[k.as_str()] = if mutation == Mutation::IntegralFloat {
+                let n = value[k.as_str()].as_f64()?;
+                float_written(n.trunc())
+            } else {
+                let max = s.get("maximum")?.as_u64()?;
+                json!(max.checked_add(1)?)
+            };
+        }
     }
-    Some(value)
+    Some((value, field))
+}
+
+/// An integer-typed schema (`integer`, or `["integer", "null"]`).
+fn is_integer(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
+}
+
+/// A whole number as a JSON float (`5.0`), which serde_json keeps as a float.
+fn float_written(n: f64) -> Value {
+    serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
 }
 
 struct Live {
@@ -253,8 +311,21 @@ impl Runner<'_> {
             .into());
         }
         let ws_code = error_code(self.contract, &ws_answer);
-        if case.mutation != Mutation::Valid && ws_code.as_deref() != Some("validation_failed") {
-            return Err(format!("an invalid payload ({:?}) was not refused with validation_failed over the WebSocket: {ws_answer}", case.mutation).into());
+        if case.mutation.keeps_it_valid() && ws_code.as_deref() == Some("validation_failed") {
+            return Err(format!(
+                "the contract accepts this payload ({:?}{}), the server refused it over the WebSocket: {ws_answer}",
+                case.mutation,
+                case.at()
+            )
+            .into());
+        }
+        if !case.mutation.keeps_it_valid() && ws_code.as_deref() != Some("validation_failed") {
+            return Err(format!(
+                "an invalid payload ({:?}{}) was not refused with validation_failed over the WebSocket: {ws_answer}",
+                case.mutation,
+                case.at()
+            )
+            .into());
         }
         // the same payload over REST
         let Some(route) = self
@@ -312,7 +383,9 @@ impl Runner<'_> {
         let ws_invalid = ws_code.as_deref() == Some("validation_failed");
         if rest_invalid != ws_invalid {
             return Err(format!(
-                "the transports disagree on the payload's validity: WebSocket {ws_code:?}, REST {status} {rest_code:?}"
+                "the transports disagree on the payload's validity ({:?}{}): WebSocket {ws_code:?}, REST {status} {rest_code:?}",
+                case.mutation,
+                case.at()
             )
             .into());
         }
@@ -389,6 +462,8 @@ pub fn run(
         1 => Just(Mutation::MissingRequired),
         1 => Just(Mutation::UnknownField),
         1 => Just(Mutation::BadEnum),
+        1 => Just(Mutation::IntegralFloat),
+        1 => Just(Mutation::PastMaximum),
     ];
     let strategy = (0..actions.len(), any::<u64>(), mutation, any::<usize>());
     // the server must be reachable before any case says anything about it
@@ -406,13 +481,14 @@ pub fn run(
     let last_failure: Mutex<Option<(FuzzCase, String)>> = Mutex::new(None);
     let result = test.run(&strategy, |(a, s, m, pick)| {
         let action = &actions[a];
-        let Some(payload) = payload(contract, action, s, m, pick) else {
+        let Some((payload, field)) = payload(contract, action, s, m, pick) else {
             return Ok(());
         };
         let case = FuzzCase {
             action: action.clone(),
             mutation: m,
             payload,
+            field,
         };
         if transport_failed.lock().map_or(true, |t| t.is_some()) {
             // the network failed: the remaining cases say nothing about the server

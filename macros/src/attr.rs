@@ -40,6 +40,8 @@ pub struct ActionAttrs {
     pub krate: Option<Path>,
     /// Sent without an id and never answered.
     pub notification: bool,
+    /// Needs no credential (a login).
+    pub public: bool,
     /// The response's data holds a new subscription's id at this pointer.
     pub opens_subscription: Option<Spanned<String>>,
     /// The payload names the subscription to end at this pointer.
@@ -68,6 +70,7 @@ const ACTION_KEYS: &[&str] = &[
     "rest",
     "crate",
     "notification",
+    "public",
     "opens_subscription",
     "closes_subscription",
 ];
@@ -123,6 +126,7 @@ pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
         rest: Rest::Conventional,
         krate: None,
         notification: false,
+        public: false,
         opens_subscription: None,
         closes_subscription: None,
     };
@@ -167,6 +171,15 @@ pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
                 "notification" => {
                     // `notification` alone, or `notification = true / false`
                     out.notification = if meta.input.peek(syn::Token![=]) {
+                        let b: LitBool = meta.value()?.parse()?;
+                        b.value
+                    } else {
+                        true
+                    };
+                }
+                "public" => {
+                    // `public` alone, or `public = true / false`
+                    out.public = if meta.input.peek(syn::Token![=]) {
                         let b: LitBool = meta.value()?.parse()?;
                         b.value
                     } else {

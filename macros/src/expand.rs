@@ -109,6 +109,7 @@ pub fn action(input: &DeriveInput) -> TokenStream {
     });
     let websocket = a.websocket;
     let notification = a.notification;
+    let public = a.public;
     let subscription = match (&a.opens_subscription, &a.closes_subscription) {
         (Some(p), _) => {
             let p = &p.value;
@@ -144,6 +145,7 @@ pub fn action(input: &DeriveInput) -> TokenStream {
                     websocket: #websocket,
                     rest: #rest,
                     notification: #notification,
+                    public: #public,
                     subscription: #subscription,
                 };
             }

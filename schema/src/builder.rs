@@ -325,6 +325,7 @@ impl ContractBuilder {
                     websocket: a.meta.websocket,
                     rest,
                     notification: a.meta.notification,
+                    public: a.meta.public,
                     subscription: a.meta.subscription.map(|s| match s {
                         SubscriptionMeta::Opens(id) => {
                             SubscriptionRole::Opens { id: id.to_owned() }

@@ -276,6 +276,7 @@ mod tests {
             websocket: true,
             rest: None,
             notification: false,
+            public: false,
             subscription: None,
         };
         c.actions.insert("textDocument/hover".into(), spec);

@@ -38,7 +38,9 @@ pub(crate) struct MergedDefs {
 
 impl Generators {
     pub fn new() -> Self {
-        let settings = schemars::generate::SchemaSettings::draft2020_12();
+        // integer types carry their range, not a format strict validators refuse
+        let settings = schemars::generate::SchemaSettings::draft2020_12()
+            .with_transform(crate::ranges::IntegerRanges);
         Generators {
             input: settings.clone().for_deserialize().into_generator(),
             output: settings.for_serialize().into_generator(),

@@ -103,6 +103,10 @@ pub struct ActionSpec {
     /// A notification: sent without a correlation id, never answered.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub notification: bool,
+    /// Needs no credential: callable before authenticating (a login, a sign-up). The refresh
+    /// action (`transport.auth.refresh_action`) needs none either, without saying so here.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
     /// The action opens or ends a subscription whose notifications carry its id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<SubscriptionRole>,

@@ -27,6 +27,7 @@ mod frames;
 pub mod lines;
 mod load;
 pub mod pointer;
+mod ranges;
 mod rest;
 pub mod sample;
 mod schema_walk;
@@ -50,6 +51,7 @@ pub use envelope::{
 pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template, TemplatePart};
 pub use load::LoadError;
+pub use ranges::is_wider_than_js;
 pub use rest::{RestRequest, RestRoute};
 /// The schemas that may describe the value at a place (pointer segments) inside a value.
 pub use schema_walk::at_path as schemas_at;

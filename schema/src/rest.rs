@@ -266,6 +266,18 @@ fn coerce(raw: &str, schema: Option<&Value>, defs: &BTreeMap<String, Value>) -> 
         if let Ok(u) = raw.parse::<u64>() {
             return Value::from(u);
         }
+        // `5.0` is the integer 5 to JSON Schema, in a query as in a body
+        if let Some(mut whole) = raw
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+        {
+            crate::wire::integral_numbers(&mut whole);
+            if whole.is_i64() || whole.is_u64() {
+                return whole;
+            }
+        }
     }
     if has("number") {
         if let Some(n) = raw

@@ -116,13 +116,24 @@ fn gen(schema: &Value, defs: &BTreeMap<String, Value>, rng: &mut Rng, depth: usi
         "null" => Value::Null,
         "boolean" => Value::Bool(rng.coin()),
         "integer" => {
-            let min = obj.get("minimum").and_then(Value::as_i64).unwrap_or(0);
-            let max = obj
-                .get("maximum")
-                .and_then(Value::as_i64)
-                .unwrap_or(min.saturating_add(1000));
-            let span = (max - min).max(0) as u64 + 1;
-            Value::from(min + rng.below(span) as i64)
+            // a small value inside the declared range (integer types carry their whole range:
+            // `i64::MIN..=i64::MAX` would overflow a naive span, and reads badly in an example)
+            let bound = |key: &str| {
+                let v = obj.get(key)?;
+                v.as_i64()
+                    .map(i128::from)
+                    .or_else(|| v.as_u64().map(i128::from))
+                    .or_else(|| v.as_f64().map(|f| f as i128))
+            };
+            let lo = bound("minimum").unwrap_or(0);
+            let hi = bound("maximum").unwrap_or(lo.saturating_add(1000)).max(lo);
+            let start = 0i128.clamp(lo, hi);
+            let end = hi.min(start.saturating_add(1000));
+            let picked = start + i128::from(rng.below((end - start) as u64 + 1));
+            i64::try_from(picked)
+                .map(Value::from)
+                .or_else(|_| u64::try_from(picked).map(Value::from))
+                .unwrap_or(Value::Null)
         }
         "number" => {
             let min = obj.get("minimum").and_then(Value::as_f64).unwrap_or(0.0);

@@ -34,6 +34,8 @@ pub struct ActionMeta {
     pub rest: RestMeta,
     /// Sent without an id, never answered.
     pub notification: bool,
+    /// Needs no credential: callable before authenticating (a login, a sign-up).
+    pub public: bool,
     pub subscription: Option<SubscriptionMeta>,
 }
 
@@ -59,6 +61,7 @@ impl ActionMeta {
             websocket: true,
             rest: RestMeta::Conventional,
             notification: false,
+            public: false,
             subscription: None,
         }
     }

@@ -560,6 +560,28 @@ impl Contract {
 
 /// RFC 6901 lookup without parsing the pointer into segments first (every frame read goes
 /// through here).
+/// Numbers as JSON Schema sees them, for deserializing into typed values: an integer written
+/// with a fraction or an exponent (`5.0`, `5e0`, `-0.0`) is that integer, valid wherever the
+/// contract says `integer`, so a Rust integer field must accept it too (serde refuses
+/// "floating point" for an integer type). Values beyond the 64-bit range are left as they are.
+pub fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
+                // in range, so the casts are exact
+                if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
+                    *value = Value::from(f as i64);
+                } else if f >= 0.0 && f < 18_446_744_073_709_551_616.0 {
+                    *value = Value::from(f as u64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
 fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
     value.pointer(at)
 }
@@ -587,6 +609,20 @@ fn set(value: &mut Value, at: &str, new: Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn integral_numbers_become_integers() {
+        let mut v: Value = serde_json::from_str(
+            r#"{"a": 5.0, "b": [5e0, -0.0, 2.5], "c": 1e300, "d": 12345678901234567890.0}"#,
+        )
+        .expect("json");
+        integral_numbers(&mut v);
+        assert_eq!(v["a"], serde_json::json!(5));
+        assert!(v["a"].is_i64());
+        assert_eq!(v["b"], serde_json::json!([5, 0, 2.5]));
+        assert!(v["c"].is_f64(), "beyond 64 bits: left alone");
+        assert!(v["d"].is_u64());
+    }
 
     fn contract(profile: &str) -> Contract {
         let mut c = Contract::builder("x", "1.0.0").build().expect("sound");

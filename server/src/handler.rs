@@ -31,9 +31,11 @@ where
     Fut: Future<Output = Result<A::Response, Error>> + Send + 'static,
 {
     let f = Arc::new(f);
-    Arc::new(move |ctx: Ctx, payload: Value| {
+    Arc::new(move |ctx: Ctx, mut payload: Value| {
         let f = f.clone();
         Box::pin(async move {
+            // `5.0` is the integer 5 to the contract: a `u32` field takes it too
+            frameproof_schema::wire::integral_numbers(&mut payload);
             let request: A = serde_json::from_value(payload).map_err(|e| {
                 Error::validation_failed(format!(
                     "the payload does not fit `{}`: {e}",

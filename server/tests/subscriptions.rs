@@ -22,7 +22,9 @@ fn node() -> Service {
     let mined = blocks.clone();
     Service::builder(eth_node::contract())
         .handle(|_ctx: Ctx, _req: ChainId| async move { Ok(Hex("0x539".into())) })
-        .handle(|_ctx: Ctx, _req: NetVersion| async move { Ok("1337".to_owned()) })
+        .handle(|_ctx: Ctx, _req: NetVersion| async move {
+            Ok(jsonrpc_service::eth_node::NetworkId("1337".to_owned()))
+        })
         .handle(move |_ctx: Ctx, _req: BlockNumber| {
             let n = blocks.load(Ordering::Relaxed);
             async move { Ok(Hex(format!("{n:#x}"))) }

@@ -23,19 +23,35 @@ use crate::names::{js_string, prop_key};
 use crate::schema_util::ref_name;
 use crate::Int64Mode;
 
-/// Integer formats wider than a JavaScript number holds exactly.
-pub const WIDE_INTEGER_FORMATS: &[&str] = &["int64", "uint64", "int", "uint", "int128", "uint128"];
-
-/// Number formats a JavaScript number holds exactly: not worth a note.
+/// Number formats a JavaScript number holds exactly: not worth a note (contracts built by
+/// frameproof carry ranges instead; older ones may still name them).
 const NUMERIC_FORMATS: &[&str] = &[
     "int8", "int16", "int32", "uint8", "uint16", "uint32", "float", "double",
 ];
 
-/// Whether an integer schema is wider than 53 bits.
+/// Integer formats wider than a JavaScript number, which the wide-integer note replaces.
+const WIDE_FORMATS: &[&str] = &["int64", "uint64", "int", "uint", "int128", "uint128"];
+
+/// How a wide integer reads in a note: its format where an older contract names one, else
+/// `int64` when it may be negative and `uint64` when not (the Rust types that give those ranges).
+fn wide_format(obj: &Map<String, Value>) -> &str {
+    match obj.get("format").and_then(Value::as_str) {
+        Some(f) if WIDE_FORMATS.contains(&f) => f,
+        _ if obj
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| m < 0.0) =>
+        {
+            "int64"
+        }
+        _ => "uint64",
+    }
+}
+
+/// Whether an integer schema admits values beyond 2^53 (by its bounds, or an older contract's
+/// 64-bit format).
 pub fn is_wide_integer(obj: &Map<String, Value>) -> bool {
-    obj.get("format")
-        .and_then(Value::as_str)
-        .is_some_and(|f| WIDE_INTEGER_FORMATS.contains(&f))
+    frameproof_schema::is_wider_than_js(obj)
 }
 
 /// How tightly a type expression binds, to know when it needs parentheses.
@@ -138,23 +154,20 @@ impl TsTypes<'_> {
         if let Some(d) = obj.get("description").and_then(Value::as_str) {
             lines.push(d.to_owned());
         }
+        if is_wide_integer(obj) && self.is_integer(obj) {
+            let f = wide_format(obj);
+            lines.push(match self.int64 {
+                Int64Mode::Number => format!("@format {f} — a JSON number; values beyond Number.MAX_SAFE_INTEGER (2^53 - 1) lose precision in JavaScript (generate with --bigint or --int64-as-string to keep them exact)"),
+                Int64Mode::BigInt => format!("@format {f} — decoded as a bigint by the client"),
+                Int64Mode::String => format!("@format {f} — decoded as a decimal string by the client"),
+            });
+        }
         if let Some(f) = obj
             .get("format")
             .and_then(Value::as_str)
-            .filter(|f| !NUMERIC_FORMATS.contains(f))
+            .filter(|f| !NUMERIC_FORMATS.contains(f) && !WIDE_FORMATS.contains(f))
         {
-            let wide = is_wide_integer(obj) && self.is_integer(obj);
-            if wide {
-                match self.int64 {
-                    Int64Mode::Number => lines.push(format!(
-                        "@format {f} — a JSON number; values beyond Number.MAX_SAFE_INTEGER (2^53 - 1) lose precision in JavaScript (generate with --bigint or --int64-as-string to keep them exact)"
-                    )),
-                    Int64Mode::BigInt => lines.push(format!("@format {f} — decoded as a bigint by the client")),
-                    Int64Mode::String => lines.push(format!("@format {f} — decoded as a decimal string by the client")),
-                }
-            } else {
-                lines.push(format!("@format {f}"));
-            }
+            lines.push(format!("@format {f}"));
         }
         if let Some(d) = obj.get("default") {
             lines.push(format!("@default {}", compact(d)));

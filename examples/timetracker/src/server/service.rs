@@ -72,7 +72,9 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, ApiError> {
     serde_json::to_value(value).map_err(|e| ApiError::internal(format!("could not serialize: {e}")))
 }
 
-fn parse<T: DeserializeOwned>(payload: Value) -> Result<T, ApiError> {
+fn parse<T: DeserializeOwned>(mut payload: Value) -> Result<T, ApiError> {
+    // `5.0` is the integer 5 to the contract: an integer field takes it too
+    frameproof::wire::integral_numbers(&mut payload);
     serde_json::from_value(payload)
         .map_err(|e| ApiError::invalid("", format!("the payload does not fit: {e}")))
 }
