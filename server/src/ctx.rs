@@ -8,6 +8,7 @@ use frameproof_schema::{Event, ScopeMeta, Template};
 
 use crate::error::Error;
 use crate::events::Target;
+use crate::hooks::Transport;
 use crate::service::Shared;
 
 /// An authenticated caller: who, and the tenant (org) their tenant-scoped events go to.
@@ -54,6 +55,32 @@ impl Ctx {
         self.principal.as_deref()
     }
 
+    /// The transport the request came over.
+    pub fn transport(&self) -> Transport {
+        match self.connection {
+            Some(_) => Transport::WebSocket,
+            None => Transport::Http,
+        }
+    }
+
+    /// Emits a tenant event to a tenant named here rather than the caller's (an operator
+    /// acting for another org). Fails (`internal`) for an event of another scope.
+    pub async fn emit_to_tenant<E: Event + Serialize>(
+        &self,
+        tenant: &str,
+        event: &E,
+    ) -> Result<(), Error> {
+        let name = E::META.name;
+        if !matches!(E::META.scope, ScopeMeta::Tenant) {
+            return Err(Error::internal(format!("`{name}` is not a tenant event")));
+        }
+        let data = serde_json::to_value(event)
+            .map_err(|e| Error::internal(format!("`{name}` does not serialize: {e}")))?;
+        self.shared
+            .publish(name, Target::Tenant(tenant.to_owned()), data)
+            .await
+    }
+
     /// Emits an event to the recipients its declared scope names: the caller's tenant, the
     /// connections subscribed to the topic rendered from the event's fields, or the calling
     /// connection, on every instance behind the backplane. Fails (`unavailable`) when the
@@ -75,7 +102,16 @@ impl Ctx {
                     })?;
                 Target::Tenant(tenant)
             }
-            ScopeMeta::Topic(pattern) => Target::Topic(render_topic(name, pattern, &data)?),
+            ScopeMeta::Topic(pattern) => {
+                let topic = render_topic(name, pattern, &data)?;
+                let tenant = self.principal.as_ref().and_then(|p| p.tenant.clone());
+                match tenant {
+                    Some(t) if self.shared.settings.topics_per_tenant => {
+                        Target::TenantTopic(t, topic)
+                    }
+                    _ => Target::Topic(topic),
+                }
+            }
             ScopeMeta::Connection => match self.connection {
                 Some(c) => Target::Connection(c),
                 // over HTTP there is no connection to tell

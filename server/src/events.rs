@@ -17,6 +17,8 @@ pub(crate) enum Target {
     Tenant(String),
     /// Every connection subscribed to a topic.
     Topic(String),
+    /// Every connection of a tenant (first) subscribed to a topic (second).
+    TenantTopic(String, String),
     /// One connection of this instance.
     Connection(u64),
     /// The connection(s) holding a subscription an action handed out (its id as JSON).
@@ -37,6 +39,8 @@ struct Conn {
     version: Option<semver::Version>,
     /// Whether it receives events (not while its credential is expired).
     active: bool,
+    /// Whether it has authenticated.
+    authenticated: bool,
     /// Subscriptions handed out to it by a result (ids as JSON).
     subscriptions: HashSet<String>,
 }
@@ -130,6 +134,7 @@ impl Hub {
                 outlet: outlet.clone(),
                 version: None,
                 active: true,
+                authenticated: false,
                 subscriptions: HashSet::new(),
             },
         );
@@ -141,10 +146,16 @@ impl Hub {
         }
     }
 
+    /// The connection authenticated: its principal's tenant.
     pub(crate) fn set_tenant(&self, id: u64, tenant: Option<String>) {
         if let Some(c) = self.conns().get_mut(&id) {
             c.tenant = tenant;
+            c.authenticated = true;
         }
+    }
+
+    pub(crate) fn authenticated(&self) -> usize {
+        self.conns().values().filter(|c| c.authenticated).count()
     }
 
     pub(crate) fn subscribe(&self, id: u64, topics: &[String]) {
@@ -212,6 +223,15 @@ impl Hub {
                 for c in conns
                     .values()
                     .filter(|c| c.topics.contains(t))
+                    .filter(speaks)
+                {
+                    self.offer(c, frame.to_owned());
+                }
+            }
+            Target::TenantTopic(tenant, t) => {
+                for c in conns
+                    .values()
+                    .filter(|c| c.tenant.as_ref() == Some(tenant) && c.topics.contains(t))
                     .filter(speaks)
                 {
                     self.offer(c, frame.to_owned());
