@@ -85,6 +85,14 @@ fn answer(shared: &Shared, action: Option<&str>, status: StatusCode, mut body: V
     (status, Json(body)).into_response()
 }
 
+fn no_credential(shared: &Shared) -> Error {
+    let header = &shared.contract.transport.auth.rest_header;
+    Error::new(
+        "unauthorized",
+        format!("send a credential: `{header} <token>`"),
+    )
+}
+
 fn error_response(shared: &Shared, e: &Error) -> Response {
     error_answer(shared, None, e)
 }
@@ -136,6 +144,9 @@ async fn rest(
         },
         Err(e) => return error_answer(&shared, Some(&action), &e),
     };
+    if shared.settings.require_credential && caller.principal.is_none() && !refresh {
+        return error_answer(&shared, Some(&action), &no_credential(&shared));
+    }
     let text = (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned());
     let json_body: Option<Value> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
     let params: BTreeMap<String, String> = params;
@@ -228,6 +239,9 @@ async fn rpc_endpoint(
         },
         Err(e) => return error_response(&shared, &e),
     };
+    if shared.settings.require_credential && caller.principal.is_none() {
+        return error_response(&shared, &no_credential(&shared));
+    }
     let text = String::from_utf8_lossy(&body);
     match dispatch::answer_frame(&shared, &caller, &text).await {
         Some(frame) => answer(&shared, None, StatusCode::OK, frame),

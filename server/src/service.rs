@@ -62,6 +62,10 @@ pub struct Settings {
     /// Topic events reach only subscribers in the emitting caller's tenant: tenants that
     /// name their topics alike (`chat:general`) never hear each other.
     pub topics_per_tenant: bool,
+    /// Over HTTP, a request without a credential is refused `unauthorized` before its payload
+    /// is read (the contract's refresh action excepted): a caller who cannot call an action
+    /// learns that first, not what is wrong with its payload.
+    pub require_credential: bool,
 }
 
 impl Default for Settings {
@@ -77,6 +81,7 @@ impl Default for Settings {
             auth_timeout: None,
             refuse_duplicate_ids: false,
             topics_per_tenant: false,
+            require_credential: false,
         }
     }
 }

@@ -275,6 +275,7 @@ pub async fn start_with_store(
         auth_timeout: Some(config.auth_timeout),
         refuse_duplicate_ids: true,
         topics_per_tenant: true,
+        require_credential: true,
         ..Settings::default()
     };
     let builder = frameproof_server::Service::builder(contract.clone()).settings(settings);
