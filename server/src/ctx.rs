@@ -63,9 +63,11 @@ impl Ctx {
         }
     }
 
-    /// Emits a tenant event to a tenant named here rather than the caller's (an operator
-    /// acting for another org). Fails (`internal`) for an event of another scope.
-    pub async fn emit_to_tenant<E: Event + Serialize>(
+    /// Emits a tenant event as the caller's tenant emits it (its frame names the caller's
+    /// tenant) to the connections of another tenant: a tenant that mirrors another's activity
+    /// (a partner org, an operator's console). Fails (`internal`) for an event of another
+    /// scope, or a caller without a tenant.
+    pub async fn mirror_to_tenant<E: Event + Serialize>(
         &self,
         tenant: &str,
         event: &E,
@@ -74,10 +76,15 @@ impl Ctx {
         if !matches!(E::META.scope, ScopeMeta::Tenant) {
             return Err(Error::internal(format!("`{name}` is not a tenant event")));
         }
+        let own = self
+            .principal
+            .as_ref()
+            .and_then(|p| p.tenant.as_deref())
+            .ok_or_else(|| Error::internal(format!("`{name}`: the caller has no tenant")))?;
         let data = serde_json::to_value(event)
             .map_err(|e| Error::internal(format!("`{name}` does not serialize: {e}")))?;
         self.shared
-            .publish(name, Target::Tenant(tenant.to_owned()), data)
+            .publish_as(name, Target::Tenant(tenant.to_owned()), data, Some(own))
             .await
     }
 

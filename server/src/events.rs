@@ -56,13 +56,24 @@ pub(crate) struct Outlet {
 }
 
 impl Outlet {
+    /// Asks the connection to close; the first reason given wins.
+    pub(crate) fn close(&self, code: u16, reason: String) {
+        self.close.send_if_modified(|current| {
+            if current.is_some() {
+                return false;
+            }
+            *current = Some((code, reason));
+            true
+        });
+    }
+
     /// Queues a frame; a full queue closes the connection.
     pub(crate) fn send(&self, frame: String) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(frame) {
-            let _ = self.close.send(Some((
+            self.close(
                 self.slow_close,
                 "slow consumer: the outbound queue is full".into(),
-            )));
+            );
         }
     }
 }
@@ -252,7 +263,7 @@ impl Hub {
     /// Closes every connection (the backplane is gone: they would miss events silently).
     pub(crate) fn close_all(&self, code: u16, reason: &str) {
         for c in self.conns().values() {
-            let _ = c.outlet.close.send(Some((code, reason.to_owned())));
+            c.outlet.close(code, reason.to_owned());
         }
     }
 

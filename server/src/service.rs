@@ -112,11 +112,24 @@ impl Shared {
         target: Target,
         data: Value,
     ) -> Result<(), Error> {
+        self.publish_as(name, target, data, None).await
+    }
+
+    /// [`Shared::publish`], with the tenant the frame names when it is not the recipients'
+    /// (`Ctx::mirror_to_tenant`).
+    pub(crate) async fn publish_as(
+        &self,
+        name: &str,
+        target: Target,
+        data: Value,
+        named: Option<&str>,
+    ) -> Result<(), Error> {
         let (tenant, topic) = match &target {
             Target::Tenant(t) => (Some(t.as_str()), None),
             Target::Topic(t) | Target::TenantTopic(_, t) => (None, Some(t.as_str())),
             Target::Connection(_) | Target::Subscription(_) => (None, None),
         };
+        let tenant = named.or(tenant);
         let mut frame = self.contract.event_frame(name, data, tenant, topic);
         if let Some(hook) = &self.outgoing {
             let mut out = Outgoing {

@@ -12,6 +12,7 @@ use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -169,7 +170,7 @@ async fn run(
     let Registered {
         id,
         outlet,
-        mut outbox,
+        outbox,
         mut close,
     } = shared.hub.register(shared.settings.outbound_queue);
     shared.hub.set_version(id, version.clone());
@@ -179,7 +180,7 @@ async fn run(
         version,
         expires: None,
         expired: false,
-        outlet,
+        outlet: outlet.clone(),
         principal: None,
         auth_deadline: None,
         in_flight: Arc::default(),
@@ -189,7 +190,6 @@ async fn run(
         Handshake::Authenticated(p) => conn.become_(p),
         Handshake::FirstMessage(within) => conn.auth_deadline = Some(Instant::now() + within),
     }
-    let mut socket = socket;
     let heartbeat = &shared.contract.transport.heartbeat;
     let (ping_interval, pong_within) = shared.settings.heartbeat.unwrap_or((
         Duration::from_millis(heartbeat.interval_ms),
@@ -197,24 +197,29 @@ async fn run(
     ));
     let ping_interval = ping_interval.max(Duration::from_millis(1));
     let pong_within = pong_within.max(Duration::from_millis(1));
+    let heartbeat_close = shared.settings.heartbeat_close;
+    // the writer has its own task: a client that stops reading blocks writes, and must not
+    // stop this side from reading (its requests, its pongs, its close)
+    let (sink, mut stream) = socket.split();
+    let (pings, ping_rx) = tokio::sync::mpsc::channel(4);
+    let mut writer = tokio::spawn(write_loop(
+        sink,
+        outbox,
+        ping_rx,
+        close.clone(),
+        pong_within,
+    ));
     let mut ping_every = tokio::time::interval(ping_interval);
     ping_every.tick().await;
-    let heartbeat_close = shared.settings.heartbeat_close;
-    // a client that stops reading cannot hold a write forever
-    let write_within = pong_within;
     let mut awaiting_pong: Option<Instant> = None;
     let ending: Option<(u16, String)> = loop {
         let auth_wait = conn.auth_deadline;
         let expiry = conn.expires.filter(|_| !conn.expired);
         tokio::select! {
-            incoming = socket.recv() => match incoming {
+            incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(close) = conn.on_text(text.as_str()).await {
                         break Some(close);
-                    }
-                    // answers ready at once go out now, not on the next turn of the loop
-                    if !flush(&mut socket, &mut outbox, write_within, &mut close).await {
-                        break closing(&close);
                     }
                 }
                 Some(Ok(Message::Binary(_))) => {
@@ -229,16 +234,14 @@ async fn run(
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
                 Some(Ok(Message::Ping(_))) => {}
             },
-            Some(frame) = outbox.recv() => {
-                if !write(&mut socket, Message::Text(frame.into()), write_within, &mut close).await
-                    || !flush(&mut socket, &mut outbox, write_within, &mut close).await
-                {
-                    break closing(&close);
-                }
-            }
             changed = close.changed() => {
                 if changed.is_err() { break None; }
                 if let Some(c) = close.borrow().clone() { break Some(c); }
+            }
+            // the writer gave up: the socket is gone, or stopped reading
+            _ = &mut writer => {
+                shared.hub.remove(id);
+                return;
             }
             _ = ping_every.tick() => {
                 if awaiting_pong.is_some_and(|since| since.elapsed() > pong_within) {
@@ -247,9 +250,7 @@ async fn run(
                 if awaiting_pong.is_none() {
                     awaiting_pong = Some(Instant::now());
                 }
-                if !write(&mut socket, Message::Ping(Vec::new().into()), write_within, &mut close).await {
-                    break closing(&close);
-                }
+                let _ = pings.try_send(());
             }
             _ = sleep_until(auth_wait) => {
                 break Some((conn.auth_close(), "no auth frame in time".into()));
@@ -258,72 +259,80 @@ async fn run(
         }
     };
     shared.hub.remove(id);
-    if let Some((code, reason)) = ending {
-        // what was queued before the close is still sent (unless the close is why it cannot be)
-        let _ = flush(&mut socket, &mut outbox, write_within, &mut close).await;
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
+    let Some((code, reason)) = ending else {
+        writer.abort();
+        return;
+    };
+    outlet.close(code, reason);
+    // the writer sends what was queued and the close frame (each within its bound)
+    let sent = tokio::time::timeout(pong_within + CLOSING_DRAIN * 2, &mut writer).await;
+    if matches!(sent, Ok(Ok(true))) {
+        drain(&mut stream).await;
+    } else {
+        writer.abort();
+    }
+}
+
+type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
+
+/// The connection's writer: queued frames and pings out, until the connection must close;
+/// then what is still queued (unless the close is that the client stopped reading) and the
+/// close frame. `true`: the close frame went out.
+async fn write_loop(
+    mut sink: Sink,
+    mut outbox: tokio::sync::mpsc::Receiver<String>,
+    mut pings: tokio::sync::mpsc::Receiver<()>,
+    mut close: watch::Receiver<Closing>,
+    limit: Duration,
+) -> bool {
+    loop {
+        let message = tokio::select! {
+            biased;
+            _ = close.changed() => break,
+            Some(()) = pings.recv() => Message::Ping(Vec::new().into()),
+            frame = outbox.recv() => match frame {
+                Some(f) => Message::Text(f.into()),
+                None => break,
+            },
         };
-        let sent = tokio::time::timeout(
-            Duration::from_secs(1),
-            socket.send(Message::Close(Some(frame))),
-        )
-        .await;
-        if matches!(sent, Ok(Ok(()))) {
-            drain(&mut socket).await;
+        // a client that stopped reading cannot hold a write past the time-out, nor a close
+        let sent = tokio::select! {
+            biased;
+            _ = close.changed() => break,
+            sent = tokio::time::timeout(limit, sink.send(message)) => sent,
+        };
+        if !matches!(sent, Ok(Ok(()))) {
+            return false;
         }
     }
+    let Some((code, reason)) = close.borrow().clone() else {
+        return false;
+    };
+    let until = Instant::now() + CLOSING_DRAIN;
+    while let Ok(frame) = outbox.try_recv() {
+        let sent = tokio::time::timeout_at(until, sink.send(Message::Text(frame.into()))).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            break;
+        }
+    }
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let sent = tokio::time::timeout(CLOSING_DRAIN, sink.send(Message::Close(Some(frame)))).await;
+    matches!(sent, Ok(Ok(())))
 }
 
 /// Reads (and drops) what the client still sends until its close frame, for a while: a
 /// socket dropped with unread data is reset, and a reset can destroy the close frame (and
 /// the frames before it) still waiting in the client's receive buffer.
-async fn drain(socket: &mut WebSocket) {
+async fn drain(stream: &mut futures_util::stream::SplitStream<WebSocket>) {
     let until = Instant::now() + CLOSING_DRAIN;
-    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, socket.recv()).await {
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, stream.next()).await {
         if let Message::Close(_) = message {
             return;
         }
     }
-}
-
-/// Why the connection ends after a write did not finish: the close that interrupted it, or
-/// none (the socket is gone).
-fn closing(close: &watch::Receiver<Closing>) -> Option<(u16, String)> {
-    close.borrow().clone()
-}
-
-/// One write, within `limit`; `false`: the socket is gone, stopped reading, or the connection
-/// must close (a slow consumer's write must not hold up its close).
-async fn write(
-    socket: &mut WebSocket,
-    message: Message,
-    limit: Duration,
-    close: &mut watch::Receiver<Closing>,
-) -> bool {
-    if close.borrow().is_some() {
-        return false;
-    }
-    tokio::select! {
-        sent = tokio::time::timeout(limit, socket.send(message)) => matches!(sent, Ok(Ok(()))),
-        _ = close.changed() => false,
-    }
-}
-
-/// Writes every frame already queued.
-async fn flush(
-    socket: &mut WebSocket,
-    outbox: &mut tokio::sync::mpsc::Receiver<String>,
-    limit: Duration,
-    close: &mut watch::Receiver<Closing>,
-) -> bool {
-    while let Ok(frame) = outbox.try_recv() {
-        if !write(socket, Message::Text(frame.into()), limit, close).await {
-            return false;
-        }
-    }
-    true
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

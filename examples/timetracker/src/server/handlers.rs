@@ -192,13 +192,13 @@ where
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
                 for org in others {
-                    let _ = ctx.emit_to_tenant(&org, &event).await;
+                    let _ = ctx.mirror_to_tenant(&org, &event).await;
                 }
             });
         }
         _ => {
             for org in others {
-                ctx.emit_to_tenant(&org, &event).await?;
+                ctx.mirror_to_tenant(&org, &event).await?;
             }
         }
     }
