@@ -231,7 +231,12 @@ async fn run(
                     conn.send(frame, None);
                 }
                 Some(Ok(Message::Pong(_))) => awaiting_pong = None,
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                // the client closes first: its close is answered with its own code
+                Some(Ok(Message::Close(frame))) => {
+                    let code = frame.map_or(1000, |f| f.code);
+                    break Some((code, String::new()));
+                }
+                None | Some(Err(_)) => break None,
                 Some(Ok(Message::Ping(_))) => {}
             },
             changed = close.changed() => {

@@ -63,7 +63,7 @@ async fn the_outgoing_hook_changes_frames_statuses_and_events_and_holds_frames_b
     alice
         .send(json!({"id": "r1", "action": "notes.create", "payload": {"text": "hi"}}))
         .await;
-    let mut frames = vec![
+    let mut frames = [
         alice.next().await.expect("a frame"),
         alice.next().await.expect("a frame"),
     ];

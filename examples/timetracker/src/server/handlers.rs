@@ -87,7 +87,7 @@ fn hooks(app: &Arc<App>, b: ServiceBuilder) -> ServiceBuilder {
         let user = caller(&topics, principal)?;
         topics
             .service
-            .authorize_topic(&user, topic, 0)
+            .authorize_topic(&user, topic)
             .map_err(Error::from)
     })
     .expired_event_data(|p| {

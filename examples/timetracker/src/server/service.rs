@@ -103,14 +103,9 @@ impl Service {
         }
     }
 
-    /// Whether `caller` may subscribe to `topic`. `index` places the error in the frame.
-    pub(crate) fn authorize_topic(
-        &self,
-        caller: &User,
-        topic: &str,
-        index: usize,
-    ) -> Result<(), ApiError> {
-        let pointer = format!("/topics/{index}");
+    /// Whether `caller` may subscribe to `topic` (a subscribe frame is all or nothing).
+    pub(crate) fn authorize_topic(&self, caller: &User, topic: &str) -> Result<(), ApiError> {
+        let pointer = "/topics";
         if let Some(task_id) = topic.strip_prefix("task:") {
             if self.store.task(&caller.org_id, task_id).is_none() {
                 return Err(ApiError::not_found(format!(
@@ -129,14 +124,14 @@ impl Service {
         } else if let Some(room) = topic.strip_prefix("chat:") {
             if room.is_empty() {
                 return Err(ApiError::invalid(
-                    &pointer,
+                    pointer,
                     "a chat topic needs a room: `chat:{room}`",
                 ));
             }
             check_room_access(caller, room)
         } else {
             Err(ApiError::invalid(
-                &pointer,
+                pointer,
                 format!("unknown topic `{topic}`: topics are `task:{{id}}`, `user:{{id}}` or `chat:{{room}}`"),
             ))
         }
