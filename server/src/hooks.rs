@@ -22,7 +22,7 @@ pub enum Transport {
     Http,
 }
 
-/// A frame (WebSocket) or an answer body (HTTP) about to leave, for
+/// A frame (WebSocket) or the answer of a REST route or the RPC endpoint about to leave, for
 /// [`crate::ServiceBuilder::on_outgoing`] to change or hold back.
 pub struct Outgoing<'a> {
     pub transport: Transport,

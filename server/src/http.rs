@@ -214,7 +214,7 @@ fn not_a_route(shared: &Shared, method: &str, path: &str) -> Response {
         *r.status_mut() = StatusCode::NOT_FOUND;
         return r;
     }
-    let mut r = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    let mut r = answer(shared, None, StatusCode::METHOD_NOT_ALLOWED, Value::Null);
     if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
         r.headers_mut().insert(header::ALLOW, v);
     }

@@ -340,8 +340,9 @@ impl ServiceBuilder {
     }
 
     /// Sees every frame the socket sends (responses, events, control replies, refusals) and
-    /// every HTTP answer just before it leaves, and may change it or (socket frames) hold it
-    /// back. Events are seen once, when emitted, not once per recipient.
+    /// every answer of a REST route or the RPC endpoint just before it leaves (not the
+    /// handshake's refusals), and may change it or (socket frames) hold it back. Events are
+    /// seen once, when emitted, not once per recipient.
     pub fn on_outgoing(mut self, f: impl Fn(&mut Outgoing<'_>) + Send + Sync + 'static) -> Self {
         self.outgoing = Some(Arc::new(f));
         self
