@@ -267,6 +267,8 @@ pub async fn start_with_store(
         service: service::Service::new(store, directory, faults.clone(), config.latency),
         compiled,
     });
+    // what this server promised before it ran on frameproof-server (README: close codes,
+    // back-pressure, bad input, tenancy), over the crate's defaults
     let settings = Settings {
         outbound_queue: config.outbound_queue,
         slow_consumer_close: CLOSE_SLOW_CONSUMER,
