@@ -8,6 +8,7 @@ use frameproof_schema::{Event, ScopeMeta, Template};
 
 use crate::error::Error;
 use crate::events::Target;
+use crate::hooks::Transport;
 use crate::service::Shared;
 
 /// An authenticated caller: who, and the tenant (org) their tenant-scoped events go to.
@@ -54,6 +55,39 @@ impl Ctx {
         self.principal.as_deref()
     }
 
+    /// The transport the request came over.
+    pub fn transport(&self) -> Transport {
+        match self.connection {
+            Some(_) => Transport::WebSocket,
+            None => Transport::Http,
+        }
+    }
+
+    /// Emits a tenant event as the caller's tenant emits it (its frame names the caller's
+    /// tenant) to the connections of another tenant: a tenant that mirrors another's activity
+    /// (a partner org, an operator's console). Fails (`internal`) for an event of another
+    /// scope, or a caller without a tenant.
+    pub async fn mirror_to_tenant<E: Event + Serialize>(
+        &self,
+        tenant: &str,
+        event: &E,
+    ) -> Result<(), Error> {
+        let name = E::META.name;
+        if !matches!(E::META.scope, ScopeMeta::Tenant) {
+            return Err(Error::internal(format!("`{name}` is not a tenant event")));
+        }
+        let own = self
+            .principal
+            .as_ref()
+            .and_then(|p| p.tenant.as_deref())
+            .ok_or_else(|| Error::internal(format!("`{name}`: the caller has no tenant")))?;
+        let data = serde_json::to_value(event)
+            .map_err(|e| Error::internal(format!("`{name}` does not serialize: {e}")))?;
+        self.shared
+            .publish_as(name, Target::Tenant(tenant.to_owned()), data, Some(own))
+            .await
+    }
+
     /// Emits an event to the recipients its declared scope names: the caller's tenant, the
     /// connections subscribed to the topic rendered from the event's fields, or the calling
     /// connection, on every instance behind the backplane. Fails (`unavailable`) when the
@@ -75,7 +109,16 @@ impl Ctx {
                     })?;
                 Target::Tenant(tenant)
             }
-            ScopeMeta::Topic(pattern) => Target::Topic(render_topic(name, pattern, &data)?),
+            ScopeMeta::Topic(pattern) => {
+                let topic = render_topic(name, pattern, &data)?;
+                let tenant = self.principal.as_ref().and_then(|p| p.tenant.clone());
+                match tenant {
+                    Some(t) if self.shared.settings.topics_per_tenant => {
+                        Target::TenantTopic(t, topic)
+                    }
+                    _ => Target::Topic(topic),
+                }
+            }
             ScopeMeta::Connection => match self.connection {
                 Some(c) => Target::Connection(c),
                 // over HTTP there is no connection to tell

@@ -11,6 +11,7 @@ use frameproof_validator::{FrameKind, Violation};
 
 use crate::ctx::{Ctx, Principal};
 use crate::error::Error;
+use crate::hooks::{Refusal, Transport};
 use crate::service::Shared;
 
 /// Where a frame came from: who sent it, and on which connection.
@@ -18,6 +19,15 @@ use crate::service::Shared;
 pub(crate) struct Caller {
     pub principal: Option<Arc<Principal>>,
     pub connection: Option<u64>,
+}
+
+impl Caller {
+    pub(crate) fn transport(&self) -> Transport {
+        match self.connection {
+            Some(_) => Transport::WebSocket,
+            None => Transport::Http,
+        }
+    }
 }
 
 /// Runs an action's handler (within the handler time-out).
@@ -158,7 +168,7 @@ pub(crate) enum Checked {
 
 /// Checks a client frame against the contract; violations are reported and turned into the
 /// answer.
-pub(crate) fn check(shared: &Shared, text: &str) -> Checked {
+pub(crate) fn check(shared: &Shared, transport: Transport, text: &str) -> Checked {
     let check = shared
         .validator
         .check_frame(Direction::Client, text.as_bytes());
@@ -166,7 +176,14 @@ pub(crate) fn check(shared: &Shared, text: &str) -> Checked {
         for v in &check.violations {
             (shared.report)(v);
         }
-        let e = refusal(&check.violations);
+        let e = shared.refuse(&Refusal {
+            transport,
+            action: None,
+            frame: None,
+            payload: None,
+            body: None,
+            violations: &check.violations,
+        });
         return Checked::Refused(Some(error_frame(shared, Value::Null, &e)));
     };
     if let FrameKind::Batch(_) = check.kind {
@@ -181,8 +198,31 @@ pub(crate) fn check(shared: &Shared, text: &str) -> Checked {
         for v in &check.violations {
             (shared.report)(v);
         }
-        let e = refusal(&check.violations);
-        let id = shared.contract.request_id(&value).cloned();
+        let contract = &shared.contract;
+        let e = shared.refuse(&Refusal {
+            transport,
+            action: contract
+                .request_action(&value)
+                .filter(|a| contract.actions.contains_key(*a)),
+            frame: Some(&value),
+            payload: contract.request_payload(&value),
+            body: None,
+            violations: &check.violations,
+        });
+        // an id the contract refuses is not echoed: the answer would break the contract too
+        let id_at = &contract.envelope.request.id;
+        let id = contract
+            .request_id(&value)
+            .filter(|_| {
+                id_at.is_empty()
+                    || !check.violations.iter().any(|v| {
+                        v.pointer == *id_at
+                            || v.pointer
+                                .strip_prefix(id_at.as_str())
+                                .is_some_and(|r| r.starts_with('/'))
+                    })
+            })
+            .cloned();
         return match (&check.kind, id) {
             // a notification gets no answer, not even an error
             (FrameKind::Request { .. }, None)
@@ -213,7 +253,7 @@ pub(crate) async fn answer_frame(
     caller: &Caller,
     text: &str,
 ) -> Option<Value> {
-    match check(shared, text) {
+    match check(shared, caller.transport(), text) {
         Checked::Refused(answer) => answer,
         Checked::Request(frame) => answer_request(shared, caller, frame).await,
         Checked::Control(frame) => {

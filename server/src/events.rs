@@ -17,6 +17,8 @@ pub(crate) enum Target {
     Tenant(String),
     /// Every connection subscribed to a topic.
     Topic(String),
+    /// Every connection of a tenant (first) subscribed to a topic (second).
+    TenantTopic(String, String),
     /// One connection of this instance.
     Connection(u64),
     /// The connection(s) holding a subscription an action handed out (its id as JSON).
@@ -37,6 +39,8 @@ struct Conn {
     version: Option<semver::Version>,
     /// Whether it receives events (not while its credential is expired).
     active: bool,
+    /// Whether it has authenticated.
+    authenticated: bool,
     /// Subscriptions handed out to it by a result (ids as JSON).
     subscriptions: HashSet<String>,
 }
@@ -52,13 +56,24 @@ pub(crate) struct Outlet {
 }
 
 impl Outlet {
+    /// Asks the connection to close; the first reason given wins.
+    pub(crate) fn close(&self, code: u16, reason: String) {
+        self.close.send_if_modified(|current| {
+            if current.is_some() {
+                return false;
+            }
+            *current = Some((code, reason));
+            true
+        });
+    }
+
     /// Queues a frame; a full queue closes the connection.
     pub(crate) fn send(&self, frame: String) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.outbox.try_send(frame) {
-            let _ = self.close.send(Some((
+            self.close(
                 self.slow_close,
                 "slow consumer: the outbound queue is full".into(),
-            )));
+            );
         }
     }
 }
@@ -130,6 +145,7 @@ impl Hub {
                 outlet: outlet.clone(),
                 version: None,
                 active: true,
+                authenticated: false,
                 subscriptions: HashSet::new(),
             },
         );
@@ -141,10 +157,16 @@ impl Hub {
         }
     }
 
+    /// The connection authenticated: its principal's tenant.
     pub(crate) fn set_tenant(&self, id: u64, tenant: Option<String>) {
         if let Some(c) = self.conns().get_mut(&id) {
             c.tenant = tenant;
+            c.authenticated = true;
         }
+    }
+
+    pub(crate) fn authenticated(&self) -> usize {
+        self.conns().values().filter(|c| c.authenticated).count()
     }
 
     pub(crate) fn subscribe(&self, id: u64, topics: &[String]) {
@@ -217,6 +239,15 @@ impl Hub {
                     self.offer(c, frame.to_owned());
                 }
             }
+            Target::TenantTopic(tenant, t) => {
+                for c in conns
+                    .values()
+                    .filter(|c| c.tenant.as_ref() == Some(tenant) && c.topics.contains(t))
+                    .filter(speaks)
+                {
+                    self.offer(c, frame.to_owned());
+                }
+            }
             Target::Subscription(sub) => {
                 for c in conns
                     .values()
@@ -232,7 +263,7 @@ impl Hub {
     /// Closes every connection (the backplane is gone: they would miss events silently).
     pub(crate) fn close_all(&self, code: u16, reason: &str) {
         for c in self.conns().values() {
-            let _ = c.outlet.close.send(Some((code, reason.to_owned())));
+            c.outlet.close(code, reason.to_owned());
         }
     }
 

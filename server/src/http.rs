@@ -18,7 +18,9 @@ use frameproof_schema::HttpMethod;
 use crate::ctx::Principal;
 use crate::dispatch::{self, Caller};
 use crate::error::Error;
+use crate::hooks::{Outgoing, Refusal, Transport};
 use crate::service::Shared;
+use frameproof_validator::Violation;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let t = &shared.contract.transport;
@@ -57,13 +59,46 @@ async fn principal(shared: &Shared, headers: &HeaderMap) -> Result<Option<Princi
         .unwrap_or(value)
         .trim()
         .to_owned();
-    match authenticate(token).await {
-        Some(p) => Ok(Some(p)),
-        None => Err(Error::new("unauthorized", "the credential was refused")),
+    authenticate(token).await.map(Some)
+}
+
+/// Runs the outgoing hook on an HTTP answer and makes the response.
+fn answer(shared: &Shared, action: Option<&str>, status: StatusCode, mut body: Value) -> Response {
+    let mut status = status;
+    if let Some(hook) = &shared.outgoing {
+        let mut out = Outgoing {
+            transport: Transport::Http,
+            action,
+            event: None,
+            status: Some(status.as_u16()),
+            frame: &mut body,
+            send: true,
+        };
+        hook(&mut out);
+        if let Some(changed) = out.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+            status = changed;
+        }
     }
+    if body.is_null() {
+        return status.into_response();
+    }
+    (status, Json(body)).into_response()
+}
+
+fn no_credential(shared: &Shared) -> Error {
+    let header = &shared.contract.transport.auth.rest_header;
+    Error::new(
+        "unauthorized",
+        format!("send a credential: `{header} <token>`"),
+    )
 }
 
 fn error_response(shared: &Shared, e: &Error) -> Response {
+    error_answer(shared, None, e)
+}
+
+/// An error answer for `action`: the status from the contract's error table.
+fn error_answer(shared: &Shared, action: Option<&str>, e: &Error) -> Response {
     let status = shared
         .contract
         .errors
@@ -73,7 +108,7 @@ fn error_response(shared: &Shared, e: &Error) -> Response {
     let body = shared
         .contract
         .rest_error_body(&e.code, &e.message, e.details.clone());
-    (status, Json(body)).into_response()
+    answer(shared, action, status, body)
 }
 
 /// A REST request: the route, the caller, the payload, the handler.
@@ -87,21 +122,35 @@ async fn rest(
     let path = uri.path().to_owned();
     let query = query_pairs(uri.query().unwrap_or(""));
     let contract = &shared.contract;
-    let Ok(verb) = method.as_str().parse::<HttpMethod>() else {
-        return not_a_route(&shared, &path);
-    };
-    let Some((action, _, params)) = contract.action_for_route(verb, &path) else {
-        return not_a_route(&shared, &path);
+    let route = method
+        .as_str()
+        .parse::<HttpMethod>()
+        .ok()
+        .and_then(|verb| contract.action_for_route(verb, &path));
+    let Some((action, _, params)) = route else {
+        return not_a_route(&shared, method.as_str(), &path);
     };
     let action = action.to_owned();
+    // the refresh action renews a credential that may have run out: it is served without one
+    let refresh = contract.transport.auth.refresh_action.as_deref() == Some(action.as_str());
     let caller = match principal(&shared, &headers).await {
         Ok(p) => Caller {
             principal: p.map(Arc::new),
             connection: None,
         },
-        Err(e) => return error_response(&shared, &e),
+        Err(_) if refresh => Caller {
+            principal: None,
+            connection: None,
+        },
+        Err(e) => return error_answer(&shared, Some(&action), &e),
     };
+    if shared.settings.require_credential && caller.principal.is_none() && !refresh {
+        return error_answer(&shared, Some(&action), &no_credential(&shared));
+    }
     let text = (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned());
+    let json_body: Option<Value> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+    let params: BTreeMap<String, String> = params;
+    let payload = contract.rest_payload(&action, &params, &query, json_body.as_ref());
     let check =
         shared
             .validator
@@ -110,22 +159,47 @@ async fn rest(
         for v in &check.violations {
             (shared.report)(v);
         }
-        return error_response(&shared, &dispatch::refusal(&check.violations));
+        let e = shared.refuse(&Refusal {
+            transport: Transport::Http,
+            action: Some(&action),
+            frame: None,
+            payload: payload.as_ref().ok(),
+            body: text.as_deref(),
+            violations: &check.violations,
+        });
+        return error_answer(&shared, Some(&action), &e);
     }
-    let json_body: Option<Value> = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
-    let params: BTreeMap<String, String> = params;
-    let payload = match contract.rest_payload(&action, &params, &query, json_body.as_ref()) {
+    let payload = match payload {
         Ok(p) => p,
-        Err(e) => return error_response(&shared, &Error::validation_failed(e)),
+        Err(e) => return error_answer(&shared, Some(&action), &Error::validation_failed(e)),
     };
     match dispatch::call(&shared, &caller, &action, payload).await {
-        Ok(data) => (StatusCode::OK, Json(data)).into_response(),
-        Err(e) => error_response(&shared, &e),
+        Ok(data) => answer(&shared, Some(&action), StatusCode::OK, data),
+        Err(e) => error_answer(&shared, Some(&action), &e),
     }
 }
 
-/// No route at this method: 405 with the methods the path has, or 404.
-fn not_a_route(shared: &Shared, path: &str) -> Response {
+/// No route at this method: the application's answer (`on_refusal`), or 405 with the methods
+/// the path has, or 404.
+fn not_a_route(shared: &Shared, method: &str, path: &str) -> Response {
+    if let Some(hook) = &shared.refusal {
+        let violations = [Violation::error(
+            "rest.unknown_route",
+            "",
+            format!("{method} {path} is not a route of the contract's REST mapping"),
+        )];
+        let answer = hook(&Refusal {
+            transport: Transport::Http,
+            action: None,
+            frame: None,
+            payload: None,
+            body: None,
+            violations: &violations,
+        });
+        if let Some(e) = answer {
+            return error_response(shared, &e);
+        }
+    }
     let allowed: Vec<&str> = HttpMethod::ALL
         .into_iter()
         .filter(|m| shared.contract.action_for_route(*m, path).is_some())
@@ -140,7 +214,7 @@ fn not_a_route(shared: &Shared, path: &str) -> Response {
         *r.status_mut() = StatusCode::NOT_FOUND;
         return r;
     }
-    let mut r = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    let mut r = answer(shared, None, StatusCode::METHOD_NOT_ALLOWED, Value::Null);
     if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
         r.headers_mut().insert(header::ALLOW, v);
     }
@@ -165,9 +239,12 @@ async fn rpc_endpoint(
         },
         Err(e) => return error_response(&shared, &e),
     };
+    if shared.settings.require_credential && caller.principal.is_none() {
+        return error_response(&shared, &no_credential(&shared));
+    }
     let text = String::from_utf8_lossy(&body);
     match dispatch::answer_frame(&shared, &caller, &text).await {
-        Some(answer) => (StatusCode::OK, Json(answer)).into_response(),
-        None => StatusCode::ACCEPTED.into_response(),
+        Some(frame) => answer(&shared, None, StatusCode::OK, frame),
+        None => answer(&shared, None, StatusCode::ACCEPTED, Value::Null),
     }
 }

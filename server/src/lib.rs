@@ -16,7 +16,8 @@
 //!
 //! Where things live: `service` (the builder and the startup checks), `handler` (typed
 //! handlers behind one boxed signature), `dispatch` (payload in, handler, frame or REST answer
-//! out), `ctx` (what a handler sees: the principal, `emit`), `events` (this instance's
+//! out), `ctx` (what a handler sees: the principal, `emit`), `hooks` (the application's say over
+//! outgoing frames and refusals), `events` (this instance's
 //! connections and who receives an event), `backplane` (fan-out across instances),
 //! `websocket` (the socket: auth, control frames, requests, the bounded outbound queue,
 //! heartbeat), `http` (REST routes and the RPC endpoint).
@@ -27,6 +28,7 @@ mod dispatch;
 mod error;
 mod events;
 mod handler;
+mod hooks;
 mod http;
 mod service;
 mod websocket;
@@ -34,4 +36,5 @@ mod websocket;
 pub use backplane::{Backplane, BackplaneError, InProcess, Published, RedisBackplane};
 pub use ctx::{Ctx, Principal};
 pub use error::{Error, StartupError};
+pub use hooks::{Outgoing, Refusal, Transport};
 pub use service::{Service, ServiceBuilder, Settings};

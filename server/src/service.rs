@@ -19,11 +19,15 @@ use crate::ctx::Principal;
 use crate::error::{Error, StartupError};
 use crate::events::{Hub, Target};
 use crate::handler::{boxed, BoxFuture, BoxHandler};
+use crate::hooks::{OnOutgoing, OnRefusal, Outgoing, Refusal, Transport};
 
-/// Authenticates a credential (a token) into a principal; `None`: refused.
-pub(crate) type Authenticate = Arc<dyn Fn(String) -> BoxFuture<Option<Principal>> + Send + Sync>;
-/// May this principal subscribe to this topic?
-pub(crate) type Authorize = Arc<dyn Fn(Option<&Principal>, &str) -> bool + Send + Sync>;
+/// Authenticates a credential (a token) into a principal; `Err`: refused, with the error to
+/// answer (`unauthorized`, or say `token_expired`).
+pub(crate) type Authenticate =
+    Arc<dyn Fn(String) -> BoxFuture<Result<Principal, Error>> + Send + Sync>;
+/// May this principal subscribe to this topic? `Err`: the error the subscribe is answered with.
+pub(crate) type Authorize =
+    Arc<dyn Fn(Option<&Principal>, &str) -> Result<(), Error> + Send + Sync>;
 /// The data of the contract's expired event for a principal whose credential ran out.
 pub(crate) type ExpiredData = Arc<dyn Fn(&Principal) -> Value + Send + Sync>;
 /// Hears every violation of an incoming (and, with `validate_outgoing`, outgoing) frame.
@@ -44,6 +48,24 @@ pub struct Settings {
     pub validate_outgoing: bool,
     /// How long a handler may take.
     pub handler_timeout: Duration,
+    /// How often the socket pings, and how long a ping may go unanswered (`None`: the
+    /// contract's `transport.heartbeat`). A deployment may tighten what the contract promises.
+    pub heartbeat: Option<(Duration, Duration)>,
+    /// The close code of a connection that stopped answering pings.
+    pub heartbeat_close: u16,
+    /// How long a connection may wait before its first-message auth frame (`None`: the
+    /// contract's `first_message` time-out).
+    pub auth_timeout: Option<Duration>,
+    /// Refuse (`validation_failed` at `/id`) a request whose id is the id of a request of the
+    /// same connection still running: its answers could not be told apart.
+    pub refuse_duplicate_ids: bool,
+    /// Topic events reach only subscribers in the emitting caller's tenant: tenants that
+    /// name their topics alike (`chat:general`) never hear each other.
+    pub topics_per_tenant: bool,
+    /// Over HTTP, a request without a credential is refused `unauthorized` before its payload
+    /// is read (the contract's refresh action excepted): a caller who cannot call an action
+    /// learns that first, not what is wrong with its payload.
+    pub require_credential: bool,
 }
 
 impl Default for Settings {
@@ -54,6 +76,12 @@ impl Default for Settings {
             backplane_lost_close: 1012,
             validate_outgoing: false,
             handler_timeout: Duration::from_secs(30),
+            heartbeat: None,
+            heartbeat_close: 1001,
+            auth_timeout: None,
+            refuse_duplicate_ids: false,
+            topics_per_tenant: false,
+            require_credential: false,
         }
     }
 }
@@ -67,6 +95,8 @@ pub(crate) struct Shared {
     pub authorize: Authorize,
     pub report: Report,
     pub expired_data: ExpiredData,
+    pub outgoing: Option<OnOutgoing>,
+    pub refusal: Option<OnRefusal>,
     pub settings: Settings,
     pub hub: Hub,
     pub backplane: Arc<dyn Backplane>,
@@ -82,15 +112,40 @@ impl Shared {
         target: Target,
         data: Value,
     ) -> Result<(), Error> {
+        self.publish_as(name, target, data, None).await
+    }
+
+    /// [`Shared::publish`], with the tenant the frame names when it is not the recipients'
+    /// (`Ctx::mirror_to_tenant`).
+    pub(crate) async fn publish_as(
+        &self,
+        name: &str,
+        target: Target,
+        data: Value,
+        named: Option<&str>,
+    ) -> Result<(), Error> {
         let (tenant, topic) = match &target {
             Target::Tenant(t) => (Some(t.as_str()), None),
-            Target::Topic(t) => (None, Some(t.as_str())),
+            Target::Topic(t) | Target::TenantTopic(_, t) => (None, Some(t.as_str())),
             Target::Connection(_) | Target::Subscription(_) => (None, None),
         };
-        let frame = self
-            .contract
-            .event_frame(name, data, tenant, topic)
-            .to_string();
+        let tenant = named.or(tenant);
+        let mut frame = self.contract.event_frame(name, data, tenant, topic);
+        if let Some(hook) = &self.outgoing {
+            let mut out = Outgoing {
+                transport: Transport::WebSocket,
+                action: None,
+                event: Some(name),
+                status: None,
+                frame: &mut frame,
+                send: true,
+            };
+            hook(&mut out);
+            if !out.send {
+                return Ok(());
+            }
+        }
+        let frame = frame.to_string();
         if let Target::Connection(_) = target {
             self.hub.deliver(name, &target, &frame);
             return Ok(());
@@ -109,6 +164,31 @@ impl Shared {
     pub(crate) fn backplane_is_up(&self) -> bool {
         self.backplane_up.load(Ordering::Relaxed)
     }
+
+    /// The application's answer to a refused request, or the default one.
+    pub(crate) fn refuse(&self, refusal: &Refusal<'_>) -> Error {
+        self.refusal
+            .as_ref()
+            .and_then(|hook| hook(refusal))
+            .unwrap_or_else(|| crate::dispatch::refusal(refusal.violations))
+    }
+
+    /// Runs the outgoing hook on a frame leaving by the socket; `false`: hold it back.
+    pub(crate) fn outgoing_ws(&self, action: Option<&str>, frame: &mut Value) -> bool {
+        let Some(hook) = &self.outgoing else {
+            return true;
+        };
+        let mut out = Outgoing {
+            transport: Transport::WebSocket,
+            action,
+            event: None,
+            status: None,
+            frame,
+            send: true,
+        };
+        hook(&mut out);
+        out.send
+    }
 }
 
 /// A contract being served: build it with [`Service::builder`], serve [`Service::router`].
@@ -125,6 +205,8 @@ pub struct ServiceBuilder {
     authorize: Authorize,
     report: Report,
     expired_data: ExpiredData,
+    outgoing: Option<OnOutgoing>,
+    refusal: Option<OnRefusal>,
     settings: Settings,
     backplane: Arc<dyn Backplane>,
 }
@@ -136,9 +218,11 @@ impl Service {
             handlers: HashMap::new(),
             extra: Vec::new(),
             authenticate: None,
-            authorize: Arc::new(|_, _| true),
+            authorize: Arc::new(|_, _| Ok(())),
             report: Arc::new(|_| {}),
             expired_data: Arc::new(|_| Value::Object(serde_json::Map::new())),
+            outgoing: None,
+            refusal: None,
             settings: Settings::default(),
             backplane: Arc::new(InProcess::new()),
         }
@@ -157,6 +241,16 @@ impl Service {
     /// Connections open on this instance.
     pub fn connections(&self) -> usize {
         self.shared.hub.len()
+    }
+
+    /// Connections open on this instance that have authenticated.
+    pub fn authenticated_connections(&self) -> usize {
+        self.shared.hub.authenticated()
+    }
+
+    /// Closes every connection of this instance with `code` (a server shutting down: 1001).
+    pub fn close_all(&self, code: u16, reason: &str) {
+        self.shared.hub.close_all(code, reason);
     }
 
     /// The axum router: the WebSocket at the contract's path, the REST routes, the RPC
@@ -185,10 +279,29 @@ impl ServiceBuilder {
 
     /// Turns a credential into a principal (`None`: refused). Without it, connections and
     /// requests are anonymous.
-    pub fn authenticate<F, Fut>(mut self, f: F) -> Self
+    pub fn authenticate<F, Fut>(self, f: F) -> Self
     where
         F: Fn(String) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Option<Principal>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        self.authenticate_with(move |token| {
+            let f = f.clone();
+            async move {
+                f(token)
+                    .await
+                    .ok_or_else(|| Error::new("unauthorized", "the credential was refused"))
+            }
+        })
+    }
+
+    /// Like [`ServiceBuilder::authenticate`], with the error a refused credential is answered
+    /// with (`token_expired` for one that ran out, so the client knows to refresh it rather
+    /// than log in again).
+    pub fn authenticate_with<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn(String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Principal, Error>> + Send + 'static,
     {
         let f = Arc::new(f);
         self.authenticate = Some(Arc::new(move |token| {
@@ -198,12 +311,52 @@ impl ServiceBuilder {
         self
     }
 
-    /// Whether a principal may subscribe to a topic (default: yes).
+    /// Whether a principal may subscribe to a topic (default: yes); a refused subscribe is
+    /// answered `forbidden`.
     pub fn authorize_topic(
-        mut self,
+        self,
         f: impl Fn(Option<&Principal>, &str) -> bool + Send + Sync + 'static,
     ) -> Self {
+        self.authorize_topic_with(move |p, topic| {
+            if f(p, topic) {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    "forbidden",
+                    format!("not allowed to subscribe to `{topic}`"),
+                ))
+            }
+        })
+    }
+
+    /// Like [`ServiceBuilder::authorize_topic`], with the error a refused subscribe is
+    /// answered with (`not_found` for a topic of nothing that exists, say).
+    pub fn authorize_topic_with(
+        mut self,
+        f: impl Fn(Option<&Principal>, &str) -> Result<(), Error> + Send + Sync + 'static,
+    ) -> Self {
         self.authorize = Arc::new(f);
+        self
+    }
+
+    /// Sees every frame the socket sends (responses, events, control replies, refusals) and
+    /// every answer of a REST route or the RPC endpoint just before it leaves (not the
+    /// handshake's refusals), and may change it or (socket frames) hold it back. Events are
+    /// seen once, when emitted, not once per recipient.
+    pub fn on_outgoing(mut self, f: impl Fn(&mut Outgoing<'_>) + Send + Sync + 'static) -> Self {
+        self.outgoing = Some(Arc::new(f));
+        self
+    }
+
+    /// Answers a request refused before any handler (an invalid frame, payload or route) the
+    /// application's way; `None` keeps the default answer (`unknown_action`, `bad_request` or
+    /// `validation_failed` with the violations as details, 404/405 for a path that is no
+    /// route).
+    pub fn on_refusal(
+        mut self,
+        f: impl Fn(&Refusal<'_>) -> Option<Error> + Send + Sync + 'static,
+    ) -> Self {
+        self.refusal = Some(Arc::new(f));
         self
     }
 
@@ -267,6 +420,8 @@ impl ServiceBuilder {
             authorize: self.authorize,
             report: self.report,
             expired_data: self.expired_data,
+            outgoing: self.outgoing,
+            refusal: self.refusal,
             settings: self.settings,
             backplane: self.backplane.clone(),
             backplane_up: AtomicBool::new(false),

@@ -3,7 +3,7 @@
 //! concurrently and answered through the connection's bounded outbound queue, the heartbeat
 //! (WebSocket pings; no pong within the contract's time-out closes the connection).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,20 +12,23 @@ use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use frameproof_schema::{AuthMethod, ControlKind, Direction};
 
 use crate::ctx::Principal;
 use crate::dispatch::{self, Caller, Checked};
-use crate::events::{Outlet, Registered};
+use crate::events::{Closing, Outlet, Registered};
+use crate::hooks::Transport;
 use crate::service::Shared;
 
 /// The close code of a failed authentication, when the contract names none.
 const DEFAULT_AUTH_CLOSE: u16 = 1008;
-/// The close code of a connection that stopped answering pings.
-const HEARTBEAT_CLOSE: u16 = 1001;
+/// How long a closing socket is read after its close frame went out.
+const CLOSING_DRAIN: Duration = Duration::from_secs(1);
 
 /// How a connection authenticates, decided at the handshake.
 enum Handshake {
@@ -110,18 +113,22 @@ async fn handshake(
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.trim_start_matches("Bearer ").to_owned()),
             AuthMethod::FirstMessage { timeout_ms } => {
-                first_message = Some(Duration::from_millis(*timeout_ms));
+                let within = shared
+                    .settings
+                    .auth_timeout
+                    .unwrap_or(Duration::from_millis(*timeout_ms));
+                first_message = Some(within);
                 None
             }
         };
         if let Some(token) = token {
             return match authenticate(token).await {
-                Some(p) => Ok(Handshake::Authenticated(p)),
-                None => Err(refuse(
+                Ok(p) => Ok(Handshake::Authenticated(p)),
+                Err(e) => Err(refuse(
                     shared,
                     StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "the credential was refused",
+                    &e.code,
+                    &e.message,
                 )),
             };
         }
@@ -150,6 +157,8 @@ struct Connection {
     principal: Option<Arc<Principal>>,
     /// Waiting for the first-message auth frame until this instant.
     auth_deadline: Option<Instant>,
+    /// Ids of this connection's requests still running (`refuse_duplicate_ids`).
+    in_flight: Arc<std::sync::Mutex<HashSet<String>>>,
 }
 
 async fn run(
@@ -161,7 +170,7 @@ async fn run(
     let Registered {
         id,
         outlet,
-        mut outbox,
+        outbox,
         mut close,
     } = shared.hub.register(shared.settings.outbound_queue);
     shared.hub.set_version(id, version.clone());
@@ -171,67 +180,82 @@ async fn run(
         version,
         expires: None,
         expired: false,
-        outlet,
+        outlet: outlet.clone(),
         principal: None,
         auth_deadline: None,
+        in_flight: Arc::default(),
     };
     match handshake {
         Handshake::Anonymous => {}
         Handshake::Authenticated(p) => conn.become_(p),
         Handshake::FirstMessage(within) => conn.auth_deadline = Some(Instant::now() + within),
     }
-    let mut socket = socket;
     let heartbeat = &shared.contract.transport.heartbeat;
-    let mut ping_every = tokio::time::interval(Duration::from_millis(heartbeat.interval_ms.max(1)));
+    let (ping_interval, pong_within) = shared.settings.heartbeat.unwrap_or((
+        Duration::from_millis(heartbeat.interval_ms),
+        Duration::from_millis(heartbeat.timeout_ms),
+    ));
+    let ping_interval = ping_interval.max(Duration::from_millis(1));
+    let pong_within = pong_within.max(Duration::from_millis(1));
+    let heartbeat_close = shared.settings.heartbeat_close;
+    // the writer has its own task: a client that stops reading blocks writes, and must not
+    // stop this side from reading (its requests, its pongs, its close)
+    let (sink, mut stream) = socket.split();
+    let (pings, ping_rx) = tokio::sync::mpsc::channel(4);
+    let mut writer = tokio::spawn(write_loop(
+        sink,
+        outbox,
+        ping_rx,
+        close.clone(),
+        pong_within,
+    ));
+    let mut ping_every = tokio::time::interval(ping_interval);
     ping_every.tick().await;
-    let pong_within = Duration::from_millis(heartbeat.timeout_ms.max(1));
-    // a client that stops reading cannot hold a write forever
-    let write_within = pong_within;
     let mut awaiting_pong: Option<Instant> = None;
     let ending: Option<(u16, String)> = loop {
         let auth_wait = conn.auth_deadline;
         let expiry = conn.expires.filter(|_| !conn.expired);
         tokio::select! {
-            incoming = socket.recv() => match incoming {
+            incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     if let Err(close) = conn.on_text(text.as_str()).await {
                         break Some(close);
                     }
-                    // answers ready at once go out now, not on the next turn of the loop
-                    if !flush(&mut socket, &mut outbox, write_within).await {
-                        break None;
-                    }
                 }
                 Some(Ok(Message::Binary(_))) => {
+                    if conn.auth_deadline.is_some() {
+                        break Some((conn.auth_close(), "authenticate first: send the auth frame".into()));
+                    }
                     let e = crate::error::Error::new("bad_request", "binary frames are not part of this contract");
                     let frame = dispatch::error_frame(&shared, Value::Null, &e);
-                    conn.send(&frame);
+                    conn.send(frame, None);
                 }
                 Some(Ok(Message::Pong(_))) => awaiting_pong = None,
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                // the client closes first: its close is answered with its own code
+                Some(Ok(Message::Close(frame))) => {
+                    let code = frame.map_or(1000, |f| f.code);
+                    break Some((code, String::new()));
+                }
+                None | Some(Err(_)) => break None,
                 Some(Ok(Message::Ping(_))) => {}
             },
-            Some(frame) = outbox.recv() => {
-                if !write(&mut socket, Message::Text(frame.into()), write_within).await
-                    || !flush(&mut socket, &mut outbox, write_within).await
-                {
-                    break None;
-                }
-            }
             changed = close.changed() => {
                 if changed.is_err() { break None; }
                 if let Some(c) = close.borrow().clone() { break Some(c); }
             }
+            // the writer gave up: the socket is gone, or stopped reading
+            _ = &mut writer => {
+                shared.hub.remove(id);
+                return;
+            }
             _ = ping_every.tick() => {
                 if awaiting_pong.is_some_and(|since| since.elapsed() > pong_within) {
-                    break Some((HEARTBEAT_CLOSE, "no pong within the heartbeat time-out".into()));
+                    break Some((heartbeat_close, "no pong within the heartbeat time-out".into()));
                 }
                 if awaiting_pong.is_none() {
                     awaiting_pong = Some(Instant::now());
                 }
-                if !write(&mut socket, Message::Ping(Vec::new().into()), write_within).await {
-                    break None;
-                }
+                let _ = pings.try_send(());
             }
             _ = sleep_until(auth_wait) => {
                 break Some((conn.auth_close(), "no auth frame in time".into()));
@@ -240,42 +264,80 @@ async fn run(
         }
     };
     shared.hub.remove(id);
-    if let Some((code, reason)) = ending {
-        // what was queued before the close is still sent
-        let _ = flush(&mut socket, &mut outbox, write_within).await;
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        let _ = write(
-            &mut socket,
-            Message::Close(Some(frame)),
-            Duration::from_secs(1),
-        )
-        .await;
+    let Some((code, reason)) = ending else {
+        writer.abort();
+        return;
+    };
+    outlet.close(code, reason);
+    // the writer sends what was queued and the close frame (each within its bound)
+    let sent = tokio::time::timeout(pong_within + CLOSING_DRAIN * 2, &mut writer).await;
+    if matches!(sent, Ok(Ok(true))) {
+        drain(&mut stream).await;
+    } else {
+        writer.abort();
     }
 }
 
-/// One write, within `limit`; `false`: the socket is gone (or stopped reading).
-async fn write(socket: &mut WebSocket, message: Message, limit: Duration) -> bool {
-    matches!(
-        tokio::time::timeout(limit, socket.send(message)).await,
-        Ok(Ok(()))
-    )
-}
+type Sink = futures_util::stream::SplitSink<WebSocket, Message>;
 
-/// Writes every frame already queued.
-async fn flush(
-    socket: &mut WebSocket,
-    outbox: &mut tokio::sync::mpsc::Receiver<String>,
+/// The connection's writer: queued frames and pings out, until the connection must close;
+/// then what is still queued (unless the close is that the client stopped reading) and the
+/// close frame. `true`: the close frame went out.
+async fn write_loop(
+    mut sink: Sink,
+    mut outbox: tokio::sync::mpsc::Receiver<String>,
+    mut pings: tokio::sync::mpsc::Receiver<()>,
+    mut close: watch::Receiver<Closing>,
     limit: Duration,
 ) -> bool {
-    while let Ok(frame) = outbox.try_recv() {
-        if !write(socket, Message::Text(frame.into()), limit).await {
+    loop {
+        let message = tokio::select! {
+            biased;
+            _ = close.changed() => break,
+            Some(()) = pings.recv() => Message::Ping(Vec::new().into()),
+            frame = outbox.recv() => match frame {
+                Some(f) => Message::Text(f.into()),
+                None => break,
+            },
+        };
+        // a client that stopped reading cannot hold a write past the time-out, nor a close
+        let sent = tokio::select! {
+            biased;
+            _ = close.changed() => break,
+            sent = tokio::time::timeout(limit, sink.send(message)) => sent,
+        };
+        if !matches!(sent, Ok(Ok(()))) {
             return false;
         }
     }
-    true
+    let Some((code, reason)) = close.borrow().clone() else {
+        return false;
+    };
+    let until = Instant::now() + CLOSING_DRAIN;
+    while let Ok(frame) = outbox.try_recv() {
+        let sent = tokio::time::timeout_at(until, sink.send(Message::Text(frame.into()))).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            break;
+        }
+    }
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let sent = tokio::time::timeout(CLOSING_DRAIN, sink.send(Message::Close(Some(frame)))).await;
+    matches!(sent, Ok(Ok(())))
+}
+
+/// Reads (and drops) what the client still sends until its close frame, for a while: a
+/// socket dropped with unread data is reset, and a reset can destroy the close frame (and
+/// the frames before it) still waiting in the client's receive buffer.
+async fn drain(stream: &mut futures_util::stream::SplitStream<WebSocket>) {
+    let until = Instant::now() + CLOSING_DRAIN;
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, stream.next()).await {
+        if let Message::Close(_) = message {
+            return;
+        }
+    }
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -310,7 +372,7 @@ impl Connection {
         let contract = &self.shared.contract;
         if let (Some(event), Some(p)) = (&contract.transport.auth.expired_event, &self.principal) {
             let data = (self.shared.expired_data)(p);
-            self.send(&contract.event_frame(event, data, None, None));
+            self.send(contract.event_frame(event, data, None, None), None);
         }
     }
 
@@ -359,37 +421,76 @@ impl Connection {
         }
     }
 
-    fn send(&self, frame: &Value) {
-        self.outlet.send(frame.to_string());
+    /// Queues a frame, through the outgoing hook (`action`: the one a response answers).
+    fn send(&self, mut frame: Value, action: Option<&str>) {
+        if self.shared.outgoing_ws(action, &mut frame) {
+            self.outlet.send(frame.to_string());
+        }
+    }
+
+    /// The refusal of a request whose id is still running on this connection, if it is; else
+    /// the id is recorded as running.
+    fn claim_id(&self, id: &Value) -> Option<crate::error::Error> {
+        let key = id.to_string();
+        let mut running = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if running.insert(key) {
+            return None;
+        }
+        let pointer = &self.shared.contract.envelope.request.id;
+        let message = format!("request id {id} is already in flight; use a new id per request");
+        Some(
+            crate::error::Error::new("validation_failed", message.clone()).with_details(
+                serde_json::json!({ "errors": [{ "pointer": pointer, "message": message }] }),
+            ),
+        )
     }
 
     /// One text frame; `Err` closes the connection with that code and reason.
     async fn on_text(&mut self, text: &str) -> Result<(), (u16, String)> {
-        let checked = dispatch::check(&self.shared, text);
+        let checked = dispatch::check(&self.shared, Transport::WebSocket, text);
         if self.auth_deadline.is_some() {
             return self.first_frame(checked).await;
         }
         match checked {
             Checked::Refused(answer) => {
                 if let Some(a) = answer {
-                    self.send(&a);
+                    self.send(a, None);
                 }
             }
             Checked::Control(frame) => self.on_control(&frame).await?,
             Checked::Request(frame) => {
-                if let Some(e) = self.refuse(&frame) {
+                let contract = &self.shared.contract;
+                let action = contract.request_action(&frame).map(str::to_owned);
+                let id = contract.request_id(&frame).cloned();
+                let refused = self.refuse(&frame).or_else(|| match &id {
+                    Some(id) if self.shared.settings.refuse_duplicate_ids => self.claim_id(id),
+                    _ => None,
+                });
+                if let Some(e) = refused {
                     // a notification gets no answer, even refused
-                    if let Some(id) = self.shared.contract.request_id(&frame).cloned() {
-                        self.send(&dispatch::error_frame(&self.shared, id, &e));
+                    if let Some(id) = id {
+                        let frame = dispatch::error_frame(&self.shared, id, &e);
+                        self.send(frame, action.as_deref());
                     }
                     return Ok(());
                 }
                 let shared = self.shared.clone();
                 let caller = self.caller();
                 let outlet = self.outlet.clone();
+                let in_flight = self.in_flight.clone();
                 let mut answering = Box::pin(async move {
-                    if let Some(answer) = dispatch::answer_request(&shared, &caller, frame).await {
-                        outlet.send(answer.to_string());
+                    if let Some(mut answer) =
+                        dispatch::answer_request(&shared, &caller, frame).await
+                    {
+                        if shared.outgoing_ws(action.as_deref(), &mut answer) {
+                            outlet.send(answer.to_string());
+                        }
+                    }
+                    if let (Some(id), true) = (id, shared.settings.refuse_duplicate_ids) {
+                        in_flight
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .remove(&id.to_string());
                     }
                 });
                 // a handler that answers at once is answered here; one that waits runs on
@@ -443,7 +544,7 @@ impl Connection {
             .unwrap_or_default()
             .to_owned();
         let principal = match &shared.authenticate {
-            Some(authenticate) => authenticate(token).await,
+            Some(authenticate) => authenticate(token).await.ok(),
             None => None,
         };
         let Some(principal) = principal else {
@@ -470,7 +571,7 @@ impl Connection {
             self.version = named;
         }
         if let Some(reply) = contract.control_reply(&ControlKind::Authenticated, frame, None) {
-            self.send(&reply);
+            self.send(reply, None);
         }
         Ok(())
     }
@@ -486,30 +587,38 @@ impl Connection {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        let id = || contract.request_id(frame).cloned().unwrap_or(Value::Null);
+        if self.expired
+            && matches!(
+                control.kind,
+                ControlKind::Subscribe | ControlKind::Unsubscribe
+            )
+        {
+            // events are held while the credential is expired: no subscription changes either
+            if let Some(e) = self.refuse(frame) {
+                self.send(dispatch::error_frame(&shared, id(), &e), None);
+                return Ok(());
+            }
+        }
         match &control.kind {
             ControlKind::Ping => {
                 if let Some(reply) = contract.control_reply(&ControlKind::Pong, frame, None) {
-                    self.send(&reply);
+                    self.send(reply, None);
                 }
             }
             ControlKind::Subscribe => {
-                if let Some(refused) = topics
+                if let Some(e) = topics
                     .iter()
-                    .find(|t| !(shared.authorize)(self.principal.as_deref(), t))
+                    .find_map(|t| (shared.authorize)(self.principal.as_deref(), t).err())
                 {
-                    let e = crate::error::Error::new(
-                        "forbidden",
-                        format!("not allowed to subscribe to `{refused}`"),
-                    );
-                    let id = contract.request_id(frame).cloned().unwrap_or(Value::Null);
-                    self.send(&dispatch::error_frame(&shared, id, &e));
+                    self.send(dispatch::error_frame(&shared, id(), &e), None);
                     return Ok(());
                 }
                 shared.hub.subscribe(self.id, &topics);
                 if let Some(reply) =
                     contract.control_reply(&ControlKind::Subscribed, frame, Some(&topics))
                 {
-                    self.send(&reply);
+                    self.send(reply, None);
                 }
             }
             ControlKind::Unsubscribe => {
@@ -517,7 +626,7 @@ impl Connection {
                 if let Some(reply) =
                     contract.control_reply(&ControlKind::Unsubscribed, frame, Some(&topics))
                 {
-                    self.send(&reply);
+                    self.send(reply, None);
                 }
             }
             ControlKind::Auth => self.reauthenticate(frame).await?,
@@ -525,7 +634,7 @@ impl Connection {
             _ => {
                 if let Some(reply) = control.reply.clone() {
                     if let Some(r) = contract.control_reply(&reply, frame, None) {
-                        self.send(&r);
+                        self.send(r, None);
                     }
                 }
             }

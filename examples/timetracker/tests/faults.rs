@@ -111,6 +111,37 @@ async fn cross_org_leak() {
 }
 
 #[tokio::test]
+async fn late_cross_org_leak() {
+    assert_fault(Fault::LateCrossOrgLeak, |server| async move {
+        let mut carol = Client::user(&server, "usr_carol").await;
+        let mut alice = Client::user(&server, "usr_alice").await;
+        alice
+            .ok("projects.create", json!({ "name": "Secret", "hourly_rate": { "amount_cents": 1, "currency": "EUR" } }))
+            .await;
+        carol.sync().await;
+        // nothing at once: the leak comes past a short quiet window
+        assert!(carol.take_event("ProjectCreated").is_none());
+        tokio::time::sleep(std::time::Duration::from_millis(1800)).await;
+        carol.sync().await;
+        carol.take_event("ProjectCreated").is_some()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn event_shape() {
+    assert_fault(Fault::EventShape, |server| async move {
+        let mut alice = Client::user(&server, "usr_alice").await;
+        alice
+            .ok("projects.create", json!({ "name": "Shaped", "hourly_rate": { "amount_cents": 1, "currency": "EUR" } }))
+            .await;
+        let ev = alice.event("ProjectCreated").await;
+        ev["data"]["project"].get("created_at").is_none()
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn response_id() {
     assert_fault(Fault::ResponseId, |server| async move {
         let mut alice = Client::user(&server, "usr_alice").await;

@@ -128,6 +128,14 @@ impl Directory {
         &self.users
     }
 
+    /// Every org with a user, once each.
+    pub(crate) fn orgs(&self) -> Vec<String> {
+        let mut orgs: Vec<String> = self.users.iter().map(|u| u.org_id.clone()).collect();
+        orgs.sort();
+        orgs.dedup();
+        orgs
+    }
+
     pub(crate) fn user(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
     }

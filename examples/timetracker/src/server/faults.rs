@@ -1,11 +1,23 @@
 //! Deliberate divergences from the contract, for exercising contract checkers.
 //!
 //! Each fault changes exactly one observable behaviour; a server started without faults follows
-//! the contract.
+//! the contract. Most act through frameproof-server's hooks: the outgoing hook
+//! ([`Faults::on_outgoing`]: ids, shapes, statuses, pongs), the handlers (which events are
+//! emitted, and to whom), and axum middleware for the moved route.
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use axum::{Json, Router};
+use frameproof::{Contract, Template};
+use frameproof_server::{Outgoing, Transport};
+use serde_json::{json, Value};
 
 /// One deliberate divergence from the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,6 +150,15 @@ impl FromStr for Fault {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Faults(BTreeSet<Fault>);
 
+/// Whether tenant events reach other orgs too (the `cross-org-leak` faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leak {
+    None,
+    Now,
+    /// After this long: past a conformance suite's short quiet window.
+    After(Duration),
+}
+
 impl Faults {
     pub(crate) fn new(list: &[Fault]) -> Faults {
         Faults(list.iter().copied().collect())
@@ -145,6 +166,140 @@ impl Faults {
 
     pub(crate) fn has(&self, fault: Fault) -> bool {
         self.0.contains(&fault)
+    }
+
+    pub(crate) fn leak(&self) -> Leak {
+        if self.has(Fault::CrossOrgLeak) {
+            Leak::Now
+        } else if self.has(Fault::LateCrossOrgLeak) {
+            Leak::After(Duration::from_millis(1500))
+        } else {
+            Leak::None
+        }
+    }
+
+    /// Whether events of a request over `transport` are dropped (`*-no-broadcast`).
+    pub(crate) fn silenced(&self, transport: Transport) -> bool {
+        match transport {
+            Transport::Http => self.has(Fault::RestNoBroadcast),
+            Transport::WebSocket => self.has(Fault::WsMissingBroadcast),
+        }
+    }
+
+    /// The faults that change what leaves, as frameproof-server's outgoing hook: it sees every
+    /// socket frame and every REST answer just before it goes.
+    pub(crate) fn on_outgoing(&self, out: &mut Outgoing<'_>) {
+        let ws = out.transport == Transport::WebSocket;
+        let ok = match out.status {
+            Some(status) => (200..300).contains(&status),
+            None => out.frame.get("status").and_then(Value::as_str) == Some("ok"),
+        };
+        if ws && ok && self.has(Fault::ResponseId) {
+            if let Some(Value::String(id)) = out.frame.get_mut("id") {
+                id.push_str("-x");
+            }
+        }
+        if ws && self.has(Fault::NoPong) && out.frame.get("type") == Some(&json!("pong")) {
+            out.send = false;
+        }
+        let timers = out.action.is_some_and(|a| a.starts_with("time_entries."));
+        if ok && timers && self.has(Fault::ResponseShape) {
+            let data = if ws {
+                out.frame.get_mut("data")
+            } else {
+                Some(&mut *out.frame)
+            };
+            if let Some(data) = data {
+                rename_started_at(data);
+            }
+        }
+        if out.event == Some("ProjectCreated") && self.has(Fault::EventShape) {
+            if let Some(project) = out.frame.pointer_mut("/data/project") {
+                rename_member(project, "created_at", "created");
+            }
+        }
+        if ws || ok {
+            return;
+        }
+        let code = out.frame.pointer("/error/code").and_then(Value::as_str);
+        if code == Some("not_found") && self.has(Fault::RestStatus) {
+            out.status = Some(400);
+        }
+        if self.has(Fault::RestErrorShape) {
+            // the fault: an error object with its code alone (no message, no details)
+            if let Some(error) = out.frame.get_mut("error").and_then(Value::as_object_mut) {
+                error.remove("message");
+                error.remove("details");
+            }
+        }
+    }
+
+    /// The `rest-route` fault: `tasks.update` served at `/api/task/{id}` (the contract's
+    /// `/api/tasks/{id}` answers 404), as axum middleware in front of the service's routes.
+    pub(crate) fn wrap_routes(&self, router: Router, contract: &Contract) -> Router {
+        let Some(route) = contract
+            .actions
+            .get("tasks.update")
+            .and_then(|a| a.rest.clone())
+            .filter(|_| self.has(Fault::RestRoute))
+        else {
+            return router;
+        };
+        let served = route.path.replacen("/tasks/", "/task/", 1);
+        let (Ok(real), Ok(moved)) = (Template::parse(&route.path), Template::parse(&served)) else {
+            return router;
+        };
+        let method = route.method.as_str().to_owned();
+        let gone = contract.rest_error_body(
+            "unknown_action",
+            &format!("no action is served at {} {}", route.method, route.path),
+            None,
+        );
+        router.layer(axum::middleware::from_fn(
+            move |mut req: Request, next: Next| {
+                let (real, moved, method, gone) =
+                    (real.clone(), moved.clone(), method.clone(), gone.clone());
+                async move {
+                    let path = req.uri().path().to_owned();
+                    if req.method().as_str() == method {
+                        if real.matches(&path).is_some() {
+                            return (StatusCode::NOT_FOUND, Json(gone)).into_response();
+                        }
+                        if moved.matches(&path).is_some() {
+                            let to = path.replacen("/task/", "/tasks/", 1);
+                            let query = req
+                                .uri()
+                                .query()
+                                .map(|q| format!("?{q}"))
+                                .unwrap_or_default();
+                            if let Ok(uri) = format!("{to}{query}").parse() {
+                                *req.uri_mut() = uri;
+                            }
+                        }
+                    }
+                    next.run(req).await
+                }
+            },
+        ))
+    }
+}
+
+/// `started_at` → `start_time` in a TimeEntry or a page of them (`response-shape`).
+fn rename_started_at(data: &mut Value) {
+    if let Some(items) = data.get_mut("items").and_then(Value::as_array_mut) {
+        for item in items {
+            rename_started_at(item);
+        }
+    } else {
+        rename_member(data, "started_at", "start_time");
+    }
+}
+
+fn rename_member(data: &mut Value, from: &str, to: &str) {
+    if let Some(obj) = data.as_object_mut() {
+        if let Some(v) = obj.remove(from) {
+            obj.insert(to.to_owned(), v);
+        }
     }
 }
 

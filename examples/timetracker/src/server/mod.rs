@@ -14,38 +14,43 @@
 //! # }
 //! ```
 //!
-//! Layout: [`store`] (persistence), `service` (the one service layer both transports call),
-//! `hub` (connections, fan-out, bounded queues), `ws` and `rest` (the transports), `auth`
-//! (users and tokens), [`faults`] (deliberate divergences).
+//! The transports (the WebSocket and its REST twin: auth, control frames, heartbeat, bounded
+//! queues, event fan-out) are frameproof-server's. Layout: [`store`] (persistence), `service`
+//! (the service layer: a typed method per action), `handlers` (a frameproof-server handler per
+//! action, and the hooks), `validation` (how refused requests are answered), `auth` (users and
+//! tokens), [`faults`] (deliberate divergences).
 
 mod auth;
 mod clock;
 mod error;
 pub mod faults;
-mod hub;
-mod rest;
+mod handlers;
 mod seed;
 mod service;
 pub mod store;
-mod ws;
+mod validation;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::routing::get;
 use axum::Router;
+use frameproof_server::Settings;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::Role;
 pub use error::ApiError;
 pub use faults::{Fault, UnknownFault};
-pub use hub::{CLOSE_GOING_AWAY, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER};
-pub use service::Origin;
 pub use store::{MemoryStore, Store};
+
+/// Close code for a connection whose outbound queue overflowed.
+pub const CLOSE_SLOW_CONSUMER: u16 = 4503;
+/// Close code for a connection that did not answer a heartbeat ping in time.
+pub const CLOSE_HEARTBEAT_TIMEOUT: u16 = 4408;
+/// Close code when the server shuts down (the standard "going away").
+pub const CLOSE_GOING_AWAY: u16 = 1001;
 
 pub use crate::CLOSE_UNAUTHORIZED;
 
@@ -97,7 +102,7 @@ impl std::fmt::Debug for WrapApp {
 impl Default for ServerConfig {
     fn default() -> Self {
         let owned;
-        let contract = match service::compiled() {
+        let contract = match validation::compiled() {
             Ok(c) => &c.contract,
             Err(_) => {
                 owned = crate::contract();
@@ -142,24 +147,14 @@ pub struct SeededUser {
     pub refresh_token: String,
 }
 
-/// What the transports share.
-pub(crate) struct AppState {
-    pub(crate) config: ServerConfig,
-    pub(crate) service: service::Service,
-    pub(crate) routes: Vec<rest::Route>,
-    pub(crate) max_frame_bytes: usize,
-    pub(crate) open_connections: AtomicUsize,
-    pub(crate) next_connection: AtomicU64,
-    pub(crate) shutdown: watch::Receiver<bool>,
-}
-
 /// A started server. Dropping it asks the server to stop; [`RunningServer::shutdown`] also
 /// waits for it.
 pub struct RunningServer {
     /// The bound address.
     pub addr: SocketAddr,
     users: Vec<SeededUser>,
-    state: Arc<AppState>,
+    config: ServerConfig,
+    service: frameproof_server::Service,
     ws_path: String,
     rest_base: String,
     stop: watch::Sender<bool>,
@@ -194,21 +189,23 @@ impl RunningServer {
 
     /// The configuration the server runs with.
     pub fn config(&self) -> &ServerConfig {
-        &self.state.config
+        &self.config
     }
 
     /// Open WebSocket connections, authenticated or not.
     pub fn connection_count(&self) -> usize {
-        self.state.open_connections.load(Ordering::SeqCst)
+        self.service.connections()
     }
 
     /// Authenticated WebSocket connections (those that receive events).
     pub fn authenticated_count(&self) -> usize {
-        self.state.service.hub().len()
+        self.service.authenticated_connections()
     }
 
     /// Closes every connection (1001), stops accepting, and waits (at most a few seconds).
     pub async fn shutdown(mut self) {
+        self.service
+            .close_all(CLOSE_GOING_AWAY, "the server is shutting down");
         self.stop.send_replace(true);
         if let Some(mut task) = self.task.take() {
             if tokio::time::timeout(Duration::from_secs(5), &mut task)
@@ -227,6 +224,8 @@ impl RunningServer {
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
+        self.service
+            .close_all(CLOSE_GOING_AWAY, "the server is shutting down");
         self.stop.send_replace(true);
     }
 }
@@ -256,68 +255,40 @@ pub async fn start_with_store(
     if config.auth_timeout.is_zero() {
         return Err(invalid("the auth timeout must be above zero"));
     }
-    let compiled = service::compiled().map_err(io::Error::other)?;
+    let compiled = validation::compiled().map_err(io::Error::other)?;
     let contract = &compiled.contract;
     let faults = faults::Faults::new(&config.faults);
     let directory = Arc::new(auth::Directory::new(seed::users(), config.token_ttl));
     seed::data(store.as_ref());
-    let users = directory
-        .users()
-        .iter()
-        .map(|u| SeededUser {
-            user_id: u.id.clone(),
-            org_id: u.org_id.clone(),
-            name: u.name.clone(),
-            role: u.role,
-            access_token: if config.fixed_credentials {
-                directory
-                    .register_access(format!("at_fixed_{}", u.id), &u.id)
-                    .0
-            } else {
-                directory.issue_access(&u.id).0
-            },
-            refresh_token: if config.fixed_credentials {
-                directory.register_refresh(format!("rt_fixed_{}", u.id), &u.id)
-            } else {
-                directory.issue_refresh(&u.id)
-            },
-        })
-        .collect();
-    let leak = if faults.has(Fault::CrossOrgLeak) {
-        hub::Leak::Now
-    } else if faults.has(Fault::LateCrossOrgLeak) {
-        hub::Leak::After(Duration::from_millis(1500))
-    } else {
-        hub::Leak::None
-    };
-    let hub = Arc::new(hub::Hub::new(leak));
-    let routes = rest::routes(contract, &faults).map_err(io::Error::other)?;
+    let users = seed_tokens(&directory, config.fixed_credentials);
     let ws_path = contract.transport.websocket.path.clone();
     let rest_base = contract.transport.rest.base_path.clone();
-    let max_frame_bytes = contract
-        .transport
-        .websocket
-        .max_frame_bytes
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(1 << 20);
-    let service = service::Service::new(compiled, store, directory, hub, faults, config.latency);
+    let app = Arc::new(handlers::App {
+        service: service::Service::new(store, directory, faults.clone(), config.latency),
+        compiled,
+    });
+    // what this server promised before it ran on frameproof-server (README: close codes,
+    // back-pressure, bad input, tenancy), over the crate's defaults
+    let settings = Settings {
+        outbound_queue: config.outbound_queue,
+        slow_consumer_close: CLOSE_SLOW_CONSUMER,
+        heartbeat: Some((config.heartbeat_interval, config.heartbeat_timeout)),
+        heartbeat_close: CLOSE_HEARTBEAT_TIMEOUT,
+        auth_timeout: Some(config.auth_timeout),
+        refuse_duplicate_ids: true,
+        topics_per_tenant: true,
+        require_credential: true,
+        ..Settings::default()
+    };
+    let builder = frameproof_server::Service::builder(contract.clone()).settings(settings);
+    let service = handlers::builder(&app, builder)
+        .build()
+        .map_err(io::Error::other)?;
+    let app = faults.wrap_routes(service.router(), contract);
     let wrap_app = config.wrap_app.clone();
     let (stop, shutdown) = watch::channel(false);
     let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(AppState {
-        config,
-        service,
-        routes,
-        max_frame_bytes,
-        open_connections: AtomicUsize::new(0),
-        next_connection: AtomicU64::new(1),
-        shutdown: shutdown.clone(),
-    });
-    let app = Router::new()
-        .route(&ws_path, get(ws::upgrade))
-        .fallback(rest::handle)
-        .with_state(state.clone());
     let app = match wrap_app {
         Some(wrap) => (wrap.0)(app),
         None => app,
@@ -333,10 +304,38 @@ pub async fn start_with_store(
     Ok(RunningServer {
         addr,
         users,
-        state,
+        config,
+        service,
         ws_path,
         rest_base,
         stop,
         task: Some(task),
     })
+}
+
+/// The seeded users with their tokens: random, or predictable ones (`fixed_credentials`) so
+/// that recorded transcripts replay against a fresh server.
+fn seed_tokens(directory: &auth::Directory, fixed: bool) -> Vec<SeededUser> {
+    directory
+        .users()
+        .iter()
+        .map(|u| SeededUser {
+            user_id: u.id.clone(),
+            org_id: u.org_id.clone(),
+            name: u.name.clone(),
+            role: u.role,
+            access_token: if fixed {
+                directory
+                    .register_access(format!("at_fixed_{}", u.id), &u.id)
+                    .0
+            } else {
+                directory.issue_access(&u.id).0
+            },
+            refresh_token: if fixed {
+                directory.register_refresh(format!("rt_fixed_{}", u.id), &u.id)
+            } else {
+                directory.issue_refresh(&u.id)
+            },
+        })
+        .collect()
 }
