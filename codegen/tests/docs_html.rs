@@ -113,3 +113,64 @@ async fn console_against_the_reference_server() {
     faithful.shutdown().await;
     faulty.shutdown().await;
 }
+
+/// Examples: a schema's own `examples` win over generated values, an ok response echoes its
+/// request's members, and with transcripts the first recorded frames are shown.
+#[test]
+fn html_reference_examples() {
+    let mut contract = common::reference_contract();
+    let generated = frameproof_codegen::html_reference(&contract);
+    let name = contract
+        .defs
+        .get_mut("CreateProject")
+        .and_then(|d| d.pointer_mut("/properties/name"))
+        .and_then(serde_json::Value::as_object_mut)
+        .unwrap_or_else(|| panic!("the contract has CreateProject.name"));
+    name.insert("examples".into(), json!(["Harbour bridge survey"]));
+    let html = frameproof_codegen::html_reference(&contract);
+    assert!(!generated.contains("Harbour bridge survey"));
+    let card = card_of(&html, "action-projects.create");
+    assert_eq!(
+        card.matches("&quot;name&quot;: &quot;Harbour bridge survey&quot;")
+            .count(),
+        4,
+        "the example in the WebSocket request and response, the REST body and the REST response: {card}"
+    );
+    assert!(card.contains("<th>constraints</th>"), "column headers");
+    assert!(card.contains("<span class=\"constraint\">min length 1</span>"));
+    assert!(card.contains("class=\"copy\""), "copy buttons");
+
+    let contract = common::reference_contract();
+    let dir = common::workspace_dir().join("examples/timetracker/transcripts");
+    let recorded = frameproof_codegen::RecordedExamples::from_dir(&contract, &dir)
+        .unwrap_or_else(|e| panic!("read the transcripts: {e}"));
+    assert!(recorded.skipped.is_empty(), "{:?}", recorded.skipped);
+    let html = frameproof_codegen::html_reference_with(&contract, &recorded);
+    assert_eq!(
+        html,
+        frameproof_codegen::html_reference_with(&contract, &recorded)
+    );
+    let start = card_of(&html, "action-time_entries.start");
+    assert!(
+        start.contains("&quot;description&quot;: &quot;API integration&quot;"),
+        "the recorded payload: {start}"
+    );
+    let list = card_of(&html, "action-projects.list");
+    assert!(list.contains("Website relaunch"), "the recorded response");
+    let event = card_of(&html, "event-TimeEntryStarted");
+    assert!(
+        event.contains("&quot;org_id&quot;: &quot;org_acme&quot;"),
+        "the recorded event"
+    );
+}
+
+/// The text of the `<article>` with that id.
+fn card_of<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no card {id}"));
+    let end = html[start..]
+        .find("</article>")
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
