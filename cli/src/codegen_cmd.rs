@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use frameproof::Contract;
-use frameproof_codegen::{GeneratedFile, Int64Mode, TsOptions};
+use frameproof_codegen::{GeneratedFile, Int64Mode, RecordedExamples, TsOptions};
 
 use crate::Outcome;
 
@@ -70,6 +70,10 @@ pub struct DocsArgs {
     /// The directory to write `index.html` into (created if missing).
     #[arg(long)]
     out: PathBuf,
+    /// A directory of recorded transcripts (`*.jsonl`): the first request, ok response and
+    /// event recorded for each action and event become its example.
+    #[arg(long, value_name = "DIR")]
+    examples: Option<PathBuf>,
 }
 
 fn load(path: &Path) -> Result<Contract, Outcome> {
@@ -169,9 +173,29 @@ pub fn run_docs(args: DocsArgs) -> Outcome {
         Ok(c) => c,
         Err(o) => return o,
     };
+    let recorded = match &args.examples {
+        None => RecordedExamples::default(),
+        Some(dir) => match RecordedExamples::from_dir(&contract, dir) {
+            Ok(recorded) => {
+                for skipped in &recorded.skipped {
+                    println_err!("warning: {skipped}");
+                }
+                let (actions, events) = recorded.counts();
+                println_err!(
+                    "examples from {}: {actions} actions, {events} events",
+                    dir.display()
+                );
+                recorded
+            }
+            Err(e) => {
+                println_err!("error: {e}");
+                return Outcome::Unusable;
+            }
+        },
+    };
     let file = GeneratedFile {
         path: "index.html".into(),
-        contents: frameproof_codegen::html_reference(&contract),
+        contents: frameproof_codegen::html_reference_with(&contract, &recorded),
     };
     write(&args.out, &[file])
 }

@@ -7,7 +7,8 @@
 //! - [`asyncapi`]: an AsyncAPI 3.0 document of the WebSocket;
 //! - [`openapi`]: an OpenAPI 3.1 document of the REST mapping;
 //! - [`json_schema_bundle`]: one JSON Schema 2020-12 bundle of every frame and type;
-//! - [`html_reference`]: a self-contained HTML reference.
+//! - [`html_reference`]: a self-contained HTML reference with a live console
+//!   ([`html_reference_with`]: examples taken from recorded transcripts).
 
 mod asyncapi;
 mod bundle;
@@ -22,7 +23,7 @@ use std::path::Path;
 pub use asyncapi::asyncapi;
 pub use bundle::json_schema_bundle;
 pub use frameproof_schema::Contract;
-pub use html::html_reference;
+pub use html::{html_reference, html_reference_with, ExamplesError, RecordedExamples};
 pub use openapi::{openapi, openapi_for_servers};
 pub use ts::TsOptions;
 
