@@ -569,9 +569,9 @@ pub fn integral_numbers(value: &mut Value) {
         Value::Number(n) if n.is_f64() => {
             if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) {
                 // in range, so the casts are exact
-                if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
+                if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
                     *value = Value::from(f as i64);
-                } else if f >= 0.0 && f < 18_446_744_073_709_551_616.0 {
+                } else if (0.0..18_446_744_073_709_551_616.0).contains(&f) {
                     *value = Value::from(f as u64);
                 }
             }

@@ -184,7 +184,7 @@ async fn rest(
 fn not_a_route(shared: &Shared, method: &str, path: &str) -> Response {
     if let Some(hook) = &shared.refusal {
         let violations = [Violation::error(
-            "rest.unknown_route",
+            frameproof_validator::Rule::RestUnknownRoute,
             "",
             format!("{method} {path} is not a route of the contract's REST mapping"),
         )];

@@ -36,5 +36,7 @@ mod websocket;
 pub use backplane::{Backplane, BackplaneError, InProcess, Published, RedisBackplane};
 pub use ctx::{Ctx, Principal};
 pub use error::{Error, StartupError};
+/// What a refusal carries: the validator's findings and their rules.
+pub use frameproof_validator::{Rule, Violation};
 pub use hooks::{Outgoing, Refusal, Transport};
 pub use service::{Service, ServiceBuilder, Settings};

@@ -92,7 +92,7 @@ async fn the_outgoing_hook_changes_frames_statuses_and_events_and_holds_frames_b
 async fn the_refusal_hook_answers_refused_requests_its_own_way() {
     let service = notes_service(store())
         .on_refusal(|r| {
-            let rules: Vec<&str> = r.violations.iter().map(|v| v.rule).collect();
+            let rules: Vec<&str> = r.violations.iter().map(|v| v.rule.id()).collect();
             // one path only: the others keep the default answer
             if r.violations
                 .iter()

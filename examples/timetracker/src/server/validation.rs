@@ -68,9 +68,15 @@ impl Compiled {
         if let Some(v) = rule("frame.unknown_action").or_else(|| rule("frame.rest_only")) {
             return Some(ApiError::unknown_action(v.message.clone()));
         }
-        if let Some(v) = r.violations.iter().find(|v| v.rule.starts_with("frame.")) {
+        if let Some(v) = r
+            .violations
+            .iter()
+            .find(|v| v.rule.id().starts_with("frame."))
+        {
             let message = match v.rule {
-                "frame.json" => format!("the frame is not valid JSON: {}", v.message),
+                frameproof_server::Rule::FrameJson => {
+                    format!("the frame is not valid JSON: {}", v.message)
+                }
                 _ => v.message.clone(),
             };
             return Some(ApiError::bad_request(message));
