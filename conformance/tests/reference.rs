@@ -361,7 +361,7 @@ fn fuzzing_passes_on_a_sound_server_and_finds_a_broken_response() {
                         &t,
                         "at_fixed_usr_alice",
                         20251123,
-                        96,
+                        192,
                     )
                 })
                 .join()
