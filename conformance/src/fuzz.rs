@@ -190,6 +190,15 @@ async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live,
     Ok(Live { conn, rx, next: 0 })
 }
 
+/// The errors among violations, one line each (`rule at pointer: message`).
+fn errors_of(violations: Vec<frameproof_validator::Violation>) -> Vec<String> {
+    violations
+        .into_iter()
+        .filter(|v| v.severity == Severity::Error)
+        .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
+        .collect()
+}
+
 /// Waits for the answer to `id`. Events that arrive meanwhile (those the case's action emits,
 /// and any other) are checked against the contract: one that breaks it fails the case.
 async fn answer(
@@ -207,13 +216,11 @@ async fn answer(
                     return Ok(f);
                 }
                 if let Some(event) = contract.event_name(&f) {
-                    let found: Vec<String> = validator
-                        .check_frame(Direction::Server, raw.as_bytes())
-                        .violations
-                        .into_iter()
-                        .filter(|v| v.severity == Severity::Error)
-                        .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
-                        .collect();
+                    let found = errors_of(
+                        validator
+                            .check_frame(Direction::Server, raw.as_bytes())
+                            .violations,
+                    );
                     if !found.is_empty() {
                         return Err(format!(
                             "event `{event}` breaks the contract: {}\nevent: {raw}",
@@ -297,12 +304,7 @@ impl Runner<'_> {
             .await
             .map_err(CaseFailure::Transport)?;
         let ws_answer = answer(live, &self.validator, &id, Duration::from_secs(5)).await?;
-        let found: Vec<String> = session
-            .observe(Direction::Server, ws_answer.to_string().as_bytes())
-            .into_iter()
-            .filter(|v| v.severity == Severity::Error)
-            .map(|v| format!("{} at {}: {}", v.rule, v.pointer, v.message))
-            .collect();
+        let found = errors_of(session.observe(Direction::Server, ws_answer.to_string().as_bytes()));
         if !found.is_empty() {
             return Err(format!(
                 "the WebSocket answer breaks the contract: {}\nanswer: {ws_answer}",
