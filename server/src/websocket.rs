@@ -76,9 +76,46 @@ pub(crate) async fn upgrade(
         .and_then(|v| v.from_handshake(raw_query.as_deref().unwrap_or(""), offered))
         .and_then(|v| semver::Version::parse(&v).ok());
     let protocols = shared.contract.transport.websocket.subprotocols.clone();
+    // the connection receives events from the moment its handshake is answered: registered
+    // (with its tenant) before the 101 goes out, not when the socket task first runs, or an
+    // event emitted right after the client's handshake completes could miss it
+    let registration = Registration::new(&shared, &handshake, version.clone());
     ws.max_message_size(max)
         .protocols(protocols)
-        .on_upgrade(move |socket| run(shared, socket, handshake, version))
+        .on_upgrade(move |socket| run(shared, socket, handshake, version, registration))
+}
+
+/// A connection registered with the hub before its socket runs; removed again if the upgrade
+/// never completes (the socket task then never takes it).
+struct Registration {
+    shared: Arc<Shared>,
+    registered: Option<Registered>,
+}
+
+impl Registration {
+    fn new(shared: &Arc<Shared>, handshake: &Handshake, version: Option<semver::Version>) -> Self {
+        let registered = shared.hub.register(shared.settings.outbound_queue);
+        shared.hub.set_version(registered.id, version);
+        if let Handshake::Authenticated(p) = handshake {
+            shared.hub.set_tenant(registered.id, p.tenant.clone());
+        }
+        Registration {
+            shared: shared.clone(),
+            registered: Some(registered),
+        }
+    }
+
+    fn take(mut self) -> Option<Registered> {
+        self.registered.take()
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if let Some(r) = &self.registered {
+            self.shared.hub.remove(r.id);
+        }
+    }
 }
 
 fn refuse(shared: &Shared, status: StatusCode, code: &str, message: &str) -> Response {
@@ -166,14 +203,17 @@ async fn run(
     socket: WebSocket,
     handshake: Handshake,
     version: Option<semver::Version>,
+    registration: Registration,
 ) {
-    let Registered {
+    let Some(Registered {
         id,
         outlet,
         outbox,
         mut close,
-    } = shared.hub.register(shared.settings.outbound_queue);
-    shared.hub.set_version(id, version.clone());
+    }) = registration.take()
+    else {
+        return;
+    };
     let mut conn = Connection {
         shared: shared.clone(),
         id,
