@@ -213,7 +213,8 @@ pub struct GetProject {
 #[action(name = "projects.create", response = Project, emits(ProjectCreated),
          errors(conflict), since = "1.1.0")]
 pub struct CreateProject {
-    #[schemars(length(min = 1, max = 120))]
+    /// Not blank (the server trims it).
+    #[schemars(length(min = 1, max = 120), regex(pattern = r"\S"))]
     pub name: String,
     pub client: Option<String>,
     pub hourly_rate: Money,
@@ -227,7 +228,8 @@ pub struct CreateProject {
 #[action(name = "tasks.create", response = Task, emits(TaskCreated), errors(not_found), since = "1.0.0")]
 pub struct CreateTask {
     pub project_id: String,
-    #[schemars(length(min = 1, max = 200))]
+    /// Not blank (the server trims it).
+    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
     pub title: String,
     pub description: Option<String>,
     pub assignee_id: Option<String>,
@@ -243,7 +245,8 @@ pub struct CreateTask {
          errors(not_found, conflict), since = "1.0.0")]
 pub struct UpdateTask {
     pub id: String,
-    #[schemars(length(min = 1, max = 200))]
+    /// Not blank (the server trims it).
+    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
     pub title: Option<String>,
     pub description: Option<String>,
     pub status: Option<TaskStatus>,
@@ -280,6 +283,7 @@ pub struct ListTasks {
 #[serde(deny_unknown_fields)]
 #[action(name = "chat.send", response = Message, emits(ChatMessage), errors(forbidden), since = "1.0.0")]
 pub struct SendMessage {
+    #[schemars(length(min = 1))]
     pub room: String,
     pub body: MessageBody,
 }
@@ -290,6 +294,7 @@ pub struct SendMessage {
 #[action(name = "chat.history", response = Vec<Message>, errors(forbidden),
          rest(method = "GET", path = "/chat/{room}/history"), since = "1.0.0")]
 pub struct ChatHistory {
+    #[schemars(length(min = 1))]
     pub room: String,
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
