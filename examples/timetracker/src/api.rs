@@ -228,8 +228,7 @@ pub struct CreateProject {
 #[action(name = "tasks.create", response = Task, emits(TaskCreated), errors(not_found), since = "1.0.0")]
 pub struct CreateTask {
     pub project_id: String,
-    /// Not blank (the server trims it).
-    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
+    #[schemars(length(min = 1, max = 200))]
     pub title: String,
     pub description: Option<String>,
     pub assignee_id: Option<String>,
@@ -245,8 +244,7 @@ pub struct CreateTask {
          errors(not_found, conflict), since = "1.0.0")]
 pub struct UpdateTask {
     pub id: String,
-    /// Not blank (the server trims it).
-    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
+    #[schemars(length(min = 1, max = 200))]
     pub title: Option<String>,
     pub description: Option<String>,
     pub status: Option<TaskStatus>,
