@@ -18,6 +18,7 @@
 pub mod base64;
 mod builder;
 mod check;
+mod classify;
 mod check_protocol;
 mod defs;
 mod document;
@@ -40,6 +41,7 @@ pub mod wire;
 
 pub use builder::{BuildError, ContractBuilder};
 pub use check::{Problem, MAX_SUPPORTED_FORMAT};
+pub use classify::FrameKind;
 pub use document::{
     ActionSpec, Contract, Deprecation, Direction, ErrorSpec, EventSpec, FrameSchemas, LintLevel,
     Lints, Scope, SubscriptionRole, FORMAT_VERSION,

@@ -196,6 +196,42 @@ impl Contract {
         get(frame, &self.envelope.response.data)
     }
 
+    /// The data of an ok response frame, to change in place.
+    pub fn response_data_mut<'v>(&self, frame: &'v mut Value) -> Option<&'v mut Value> {
+        frame.pointer_mut(&self.envelope.response.data)
+    }
+
+    /// The id a response frame answers, to change in place.
+    pub fn response_id_mut<'v>(&self, frame: &'v mut Value) -> Option<&'v mut Value> {
+        frame.pointer_mut(&self.envelope.response.id)
+    }
+
+    /// The error object of an error response frame, to change in place.
+    pub fn error_object_mut<'v>(&self, frame: &'v mut Value) -> Option<&'v mut Value> {
+        frame.pointer_mut(&self.envelope.response.error)
+    }
+
+    /// The error object of a REST error body, to change in place.
+    pub fn rest_error_object_mut<'v>(&self, body: &'v mut Value) -> Option<&'v mut Value> {
+        body.get_mut(REST_ERROR_MEMBER)
+    }
+
+    /// The data of an event frame, to change in place.
+    pub fn event_data_mut<'v>(&self, frame: &'v mut Value) -> Option<&'v mut Value> {
+        frame.pointer_mut(&self.envelope.event.data)
+    }
+
+    /// The members of an error object that say more than its code (its message and
+    /// details), removed.
+    pub fn strip_error_object(&self, error: &mut Value) {
+        let r = &self.envelope.response;
+        for at in [&r.error_message, &r.error_details] {
+            if let Ok(segments) = pointer::segments(at) {
+                pointer::remove(error, &segments);
+            }
+        }
+    }
+
     /// A copy of a response frame with other data (a REST answer put where the WebSocket
     /// frame holds its data, so frame pointers mean the same over both transports).
     pub fn with_response_data(&self, frame: &Value, data: Value) -> Value {
@@ -582,7 +618,7 @@ pub fn integral_numbers(value: &mut Value) {
     }
 }
 
-fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
+pub(crate) fn get<'v>(value: &'v Value, at: &str) -> Option<&'v Value> {
     value.pointer(at)
 }
 

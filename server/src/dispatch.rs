@@ -210,17 +210,13 @@ pub(crate) fn check(shared: &Shared, transport: Transport, text: &str) -> Checke
             violations: &check.violations,
         });
         // an id the contract refuses is not echoed: the answer would break the contract too
-        let id_at = &contract.envelope.request.id;
         let id = contract
             .request_id(&value)
             .filter(|_| {
-                id_at.is_empty()
-                    || !check.violations.iter().any(|v| {
-                        v.pointer == *id_at
-                            || v.pointer
-                                .strip_prefix(id_at.as_str())
-                                .is_some_and(|r| r.starts_with('/'))
-                    })
+                !check
+                    .violations
+                    .iter()
+                    .any(|v| contract.is_request_id_place(&v.pointer))
             })
             .cloned();
         return match (&check.kind, id) {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use frameproof_schema::Contract;
 use frameproof_validator::Violation;
 
 use crate::error::Error;
@@ -25,6 +26,8 @@ pub enum Transport {
 /// A frame (WebSocket) or the answer of a REST route or the RPC endpoint about to leave, for
 /// [`crate::ServiceBuilder::on_outgoing`] to change or hold back.
 pub struct Outgoing<'a> {
+    /// The contract served: read and change the frame through its wire functions.
+    pub contract: &'a Contract,
     pub transport: Transport,
     /// The action a response answers (`None` for events, control replies and refusals that
     /// name no action).

@@ -67,6 +67,7 @@ fn answer(shared: &Shared, action: Option<&str>, status: StatusCode, mut body: V
     let mut status = status;
     if let Some(hook) = &shared.outgoing {
         let mut out = Outgoing {
+            contract: &shared.contract,
             transport: Transport::Http,
             action,
             event: None,

@@ -133,6 +133,7 @@ impl Shared {
         let mut frame = self.contract.event_frame(name, data, tenant, topic);
         if let Some(hook) = &self.outgoing {
             let mut out = Outgoing {
+                contract: &self.contract,
                 transport: Transport::WebSocket,
                 action: None,
                 event: Some(name),
@@ -179,6 +180,7 @@ impl Shared {
             return true;
         };
         let mut out = Outgoing {
+            contract: &self.contract,
             transport: Transport::WebSocket,
             action,
             event: None,

@@ -476,7 +476,7 @@ impl Connection {
         if running.insert(key) {
             return None;
         }
-        let pointer = &self.shared.contract.envelope.request.id;
+        let pointer = self.shared.contract.request_id_pointer();
         let message = format!("request id {id} is already in flight; use a new id per request");
         Some(
             crate::error::Error::new("validation_failed", message.clone()).with_details(

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+pub use frameproof_schema::FrameKind;
 use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
 
 use crate::compiled::{CompiledControl, Schema, Validator};
@@ -16,35 +17,6 @@ use crate::violation::{excerpt_of, Violation};
 
 /// At most this many schema errors are reported per frame part.
 const MAX_ERRORS_PER_PART: usize = 20;
-
-/// What a frame turned out to be.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FrameKind {
-    Request {
-        id: Value,
-        action: String,
-    },
-    Ok {
-        id: Value,
-    },
-    Error {
-        id: Value,
-        code: Option<String>,
-    },
-    Event {
-        name: String,
-        tenant: Option<String>,
-        topic: Option<String>,
-    },
-    Control {
-        kind: ControlKind,
-        topics: Vec<String>,
-    },
-    /// Several frames in one (a batch), each classified.
-    Batch(Vec<FrameKind>),
-    /// Not JSON, not an envelope, or binary.
-    Unreadable,
-}
 
 /// The verdict on one frame.
 #[derive(Debug, Clone)]

@@ -221,10 +221,7 @@ impl<'a> Examples<'a> {
 }
 
 fn set_event_data(contract: &Contract, frame: &mut Value, data: Value) {
-    let pointer = &contract.envelope.event.data;
-    if pointer.is_empty() {
-        *frame = data;
-    } else if let Some(slot) = frame.pointer_mut(pointer) {
+    if let Some(slot) = contract.event_data_mut(frame) {
         *slot = data;
     }
 }

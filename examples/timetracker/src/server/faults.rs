@@ -15,9 +15,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
-use frameproof::{Contract, Template};
+use frameproof::{Contract, ControlKind, Direction, FrameKind, Template};
 use frameproof_server::{Outgoing, Transport};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// One deliberate divergence from the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -189,23 +189,33 @@ impl Faults {
     /// The faults that change what leaves, as frameproof-server's outgoing hook: it sees every
     /// socket frame and every REST answer just before it goes.
     pub(crate) fn on_outgoing(&self, out: &mut Outgoing<'_>) {
+        let contract = out.contract;
         let ws = out.transport == Transport::WebSocket;
         let ok = match out.status {
             Some(status) => (200..300).contains(&status),
-            None => out.frame.get("status").and_then(Value::as_str) == Some("ok"),
+            None => contract.is_ok_response(out.frame),
         };
         if ws && ok && self.has(Fault::ResponseId) {
-            if let Some(Value::String(id)) = out.frame.get_mut("id") {
+            if let Some(Value::String(id)) = contract.response_id_mut(out.frame) {
                 id.push_str("-x");
             }
         }
-        if ws && self.has(Fault::NoPong) && out.frame.get("type") == Some(&json!("pong")) {
+        let pong = || {
+            matches!(
+                contract.classify(Direction::Server, out.frame),
+                FrameKind::Control {
+                    kind: ControlKind::Pong,
+                    ..
+                }
+            )
+        };
+        if ws && self.has(Fault::NoPong) && pong() {
             out.send = false;
         }
         let timers = out.action.is_some_and(|a| a.starts_with("time_entries."));
         if ok && timers && self.has(Fault::ResponseShape) {
             let data = if ws {
-                out.frame.get_mut("data")
+                contract.response_data_mut(out.frame)
             } else {
                 Some(&mut *out.frame)
             };
@@ -214,22 +224,23 @@ impl Faults {
             }
         }
         if out.event == Some("ProjectCreated") && self.has(Fault::EventShape) {
-            if let Some(project) = out.frame.pointer_mut("/data/project") {
+            if let Some(project) = contract
+                .event_data_mut(out.frame)
+                .and_then(|data| data.get_mut("project"))
+            {
                 rename_member(project, "created_at", "created");
             }
         }
         if ws || ok {
             return;
         }
-        let code = out.frame.pointer("/error/code").and_then(Value::as_str);
-        if code == Some("not_found") && self.has(Fault::RestStatus) {
+        if contract.rest_error_name(out.frame) == Some("not_found") && self.has(Fault::RestStatus) {
             out.status = Some(400);
         }
         if self.has(Fault::RestErrorShape) {
             // the fault: an error object with its code alone (no message, no details)
-            if let Some(error) = out.frame.get_mut("error").and_then(Value::as_object_mut) {
-                error.remove("message");
-                error.remove("details");
+            if let Some(error) = contract.rest_error_object_mut(out.frame) {
+                contract.strip_error_object(error);
             }
         }
     }
