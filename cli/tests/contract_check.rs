@@ -177,3 +177,26 @@ fn bad_schemas_and_names_are_reported_where_they_stand() {
     }
     assert!(out.contains("teapot"), "{out}");
 }
+
+/// Every example's contract file, as its derives built it (no post-processing), passes the
+/// command a user runs on it: the JSON-RPC services, MCP, the op-coded gateway, the chat and
+/// topic protocols and the reference server.
+#[test]
+fn every_examples_contract_passes_the_check() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(&examples).expect("examples dir") {
+        let dir = entry.expect("entry").path();
+        for file in std::fs::read_dir(&dir).expect("example dir") {
+            let path = file.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if !name.ends_with("contract.json") {
+                continue;
+            }
+            let (code, text) = check(&path, &[]);
+            assert_eq!(code, 0, "{}: {text}", path.display());
+            checked.push(name.to_owned());
+        }
+    }
+    assert!(checked.len() >= 7, "only {checked:?}");
+}
