@@ -220,7 +220,7 @@ impl Forwarder {
             .then(|| serde_json::from_slice(body).ok())
             .flatten();
         let mut response_json: Option<Value> = serde_json::from_slice(response).ok();
-        if self.credentials.is_refresh_route(method, path) {
+        if self.credentials.is_credential_route(method, path) {
             for json in [&mut request_json, &mut response_json]
                 .into_iter()
                 .flatten()

@@ -162,7 +162,10 @@ fn rest_service(
         .enforce(config.enforce)
         .max_body_bytes(config.limits.max_body_bytes)
         .on_violation(move |v| {
-            if v.item.as_deref().is_some_and(|i| safe.is_refresh(i)) {
+            if v.item
+                .as_deref()
+                .is_some_and(|i| safe.is_credential_action(i))
+            {
                 let mut v = v.clone();
                 safe.scrub(&mut v, &[]);
                 sink(&v);

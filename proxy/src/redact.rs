@@ -3,8 +3,9 @@
 //! - query parameters of its `query` and `ticket` auth methods (plus `token`, `access_token`,
 //!   `ticket`), matched after percent-decoding their names, as the server decodes them;
 //! - the token member of its `auth` control frames;
-//! - the members of its `refresh_action`'s payload and response that are strings without a
-//!   `format` (the refresh token in, the new tokens out), wherever that action is exchanged;
+//! - the members of its credential actions' payloads and responses that are strings without
+//!   a `format`, wherever those actions are exchanged: the `refresh_action` (the refresh token
+//!   in, the new tokens out) and each `ticket` method's action (the ticket out);
 //! - `Authorization` headers and cookies (never recorded at all).
 //!
 //! Each is replaced by the connection's placeholder (`$credential:c1`), which a replay fills
@@ -29,12 +30,13 @@ pub(crate) struct Credentials {
     query_params: Vec<String>,
     /// `(when, token pointer)` of each auth control frame.
     auth_frames: Vec<(Vec<(String, Value)>, String)>,
-    /// Member names that hold a credential: auth frames' token members and the refresh
-    /// action's string members.
+    /// Member names that hold a credential: auth frames' token members and the credential
+    /// actions' string members.
     members: BTreeSet<String>,
-    refresh_action: Option<String>,
-    /// The refresh action's REST route: method and path template.
-    refresh_route: Option<(String, frameproof_schema::Template)>,
+    /// The actions whose bodies carry credentials: the refresh action and ticket actions.
+    credential_actions: Vec<String>,
+    /// Their REST routes: method and path template.
+    credential_routes: Vec<(String, frameproof_schema::Template)>,
     quoted: regex::Regex,
     /// A credential member's string value in raw text: `"token" : "<secret>"`.
     member_values: Option<regex::Regex>,
@@ -80,19 +82,29 @@ impl Credentials {
                 auth_frames.push((when, token.clone()));
             }
         }
-        let refresh_action = contract.transport.auth.refresh_action.clone();
-        let mut refresh_route = None;
-        if let Some(spec) = refresh_action
-            .as_deref()
-            .and_then(|a| contract.actions.get(a))
+        let auth = &contract.transport.auth;
+        let tickets = auth.methods.iter().filter_map(|m| match m {
+            AuthMethod::Ticket { action, .. } => Some(action.clone()),
+            _ => None,
+        });
+        let credential_actions: Vec<String> = auth
+            .refresh_action
+            .clone()
+            .into_iter()
+            .chain(tickets)
+            .collect();
+        let mut credential_routes = Vec::new();
+        for spec in credential_actions
+            .iter()
+            .filter_map(|a| contract.actions.get(a))
         {
             for schema in [&spec.payload, &spec.response] {
                 string_members(schema, contract, &mut members);
             }
-            refresh_route = spec.rest.as_ref().and_then(|r| {
+            credential_routes.extend(spec.rest.as_ref().and_then(|r| {
                 let template = frameproof_schema::Template::parse(&r.path).ok()?;
                 Some((r.method.as_str().to_owned(), template))
-            });
+            }));
         }
         let member_values = (!members.is_empty())
             .then(|| {
@@ -109,22 +121,22 @@ impl Credentials {
             query_params,
             auth_frames,
             members,
-            refresh_action,
-            refresh_route,
+            credential_actions,
+            credential_routes,
             quoted: regex::Regex::new(r#""(?:[^"\\]|\\.)*""#).expect("a fixed, valid pattern"),
         }
     }
 
-    /// Whether `action` is the contract's refresh action (its bodies hold credentials).
-    pub fn is_refresh(&self, action: &str) -> bool {
-        self.refresh_action.as_deref() == Some(action)
+    /// Whether `action`'s bodies hold credentials (the refresh action, a ticket action).
+    pub fn is_credential_action(&self, action: &str) -> bool {
+        self.credential_actions.iter().any(|a| a == action)
     }
 
-    /// Whether a REST request is the refresh action's (its bodies hold credentials).
-    pub fn is_refresh_route(&self, method: &str, path: &str) -> bool {
-        self.refresh_route
-            .as_ref()
-            .is_some_and(|(m, t)| m.eq_ignore_ascii_case(method) && t.matches(path).is_some())
+    /// Whether a REST request is a credential action's (its bodies hold credentials).
+    pub fn is_credential_route(&self, method: &str, path: &str) -> bool {
+        self.credential_routes
+            .iter()
+            .any(|(m, t)| m.eq_ignore_ascii_case(method) && t.matches(path).is_some())
     }
 
     /// Redacts credential parameters in a query string (names compared percent-decoded);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::Target;
 use crate::handler::BoxFuture;
+use crate::tickets::TicketStore;
 
 /// An event on its way to the instances: who receives it and the frame, built once by the
 /// instance that emitted it.
@@ -36,6 +37,11 @@ pub trait Backplane: Send + Sync + 'static {
     /// Feeds every message published by any instance to `deliver`, for as long as the
     /// service runs; `status` hears when the feed is lost and when it is back.
     fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()>;
+    /// A ticket store every instance shares, so a ticket issued by one opens a socket on
+    /// another (`None`: each instance keeps its own tickets).
+    fn tickets(&self) -> Option<Arc<dyn TicketStore>> {
+        None
+    }
 }
 
 /// One instance: a published event is delivered here and now.
@@ -104,6 +110,20 @@ impl RedisBackplane {
 
 impl Redis {
     async fn publish_now(&self, payload: String) -> Result<(), BackplaneError> {
+        let mut publish = redis::cmd("PUBLISH");
+        publish.arg(&self.channel).arg(payload);
+        self.query::<i64>(&publish, "publishing to Redis")
+            .await
+            .map(drop)
+    }
+
+    /// One command on the shared connection (made on first use, dropped on a failure so the
+    /// next command reconnects), within the time-out.
+    async fn query<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+        what: &str,
+    ) -> Result<T, BackplaneError> {
         let mut slot = self.connection.lock().await;
         if slot.is_none() {
             let connected =
@@ -116,25 +136,23 @@ impl Redis {
         let Some(conn) = slot.as_mut() else {
             return Err(BackplaneError("no connection".into()));
         };
-        let sent = tokio::time::timeout(
-            self.timeout,
-            redis::cmd("PUBLISH")
-                .arg(&self.channel)
-                .arg(payload)
-                .query_async::<i64>(conn),
-        )
-        .await;
-        match sent {
-            Ok(Ok(_)) => Ok(()),
+        match tokio::time::timeout(self.timeout, command.query_async::<T>(conn)).await {
+            Ok(Ok(answer)) => Ok(answer),
             Ok(Err(e)) => {
                 *slot = None;
-                Err(BackplaneError(e.to_string()))
+                Err(BackplaneError(format!("{what}: {e}")))
             }
             Err(_) => {
                 *slot = None;
-                Err(BackplaneError("publishing to Redis timed out".into()))
+                Err(BackplaneError(format!("{what} timed out")))
             }
         }
+    }
+
+    /// Where a ticket's hash is kept: beside the channel, so services sharing a Redis keep
+    /// their tickets apart.
+    fn ticket_key(&self, key: &str) -> String {
+        format!("{}:ticket:{key}", self.channel)
     }
 
     /// One subscription, until it drops.
@@ -171,6 +189,10 @@ impl Backplane for RedisBackplane {
         })
     }
 
+    fn tickets(&self) -> Option<Arc<dyn TicketStore>> {
+        Some(Arc::new(self.clone()))
+    }
+
     fn run(&self, deliver: Deliver, status: Status) -> BoxFuture<()> {
         let this = self.0.clone();
         Box::pin(async move {
@@ -183,6 +205,38 @@ impl Backplane for RedisBackplane {
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
             }
+        })
+    }
+}
+
+/// Redis keeps tickets for every instance: `SET … PX` to keep one for its time to live,
+/// `GETDEL` (Redis 6.2 or later) to take it, so two instances cannot both redeem it.
+impl TicketStore for RedisBackplane {
+    fn put(
+        &self,
+        key: String,
+        principal: String,
+        ttl: Duration,
+    ) -> BoxFuture<Result<(), BackplaneError>> {
+        let this = self.0.clone();
+        Box::pin(async move {
+            let mut set = redis::cmd("SET");
+            let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+            set.arg(this.ticket_key(&key))
+                .arg(principal)
+                .arg("PX")
+                .arg(millis);
+            this.query::<()>(&set, "keeping a ticket in Redis").await
+        })
+    }
+
+    fn take(&self, key: String) -> BoxFuture<Result<Option<String>, BackplaneError>> {
+        let this = self.0.clone();
+        Box::pin(async move {
+            let mut take = redis::cmd("GETDEL");
+            take.arg(this.ticket_key(&key));
+            this.query::<Option<String>>(&take, "taking a ticket from Redis")
+                .await
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use frameproof_schema::{Event, ScopeMeta, Template};
 
@@ -12,7 +12,7 @@ use crate::hooks::Transport;
 use crate::service::Shared;
 
 /// An authenticated caller: who, and the tenant (org) their tenant-scoped events go to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
     pub id: String,
     pub tenant: Option<String>,
@@ -61,6 +61,24 @@ impl Ctx {
             Some(_) => Transport::WebSocket,
             None => Transport::Http,
         }
+    }
+
+    /// A ticket for the caller: a short-lived, one-time credential that opens one socket
+    /// (the contract's `ticket` auth method), on any instance behind the backplane. The
+    /// ticket action's handler calls this and answers with the ticket. Fails
+    /// (`unauthorized`) for a caller without a principal, (`unavailable`) when the store
+    /// cannot keep it.
+    pub async fn issue_ticket(&self) -> Result<crate::Ticket, Error> {
+        let principal = self.principal.as_deref().ok_or_else(|| {
+            Error::new("unauthorized", "a ticket is issued to a signed-in caller")
+        })?;
+        crate::tickets::issue(
+            &self.shared.tickets,
+            principal,
+            self.shared.settings.ticket_ttl,
+        )
+        .await
+        .map_err(|e| Error::new("unavailable", e.to_string()))
     }
 
     /// Emits a tenant event as the caller's tenant emits it (its frame names the caller's

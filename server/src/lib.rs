@@ -18,7 +18,7 @@
 //! handlers behind one boxed signature), `dispatch` (payload in, handler, frame or REST answer
 //! out), `ctx` (what a handler sees: the principal, `emit`), `hooks` (the application's say over
 //! outgoing frames and refusals), `events` (this instance's
-//! connections and who receives an event), `backplane` (fan-out across instances),
+//! connections and who receives an event), `backplane` (fan-out across instances), `tickets` (one-time socket credentials),
 //! `websocket` (the socket: auth, control frames, requests, the bounded outbound queue,
 //! heartbeat), `http` (REST routes and the RPC endpoint).
 
@@ -31,6 +31,7 @@ mod handler;
 mod hooks;
 mod http;
 mod service;
+mod tickets;
 mod websocket;
 
 pub use backplane::{Backplane, BackplaneError, InProcess, Published, RedisBackplane};
@@ -40,3 +41,4 @@ pub use error::{Error, StartupError};
 pub use frameproof_validator::{Rule, Violation};
 pub use hooks::{Outgoing, Refusal, Transport};
 pub use service::{Service, ServiceBuilder, Settings};
+pub use tickets::{InProcessTickets, Ticket, TicketStore, MAX_OUTSTANDING_TICKETS};

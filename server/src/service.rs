@@ -20,6 +20,7 @@ use crate::error::{Error, StartupError};
 use crate::events::{Hub, Target};
 use crate::handler::{boxed, BoxFuture, BoxHandler};
 use crate::hooks::{OnOutgoing, OnRefusal, Outgoing, Refusal, Transport};
+use crate::tickets::{InProcessTickets, TicketStore};
 
 /// Authenticates a credential (a token) into a principal; `Err`: refused, with the error to
 /// answer (`unauthorized`, or say `token_expired`).
@@ -66,6 +67,8 @@ pub struct Settings {
     /// is read (the contract's refresh action excepted): a caller who cannot call an action
     /// learns that first, not what is wrong with its payload.
     pub require_credential: bool,
+    /// How long a ticket from [`crate::Ctx::issue_ticket`] opens a socket.
+    pub ticket_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             refuse_duplicate_ids: false,
             topics_per_tenant: false,
             require_credential: false,
+            ticket_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -101,6 +105,8 @@ pub(crate) struct Shared {
     pub hub: Hub,
     pub backplane: Arc<dyn Backplane>,
     pub backplane_up: AtomicBool,
+    /// Where issued tickets wait: the backplane's shared store, or this instance's.
+    pub tickets: Arc<dyn TicketStore>,
 }
 
 impl Shared {
@@ -427,6 +433,10 @@ impl ServiceBuilder {
             settings: self.settings,
             backplane: self.backplane.clone(),
             backplane_up: AtomicBool::new(false),
+            tickets: self
+                .backplane
+                .tickets()
+                .unwrap_or_else(|| Arc::new(InProcessTickets::default())),
         });
         let weak = Arc::downgrade(&shared);
         let deliver = Arc::new(move |p: Published| {

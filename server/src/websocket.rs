@@ -142,9 +142,11 @@ async fn handshake(
     let mut first_message = None;
     for m in methods {
         let token = match m {
-            AuthMethod::Query { param } | AuthMethod::Ticket { param, .. } => {
-                query.get(param).cloned()
-            }
+            AuthMethod::Ticket { param, .. } => match query.get(param) {
+                Some(ticket) => return redeem_ticket(shared, ticket).await,
+                None => None,
+            },
+            AuthMethod::Query { param } => query.get(param).cloned(),
             AuthMethod::Header { name } => headers
                 .get(name.as_str())
                 .and_then(|v| v.to_str().ok())
@@ -178,6 +180,26 @@ async fn handshake(
             "no credential",
         )
     })
+}
+
+/// A ticket opens the socket for the principal it was issued to, once: an unknown, used or
+/// expired ticket is refused (401), a store that cannot answer is `unavailable` (503).
+async fn redeem_ticket(shared: &Shared, ticket: &str) -> Result<Handshake, Response> {
+    match crate::tickets::redeem(&shared.tickets, ticket).await {
+        Ok(Some(principal)) => Ok(Handshake::Authenticated(principal)),
+        Ok(None) => Err(refuse(
+            shared,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the ticket is unknown, already used or expired",
+        )),
+        Err(e) => Err(refuse(
+            shared,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        )),
+    }
 }
 
 struct Connection {

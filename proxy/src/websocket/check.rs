@@ -248,7 +248,7 @@ impl Checker {
         let mut secrets = Vec::new();
         match (dir, kind) {
             (Direction::Client, FrameKind::Request { id, action })
-                if credentials.is_refresh(action) =>
+                if credentials.is_credential_action(action) =>
             {
                 self.refresh_ids.insert(id.to_string());
                 secrets = credentials.redact_members(&mut value, &self.conn);
@@ -310,9 +310,11 @@ impl Checker {
         let mut secrets = secrets.to_vec();
         let sensitive = !secrets.is_empty()
             || credentials.names_a_credential(&text)
-            || violations
-                .iter()
-                .any(|v| v.item.as_deref().is_some_and(|i| credentials.is_refresh(i)));
+            || violations.iter().any(|v| {
+                v.item
+                    .as_deref()
+                    .is_some_and(|i| credentials.is_credential_action(i))
+            });
         if !sensitive {
             return;
         }

@@ -88,8 +88,14 @@ pub type Store = Arc<Mutex<HashMap<String, Note>>>;
 
 /// The notes service: three handlers, the token hook, topics only for their org's notes.
 pub fn notes_service(store: Store) -> ServiceBuilder {
+    notes_handlers(Service::builder(contract()), store)
+}
+
+/// The notes service's handlers and token hook on a builder (of a contract holding the notes
+/// actions and perhaps more).
+pub fn notes_handlers(builder: ServiceBuilder, store: Store) -> ServiceBuilder {
     let (s1, s2, s3) = (store.clone(), store.clone(), store);
-    Service::builder(contract())
+    builder
         .handle(move |ctx: Ctx, req: CreateNote| {
             let store = s1.clone();
             async move {
