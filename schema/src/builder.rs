@@ -67,6 +67,8 @@ pub struct ContractBuilder {
     events: Vec<PendingEvent>,
     generators: Generators,
     lints: Lints,
+    /// Clients subscribe only to topics an event is published on ([`ContractBuilder::topics_from_events`]).
+    topics_from_events: bool,
 }
 
 impl Contract {
@@ -85,6 +87,7 @@ impl Contract {
             events: Vec::new(),
             generators: Generators::new(),
             lints: Lints::default(),
+            topics_from_events: false,
         }
     }
 }
@@ -100,6 +103,16 @@ impl ContractBuilder {
     /// to arrive after the contract that describes it.
     pub fn default_since(mut self, version: impl Into<String>) -> Self {
         self.default_since = Some(version.into());
+        self
+    }
+
+    /// States that clients subscribe only to topics an event of the contract is published
+    /// on: the subscribe and unsubscribe frames' topics get a `pattern` made of the topic
+    /// events' templates (`task:{task_id}` → `task:.+`), so a topic of an unknown prefix (or
+    /// with an empty parameter) is invalid by the contract, not only refused by the server.
+    /// Off by default: many protocols have topics the contract does not model.
+    pub fn topics_from_events(mut self) -> Self {
+        self.topics_from_events = true;
         self
     }
 
@@ -338,17 +351,21 @@ impl ContractBuilder {
             );
         }
 
-        let frames =
-            match crate::frames::derive(&self.envelope, &actions, &events, &self.errors, &defs) {
-                Ok(f) => f,
-                Err(msg) => {
-                    problems.push(Problem::new("/envelope", msg));
-                    crate::document::FrameSchemas {
-                        client: Value::Bool(true),
-                        server: Value::Bool(true),
-                    }
+        let mut envelope = self.envelope;
+        if self.topics_from_events {
+            crate::topics::state_topic_patterns(&mut envelope, &events);
+        }
+        let frames = match crate::frames::derive(&envelope, &actions, &events, &self.errors, &defs)
+        {
+            Ok(f) => f,
+            Err(msg) => {
+                problems.push(Problem::new("/envelope", msg));
+                crate::document::FrameSchemas {
+                    client: Value::Bool(true),
+                    server: Value::Bool(true),
                 }
-            };
+            }
+        };
         let mut contract = Contract {
             frameproof: FORMAT_VERSION.to_owned(),
             name: self.name,
@@ -356,7 +373,7 @@ impl ContractBuilder {
             description: self.description,
             fingerprint: String::new(),
             transport: self.transport,
-            envelope: self.envelope,
+            envelope,
             errors: self.errors,
             actions,
             events,

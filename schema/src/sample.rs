@@ -197,7 +197,12 @@ fn string(obj: &Map<String, Value>, rng: &mut Rng) -> Value {
         Some("uuid") => format!("123e4567-e89b-42d3-a456-{:012}", n),
         Some("email") => format!("user{n}@example.com"),
         Some("uri") => format!("https://example.com/{n}"),
-        _ => format!("s{n}"),
+        _ => match obj.get("pattern").and_then(Value::as_str) {
+            Some(pattern) => crate::pattern_sample::matching(pattern, rng)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("s{n}")),
+            None => format!("s{n}"),
+        },
     };
     let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = obj

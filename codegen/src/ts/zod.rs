@@ -154,12 +154,30 @@ impl Zod<'_> {
                 }
                 s
             }
-            "integer" if is_wide_integer(obj) => match self.int64 {
-                // zod's `.int()` stops at 2^53; these go beyond (and lose precision as numbers)
-                Int64Mode::Number => "z.number().refine(Number.isInteger, \"an integer\")".into(),
-                Int64Mode::BigInt => "z.bigint()".into(),
-                Int64Mode::String => "z.string().regex(/^-?\\d+$/)".into(),
-            },
+            "integer" if is_wide_integer(obj) => {
+                // zod's `.int()` stops at 2^53; these go beyond (and lose precision as numbers).
+                // A bound JavaScript holds exactly (a `u64`'s 0, a `range(min = 0)`) is kept.
+                let min = safe_bound(obj, "minimum");
+                let max = safe_bound(obj, "maximum");
+                match self.int64 {
+                    Int64Mode::Number => {
+                        let mut s = String::from("z.number()");
+                        min.iter().for_each(|n| s.push_str(&format!(".gte({n})")));
+                        max.iter().for_each(|n| s.push_str(&format!(".lte({n})")));
+                        s + ".refine(Number.isInteger, \"an integer\")"
+                    }
+                    Int64Mode::BigInt => {
+                        let mut s = String::from("z.bigint()");
+                        min.iter().for_each(|n| s.push_str(&format!(".gte({n}n)")));
+                        max.iter().for_each(|n| s.push_str(&format!(".lte({n}n)")));
+                        s
+                    }
+                    Int64Mode::String if min.is_some_and(|n| n >= 0) => {
+                        "z.string().regex(/^\\d+$/)".into()
+                    }
+                    Int64Mode::String => "z.string().regex(/^-?\\d+$/)".into(),
+                }
+            }
             "integer" | "number" => {
                 let mut s = String::from(if t == "integer" {
                     "z.number().int()"
@@ -301,4 +319,12 @@ fn union(mut members: Vec<String>) -> String {
         1 => members.remove(0),
         _ => format!("z.union([{}])", members.join(", ")),
     }
+}
+
+/// A bound of a wide integer that JavaScript numbers hold exactly (|n| ≤ 2^53 − 1).
+fn safe_bound(obj: &Map<String, Value>, key: &str) -> Option<i64> {
+    const SAFE: i64 = (1 << 53) - 1;
+    obj.get(key)
+        .and_then(Value::as_i64)
+        .filter(|n| (-SAFE..=SAFE).contains(n))
 }

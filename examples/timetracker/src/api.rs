@@ -18,6 +18,15 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// A project's hourly rate: money in the smallest unit of its currency, never negative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HourlyRate {
+    #[schemars(range(min = 0))]
+    pub amount_cents: i64,
+    pub currency: Currency,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Currency {
     EUR,
@@ -52,7 +61,7 @@ pub struct Project {
     pub id: String,
     pub name: String,
     pub client: Option<String>,
-    pub hourly_rate: Money,
+    pub hourly_rate: HourlyRate,
     pub archived: bool,
     #[schemars(extend("format" = "date-time"))]
     pub created_at: String,
@@ -217,7 +226,7 @@ pub struct CreateProject {
     #[schemars(length(min = 1, max = 120), regex(pattern = r"\S"))]
     pub name: String,
     pub client: Option<String>,
-    pub hourly_rate: Money,
+    pub hourly_rate: HourlyRate,
 }
 
 // ---------------------------------------------------------------- tasks
@@ -228,7 +237,8 @@ pub struct CreateProject {
 #[action(name = "tasks.create", response = Task, emits(TaskCreated), errors(not_found), since = "1.0.0")]
 pub struct CreateTask {
     pub project_id: String,
-    #[schemars(length(min = 1, max = 200))]
+    /// Not blank (the server trims it).
+    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
     pub title: String,
     pub description: Option<String>,
     pub assignee_id: Option<String>,
@@ -244,7 +254,8 @@ pub struct CreateTask {
          errors(not_found, conflict), since = "1.0.0")]
 pub struct UpdateTask {
     pub id: String,
-    #[schemars(length(min = 1, max = 200))]
+    /// Not blank (the server trims it).
+    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
     pub title: Option<String>,
     pub description: Option<String>,
     pub status: Option<TaskStatus>,

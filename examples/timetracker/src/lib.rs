@@ -24,6 +24,8 @@ pub fn contract() -> Contract {
             "version",
             serde_json::json!({ "type": "string", "minLength": 1 }),
         ))
+        // the server refuses a topic no event is published on: say so in the subscribe frame
+        .topics_from_events()
         .configure_transport(|t| {
             t.websocket.path = "/ws".into();
             t.websocket.max_frame_bytes = Some(1 << 20);

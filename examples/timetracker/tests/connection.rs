@@ -72,6 +72,12 @@ async fn bad_input_gets_an_error_and_the_connection_stays_open() {
         .await
         .expect("an error for malformed JSON");
     assert_eq!(e["error"]["code"], "bad_request");
+    // said once, with serde's reason (was "the frame is not valid JSON: not valid JSON: EOF …")
+    let message = e["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("the frame is not valid JSON: EOF while parsing"),
+        "{message}"
+    );
 
     c.send_message(Message::binary(vec![1u8, 2, 3])).await;
     let e = c

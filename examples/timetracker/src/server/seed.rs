@@ -66,7 +66,10 @@ pub(crate) fn data(store: &dyn Store) {
             id: store.next_id(IdKind::Project),
             name: name.into(),
             client: client.map(Into::into),
-            hourly_rate: rate,
+            hourly_rate: HourlyRate {
+                amount_cents: rate.amount_cents,
+                currency: rate.currency,
+            },
             archived,
             created_at: created.clone(),
         };

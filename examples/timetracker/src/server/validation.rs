@@ -73,10 +73,9 @@ impl Compiled {
             .iter()
             .find(|v| v.rule.id().starts_with("frame."))
         {
+            // the validator says what is wrong with it ("not valid JSON: …"); say what "it" is
             let message = match v.rule {
-                frameproof_server::Rule::FrameJson => {
-                    format!("the frame is not valid JSON: {}", v.message)
-                }
+                frameproof_server::Rule::FrameJson => format!("the frame is {}", v.message),
                 _ => v.message.clone(),
             };
             return Some(ApiError::bad_request(message));
