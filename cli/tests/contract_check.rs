@@ -189,7 +189,10 @@ fn every_examples_contract_passes_the_check() {
         let dir = entry.expect("entry").path();
         for file in std::fs::read_dir(&dir).expect("example dir") {
             let path = file.expect("entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if !name.ends_with("contract.json") {
                 continue;
             }
