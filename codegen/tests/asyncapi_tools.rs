@@ -3,7 +3,8 @@
 //!
 //! - `@asyncapi/parser` (`tests/asyncapi/parse.mjs`) parses the 3.1.0 and the 3.0.0 export of
 //!   every contract in the repository (each `examples/*/contract.json` and
-//!   `examples/*/*.contract.json`) with 0 errors; every diagnostic it gives is printed. A broken
+//!   `examples/*/*.contract.json`, and the tests' contracts built from Rust types: notes, shapes,
+//!   shapes with the JSON-RPC envelope) with 0 errors; every diagnostic it gives is printed. A broken
 //!   document (a `$ref` to a missing message, an unknown field) is reported as an error.
 //! - `@asyncapi/generator` with `@asyncapi/html-template` (`tests/asyncapi/render.mjs`) renders
 //!   the reference contract's 3.1.0 and 3.0.0 export to HTML, and the page names its operations
@@ -13,6 +14,7 @@
 //!   `NODE_PATH`.
 
 mod common;
+mod contracts;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -48,8 +50,9 @@ fn ensure_tools() {
     *done = true;
 }
 
-/// Every contract document in the repository, by a name for the output.
-fn contracts() -> Vec<(String, Contract)> {
+/// Every contract in the repository, by a name for the output: the documents under `examples/`
+/// and the tests' contracts built from Rust types.
+fn all_contracts() -> Vec<(String, Contract)> {
     let examples = common::workspace_dir().join("examples");
     let mut found = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&examples)
@@ -80,6 +83,12 @@ fn contracts() -> Vec<(String, Contract)> {
             found.push((name, contract));
         }
     }
+    found.push(("notes".into(), contracts::notes::contract()));
+    found.push(("shapes".into(), contracts::shapes::contract()));
+    found.push((
+        "shapes-jsonrpc".into(),
+        contracts::shapes::jsonrpc_contract(),
+    ));
     found
 }
 
@@ -104,10 +113,10 @@ fn parse(docs: &[PathBuf]) -> Output {
 #[test]
 fn every_contract_parses_in_both_versions() {
     let dir = common::fresh_dir("asyncapi-parse");
-    let contracts = contracts();
-    // the reference and every example: a contract that went missing would pass unseen
+    let contracts = all_contracts();
+    // the reference, every example and the 3 built ones: one gone missing would pass unseen
     assert!(
-        contracts.len() >= 7,
+        contracts.len() >= 10,
         "found only {} contracts",
         contracts.len()
     );
