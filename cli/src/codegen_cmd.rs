@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use frameproof::Contract;
-use frameproof_codegen::{GeneratedFile, Int64Mode, RecordedExamples, TsOptions};
+use frameproof_codegen::{AsyncApiVersion, GeneratedFile, Int64Mode, RecordedExamples, TsOptions};
 
 use crate::Outcome;
 
@@ -37,7 +37,7 @@ pub struct TypescriptArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// AsyncAPI 3.0 of the WebSocket.
+    /// AsyncAPI 3.1 of the WebSocket (3.0 with `--asyncapi-version 3.0`).
     Asyncapi,
     /// OpenAPI 3.1 of the REST mapping.
     Openapi,
@@ -60,6 +60,20 @@ pub struct ExportArgs {
     /// document names `/`, the host that serves it.
     #[arg(long = "server")]
     servers: Vec<String>,
+    /// AsyncAPI: the version the document declares (default 3.1; the two differ only in that
+    /// field, so 3.0 serves tools that do not read 3.1 yet).
+    #[arg(long, value_enum, value_name = "VERSION")]
+    asyncapi_version: Option<AsyncapiVersionArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AsyncapiVersionArg {
+    /// AsyncAPI 3.0.0.
+    #[value(name = "3.0")]
+    V3_0,
+    /// AsyncAPI 3.1.0 (the default).
+    #[value(name = "3.1")]
+    V3_1,
 }
 
 #[derive(Args)]
@@ -125,12 +139,22 @@ pub fn run_codegen(cmd: CodegenCommand) -> Outcome {
 }
 
 pub fn run_export(args: ExportArgs) -> Outcome {
+    if args.asyncapi_version.is_some() && !matches!(args.format, ExportFormat::Asyncapi) {
+        println_err!("error: --asyncapi-version applies to `export asyncapi` only");
+        return Outcome::Unusable;
+    }
     let contract = match load(&args.contract) {
         Ok(c) => c,
         Err(o) => return o,
     };
     let doc = match args.format {
-        ExportFormat::Asyncapi => frameproof_codegen::asyncapi(&contract),
+        ExportFormat::Asyncapi => {
+            let version = match args.asyncapi_version {
+                Some(AsyncapiVersionArg::V3_0) => AsyncApiVersion::V3_0,
+                Some(AsyncapiVersionArg::V3_1) | None => AsyncApiVersion::V3_1,
+            };
+            frameproof_codegen::asyncapi_with(&contract, version)
+        }
         ExportFormat::Openapi => frameproof_codegen::openapi_for_servers(&contract, &args.servers),
         ExportFormat::Jsonschema => frameproof_codegen::json_schema_bundle(&contract),
     };

@@ -1,4 +1,4 @@
-//! AsyncAPI 3.0 of the WebSocket: one channel (the socket, with its `ws` binding), every
+//! AsyncAPI 3.1 (or 3.0) of the WebSocket: one channel (the socket, with its `ws` binding), every
 //! WebSocket action as a `send` operation with its `reply` (ok and error responses), every event
 //! as a `receive` operation, the control frames, and components: the contract's `$defs` as
 //! schemas (references rewritten to `#/components/schemas/...`) and one message per frame.
@@ -13,13 +13,28 @@ use crate::schema_util::{rewrite_refs, Frames};
 
 const CHANNEL: &str = "socket";
 
-/// AsyncAPI schemas are JSON Schema draft-07 plus extras: tuples use `items: [...]`, and a
-/// `$ref` beside other keywords goes into `allOf`.
+/// AsyncAPI schemas are JSON Schema draft-07 plus extras: tuples use `items: [...]`, a `$ref`
+/// beside other keywords goes into `allOf`, and an empty `enum` (no value allowed: the error
+/// codes of a contract without errors) is `not: {}`, as draft-07 wants one member at least.
 pub(crate) fn to_draft07(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
             for v in map.values_mut() {
                 to_draft07(v);
+            }
+            if map
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+            {
+                map.remove("enum");
+                if let Some(other) = map.insert("not".into(), json!({})) {
+                    // a `not` already there: keep it, though no value passes either way
+                    let all = map.entry("allOf").or_insert_with(|| json!([]));
+                    if let Some(all) = all.as_array_mut() {
+                        all.push(json!({ "not": other }));
+                    }
+                }
             }
             if let Some(prefix) = map.remove("prefixItems") {
                 let rest = map.remove("items");
@@ -155,8 +170,43 @@ fn safe(s: &str) -> String {
         .collect()
 }
 
-/// The AsyncAPI 3.0 document of a contract's WebSocket.
+/// The AsyncAPI version an export declares (its `asyncapi` field).
+///
+/// 3.1.0 differs from 3.0.0 only by additions this export does not use (the ROS 2 bindings), so
+/// both documents are the same apart from that field: choose 3.0 for tools that do not know 3.1
+/// yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AsyncApiVersion {
+    /// AsyncAPI 3.0.0.
+    V3_0,
+    /// AsyncAPI 3.1.0, the newest (the default).
+    #[default]
+    V3_1,
+}
+
+impl AsyncApiVersion {
+    /// The version as the document states it: `"3.0.0"` or `"3.1.0"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AsyncApiVersion::V3_0 => "3.0.0",
+            AsyncApiVersion::V3_1 => "3.1.0",
+        }
+    }
+}
+
+impl std::fmt::Display for AsyncApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The AsyncAPI 3.1.0 document of a contract's WebSocket (see [`asyncapi_with`] for 3.0.0).
 pub fn asyncapi(contract: &Contract) -> Value {
+    asyncapi_with(contract, AsyncApiVersion::default())
+}
+
+/// The AsyncAPI document of a contract's WebSocket, in the given version.
+pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
     let frames = Frames::new(contract);
     let id_pointer = &contract.envelope.request.id;
     let mut b = Builder {
@@ -449,7 +499,7 @@ pub fn asyncapi(contract: &Contract) -> Value {
         info["description"] = json!(contract.description);
     }
     json!({
-        "asyncapi": "3.0.0",
+        "asyncapi": version.as_str(),
         "info": info,
         "defaultContentType": "application/json",
         "channels": { CHANNEL: channel },
@@ -486,5 +536,25 @@ mod tests {
             json!({"description": "d", "allOf": [{"$ref": "#/x"}, {"type": "object"}]})
         );
         assert_eq!(path_params("/rooms/{roomId}/live"), vec!["roomId"]);
+        let mut s = json!({"type": "string", "enum": []});
+        to_draft07(&mut s);
+        assert_eq!(s, json!({"type": "string", "not": {}}));
+    }
+
+    #[test]
+    fn versions_differ_in_the_asyncapi_field_only() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/timetracker/contract.json"
+        );
+        let contract = Contract::load(std::path::Path::new(path)).expect("reference contract");
+        let mut v31 = asyncapi(&contract);
+        let mut v30 = asyncapi_with(&contract, AsyncApiVersion::V3_0);
+        assert_eq!(v31["asyncapi"], "3.1.0");
+        assert_eq!(v30["asyncapi"], "3.0.0");
+        assert_eq!(AsyncApiVersion::default(), AsyncApiVersion::V3_1);
+        v31["asyncapi"] = Value::Null;
+        v30["asyncapi"] = Value::Null;
+        assert_eq!(v31, v30);
     }
 }

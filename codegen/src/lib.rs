@@ -4,7 +4,7 @@
 //! - [`typescript`]: `types.ts` (every type, the action and event maps, the frame unions),
 //!   `client.ts` (a typed client with no dependencies: WebSocket first, REST fallback),
 //!   `index.ts`, and optionally `zod.ts` (validators);
-//! - [`asyncapi`]: an AsyncAPI 3.0 document of the WebSocket;
+//! - [`asyncapi`]: an AsyncAPI 3.1 document of the WebSocket ([`asyncapi_with`]: 3.1 or 3.0);
 //! - [`openapi`]: an OpenAPI 3.1 document of the REST mapping;
 //! - [`json_schema_bundle`]: one JSON Schema 2020-12 bundle of every frame and type;
 //! - [`html_reference`]: a self-contained HTML reference with a live console
@@ -20,7 +20,7 @@ pub mod ts;
 
 use std::path::Path;
 
-pub use asyncapi::asyncapi;
+pub use asyncapi::{asyncapi, asyncapi_with, AsyncApiVersion};
 pub use bundle::json_schema_bundle;
 pub use frameproof_schema::Contract;
 pub use html::{html_reference, html_reference_with, ExamplesError, RecordedExamples};
