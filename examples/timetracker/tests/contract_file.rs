@@ -54,7 +54,10 @@ fn the_servers_rules_are_stated_in_the_contract() {
         "tasks.create",
         json!({"project_id": "proj_1", "title": "Ship"})
     ));
-    assert!(!valid("tasks.update", json!({"id": "task_1", "title": " "})));
+    assert!(!valid(
+        "tasks.update",
+        json!({"id": "task_1", "title": " "})
+    ));
     // topics: only those an event is published on (`task:{id}`, `user:{id}`, `chat:{room}`)
     let subscribe = contract
         .envelope
@@ -67,7 +70,11 @@ fn the_servers_rules_are_stated_in_the_contract() {
             .expect("the subscribe schema compiles")
             .is_valid(&json!({"type": "subscribe", "topics": topics}))
     };
-    assert!(topics_valid(json!(["task:task_1", "chat:general", "user:usr_alice"])));
+    assert!(topics_valid(json!([
+        "task:task_1",
+        "chat:general",
+        "user:usr_alice"
+    ])));
     for unknown in ["tsk:task_1", "chat:", "project:proj_1", "task"] {
         assert!(!topics_valid(json!([unknown])), "{unknown}");
     }
