@@ -15,6 +15,21 @@ fn level(l: Level) -> &'static str {
     }
 }
 
+/// A file path as a relative URI reference: every byte but letters, digits, `/` and
+/// `-._~!$&'()*+,;=@` percent-encoded (a space, `%`, `\`, non-ASCII; `:` too, which in a
+/// first segment would read as a scheme).
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(f.rule_id));
@@ -26,14 +41,15 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     let mut location = Map::new();
     if let Some(file) = &f.file {
         let mut physical = Map::new();
-        physical.insert("artifactLocation".into(), json!({"uri": file}));
+        physical.insert("artifactLocation".into(), json!({"uri": uri(file)}));
         if let Some(line) = f.line.filter(|l| *l >= 1) {
             physical.insert("region".into(), json!({"startLine": line}));
         }
         location.insert("physicalLocation".into(), Value::Object(physical));
     }
-    if let Some(pointer) = &f.pointer {
-        // a JSON pointer names a member of a document: SARIF's "member" kind of logical location
+    if let Some(pointer) = f.pointer.as_deref().filter(|p| !p.is_empty()) {
+        // a JSON pointer names a member of a document: SARIF's "member" kind of logical
+        // location (the empty pointer, the whole document, names none)
         location.insert(
             "logicalLocations".into(),
             json!([{"fullyQualifiedName": pointer, "kind": "member"}]),

@@ -178,7 +178,7 @@ fn sarif_is_valid_against_the_published_schema() {
     let physical = &first["locations"][0]["physicalLocation"];
     assert_eq!(
         physical["artifactLocation"]["uri"],
-        "captures/a b:c,d%.jsonl"
+        "captures/a%20b%3Ac,d%25.jsonl"
     );
     assert_eq!(physical["region"]["startLine"], 12);
     assert_eq!(
@@ -187,6 +187,10 @@ fn sarif_is_valid_against_the_published_schema() {
     );
     assert_eq!(first["properties"]["pointer"], "/payload/status");
     assert_eq!(run["results"][1]["suppressions"][0]["kind"], "external");
+    assert!(run["results"][1]["locations"][0]
+        .get("logicalLocations")
+        .is_none());
+    assert_eq!(run["results"][1]["properties"]["pointer"], "");
     assert!(run["results"][1]["locations"][0]["physicalLocation"]
         .get("region")
         .is_none());
