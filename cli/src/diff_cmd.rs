@@ -64,6 +64,7 @@ enum Format {
     Json,
     Github,
     Junit,
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -235,6 +236,7 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
         Format::Json => render::json(&report),
         Format::Junit => render::junit(&report),
         Format::Github => render::github(&report, &new.origin, &|p| line_of(&new.text, p)),
+        Format::Sarif => render::sarif(&report, &new.origin, &|p| line_of(&new.text, p)),
     };
     print_out!("{text}");
     if !args.check {

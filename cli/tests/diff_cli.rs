@@ -391,3 +391,45 @@ fn unusable_input_exits_2() {
     let _ = std::fs::remove_file(&outside);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn sarif_format_is_valid_against_the_published_schema() {
+    let minor = copy("sarif-1.3.0.json", "1.3.0", without_labels);
+    let run = diff(&minor, &["--format", "sarif"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // the harness writes the temporary directory as `<dir>`; put a path back
+    let doc: Value = serde_json::from_str(&run.stdout.replace("<dir>", "/tmp/dir")).expect("json");
+    let text =
+        std::fs::read_to_string(workspace().join("reports/tests/data/sarif-schema-2.1.0.json"))
+            .expect("the SARIF schema");
+    let schema: Value = serde_json::from_str(&text).expect("json");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{}", run.stdout);
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    let removed = results
+        .iter()
+        .find(|r| r["ruleId"] == "response-field-removed")
+        .expect("the removed field");
+    assert_eq!(removed["level"], "error");
+    assert_eq!(
+        removed["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "/tmp/dir/sarif-1.3.0.json"
+    );
+    assert!(
+        removed["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64() > Some(0),
+        "{removed:#}"
+    );
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "version-bump"),
+        "{}",
+        run.stdout
+    );
+}

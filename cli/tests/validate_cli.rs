@@ -278,3 +278,61 @@ fn binary_input_ends_with_a_clear_error() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("[capture.sessions_dropped]"), "{out}");
 }
+
+/// The published SARIF 2.1.0 schema the reports crate keeps as test data.
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("reports/tests/data/sarif-schema-2.1.0.json"))
+        .expect("the SARIF schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("json");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_is_valid_against_the_published_schema() {
+    let (_, out, _) = run(&[BROKEN, "--format", "sarif"], None);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // every rule a result cites is described, with the validator's own sentence
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    for result in doc["runs"][0]["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("a rule index") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let rule = frameproof_validator::Rule::from_id(result["ruleId"].as_str().unwrap_or(""))
+            .expect("a rule of the validator");
+        assert_eq!(rules[index]["shortDescription"]["text"], rule.description());
+    }
+}
+
+#[test]
+fn junit_is_read_back_by_an_xml_parser() {
+    let (_, out, _) = run(&[BROKEN, "--format", "junit"], None);
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .expect("a test suite");
+    assert_eq!(suite.attribute("name"), Some(BROKEN));
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 15);
+    let version = failures
+        .iter()
+        .find(|f| f.attribute("type") == Some("session.version"))
+        .expect("the session.version failure");
+    assert_eq!(
+        version.attribute("message"),
+        Some("`invoices.create` arrived in 1.1.0, newer than the connection's version 1.0.0")
+    );
+}

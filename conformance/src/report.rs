@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
+use frameproof_reports::{Case, Failure, Outcome as CaseOutcome, Report, Suite};
+
 use crate::compare::Difference;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -259,69 +261,56 @@ pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 /// JSON lines: one object per run.
 pub fn json(reports: &[TranscriptReport]) -> String {
-    reports
-        .iter()
-        .map(|r| serde_json::to_string(r).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+    frameproof_reports::json::lines(reports)
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
+/// JUnit XML: a test suite per transcript and transport, a test case per step.
 pub fn junit(reports: &[TranscriptReport]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof conformance\">\n");
-    for r in reports {
-        let failures = r.failures().count();
-        out.push_str(&format!(
-            "  <testsuite name=\"{} ({})\" tests=\"{}\" failures=\"{failures}\" time=\"{:.3}\">\n",
-            xml(&r.transcript),
-            r.transport,
-            r.steps.len().max(1),
-            r.duration.as_secs_f64()
-        ));
-        for s in &r.steps {
-            let name = format!(
-                "{}{}: {}",
-                s.line.map(|l| format!("line {l} ")).unwrap_or_default(),
-                s.conn,
-                s.step
-            );
-            out.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"frameproof.conformance.{}\"",
-                xml(&name),
-                r.transport
-            ));
-            match &s.outcome {
-                Outcome::Pass => out.push_str("/>\n"),
-                Outcome::Fail {
-                    reason,
-                    diff,
-                    expected,
-                    actual,
-                } => {
-                    let mut body = diff.join("\n");
-                    if let Some(e) = expected {
-                        body.push_str(&format!("\nexpected: {e}"));
+    let suites = reports
+        .iter()
+        .map(|r| Suite {
+            name: format!("{} ({})", r.transcript, r.transport),
+            time: Some(r.duration.as_secs_f64()),
+            cases: r
+                .steps
+                .iter()
+                .map(|s| {
+                    let mut case = Case::new(
+                        format!(
+                            "{}{}: {}",
+                            s.line.map(|l| format!("line {l} ")).unwrap_or_default(),
+                            s.conn,
+                            s.step
+                        ),
+                        format!("frameproof.conformance.{}", r.transport),
+                    );
+                    if let Outcome::Fail {
+                        reason,
+                        diff,
+                        expected,
+                        actual,
+                    } = &s.outcome
+                    {
+                        let mut details = diff.join("\n");
+                        if let Some(e) = expected {
+                            details.push_str(&format!("\nexpected: {e}"));
+                        }
+                        if let Some(a) = actual {
+                            details.push_str(&format!("\nactual: {a}"));
+                        }
+                        case.outcome = CaseOutcome::Failed(vec![Failure {
+                            kind: None,
+                            message: reason.clone(),
+                            details,
+                        }]);
                     }
-                    if let Some(a) = actual {
-                        body.push_str(&format!("\nactual: {a}"));
-                    }
-                    out.push_str(&format!(
-                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                        xml(reason),
-                        xml(&body)
-                    ));
-                }
-            }
-        }
-        out.push_str("  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
-    out
+                    case
+                })
+                .collect(),
+        })
+        .collect();
+    frameproof_reports::junit::write(&Report {
+        name: "frameproof conformance".into(),
+        suites,
+    })
 }

@@ -9,8 +9,8 @@
 //!
 //! [`Report`] adds the verdict: which changes need which semantic-version bump under a policy
 //! (which sides count), changes accepted by an [`IgnoreFile`], and whether the new version
-//! number is a big enough bump. [`render`] prints a report for people, machines, GitHub Actions
-//! and JUnit, or as a Markdown changelog.
+//! number is a big enough bump. [`render`] prints a report for people, machines, GitHub Actions,
+//! JUnit and SARIF, or as a Markdown changelog.
 //!
 //! ```no_run
 //! use frameproof_schema::Contract;

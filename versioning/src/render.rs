@@ -1,5 +1,11 @@
 //! Reports as text: human (grouped by severity), JSON, GitHub Actions annotations, JUnit XML,
-//! and a Markdown changelog. Each returns the text to print.
+//! SARIF and a Markdown changelog. Each returns the text to print; the machine formats are
+//! written by `frameproof-reports`.
+
+use frameproof_reports::{
+    Case, Failure, Finding, Level as FindingLevel, Outcome, Report as JunitReport, RuleInfo, Suite,
+    Tool,
+};
 
 use crate::model::{Change, Level, Severity};
 use crate::report::Report;
@@ -149,41 +155,26 @@ pub fn human(report: &Report) -> String {
 
 /// The whole report as pretty JSON.
 pub fn json(report: &Report) -> String {
-    let mut text =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    frameproof_reports::json::document(report)
 }
 
-fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
+/// The rule id of the version-bump check in GitHub, JUnit and SARIF reports.
+pub const VERSION_BUMP: &str = "version-bump";
 
-fn gh_escape_property(s: &str) -> String {
-    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// GitHub Actions workflow commands: `::error`, `::warning`, `::notice`, one per change, on
-/// `file` at the line `line_of` finds for a pointer of the new document (or the old one's
-/// pointer when `line_of` finds nothing), and one for the bump check.
-pub fn github(report: &Report, file: &str, line_of: &dyn Fn(&str) -> Option<usize>) -> String {
-    let mut out = String::new();
+/// The report's findings for GitHub and SARIF: one per change, on `file` at the line `line_of`
+/// finds for a pointer of the new document, and one for the bump check when it fails.
+pub fn findings(
+    report: &Report,
+    file: &str,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
     for c in &report.changes {
-        let command = match (c.accepted.is_some(), c.severity) {
-            (true, _) | (_, Severity::Info) => "notice",
-            (_, Severity::Warning) => "warning",
-            (_, Severity::Error) => "error",
+        let level = match c.severity {
+            Severity::Error => FindingLevel::Error,
+            Severity::Warning => FindingLevel::Warning,
+            Severity::Info => FindingLevel::Note,
         };
-        let mut props = vec![format!("file={}", gh_escape_property(file))];
-        if let Some(line) = line_of(&c.new_pointer) {
-            props.push(format!("line={line}"));
-        }
-        props.push(format!(
-            "title={}",
-            gh_escape_property(&format!("frameproof {}", c.rule))
-        ));
         let mut message = format!(
             "{} (at {}; breaks {}; needs {})",
             c.message,
@@ -194,67 +185,94 @@ pub fn github(report: &Report, file: &str, line_of: &dyn Fn(&str) -> Option<usiz
         if let Some(reason) = &c.accepted {
             message.push_str(&format!("; accepted: {reason}"));
         }
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
-            props.join(","),
-            gh_escape_data(&message)
-        ));
+        let mut f = Finding::new(c.rule.id(), level, message);
+        f.file = Some(file.to_owned());
+        f.line = line_of(&c.new_pointer).map(|l| l as u64);
+        f.pointer = Some(c.new_pointer.clone());
+        f.accepted = c.accepted.clone();
+        let properties = serde_json::json!({
+            "oldPointer": c.old_pointer,
+            "breaks": c.breaks.labels(),
+            "needs": c.needs.as_str(),
+            "usedBy": c.used_by,
+        });
+        if let serde_json::Value::Object(map) = properties {
+            f.properties = map;
+        }
+        out.push(f);
     }
-    let v = &report.version;
-    if !v.ok {
-        let message = verdict(report);
-        out.push_str(&format!(
-            "::error file={},title={}::{}\n",
-            gh_escape_property(file),
-            gh_escape_property("frameproof version bump"),
-            gh_escape_data(message.trim_end())
-        ));
+    if !report.version.ok {
+        let mut f = Finding::new(
+            VERSION_BUMP,
+            FindingLevel::Error,
+            verdict(report).trim_end(),
+        );
+        f.file = Some(file.to_owned());
+        f.title = Some("frameproof version bump".into());
+        out.push(f);
     }
     out
 }
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
+/// GitHub Actions workflow commands: `::error`, `::warning`, `::notice`, one per change, on
+/// `file` at the line `line_of` finds for a pointer of the new document (or the old one's
+/// pointer when `line_of` finds nothing), and one for the bump check.
+pub fn github(report: &Report, file: &str, line_of: &dyn Fn(&str) -> Option<usize>) -> String {
+    frameproof_reports::github::annotations(&findings(report, file, line_of))
+}
+
+/// SARIF 2.1.0: a result per change (accepted ones suppressed), and one for a failed bump
+/// check; the rules are those the results cite, with their catalogue summaries.
+pub fn sarif(report: &Report, file: &str, line_of: &dyn Fn(&str) -> Option<usize>) -> String {
+    let findings = findings(report, file, line_of);
+    let mut rules: std::collections::BTreeMap<&str, &str> = report
+        .changes
+        .iter()
+        .map(|c| (c.rule.id(), c.rule.meta().summary))
+        .collect();
+    if !report.version.ok {
+        rules.insert(
+            VERSION_BUMP,
+            "the new version's bump is smaller than its changes need",
+        );
     }
-    out
+    let tool = Tool {
+        name: "frameproof".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        information_uri: Some("https://example.invalid/frameproof".into()),
+        rules: rules
+            .into_iter()
+            .map(|(id, description)| RuleInfo {
+                id: id.into(),
+                description: description.into(),
+            })
+            .collect(),
+    };
+    let mut text = frameproof_reports::sarif::write(&tool, &findings);
+    text.push('\n');
+    text
 }
 
 /// JUnit XML: one test case per change (a failure when it breaks what the policy counts and is
 /// not accepted; skipped when accepted) and one for the version bump.
 pub fn junit(report: &Report) -> String {
-    let mut cases = Vec::new();
-    let mut failures = 0;
-    let mut skipped = 0;
     let v = &report.version;
-    let bump = if v.ok {
-        String::new()
-    } else {
-        failures += 1;
-        format!(
-            "\n      <failure type=\"version-bump\" message=\"{}\">{}</failure>\n    ",
-            xml(&format!(
+    let mut bump = Case::new(
+        format!("version bump {} → {}", v.old, v.new),
+        "frameproof.diff",
+    );
+    if !v.ok {
+        bump.outcome = Outcome::Failed(vec![Failure {
+            kind: Some(VERSION_BUMP.into()),
+            message: format!(
                 "needs a {} bump, got {}",
                 v.required,
                 v.actual.map(Level::as_str).unwrap_or("none")
-            )),
-            xml(verdict(report).trim_end())
-        )
-    };
-    cases.push(format!(
-        "    <testcase name=\"version bump {} → {}\" classname=\"frameproof.diff\">{bump}</testcase>",
-        xml(&v.old),
-        xml(&v.new)
-    ));
+            ),
+            details: verdict(report).trim_end().to_owned(),
+        }]);
+    }
+    let mut cases = vec![bump];
     for c in &report.changes {
         let detail = format!(
             "at {}; breaks {}; needs {}{}",
@@ -267,41 +285,36 @@ pub fn junit(report: &Report) -> String {
                 format!("; used by {}", c.used_by.join(", "))
             }
         );
-        let body = if let Some(reason) = &c.accepted {
-            skipped += 1;
-            format!(
-                "\n      <skipped message=\"{}\"/>\n    ",
-                xml(&format!("accepted: {reason}"))
-            )
+        let mut case = Case::new(
+            format!("{} {}", c.rule, pointers_text(c)),
+            format!("frameproof.diff.{}", c.severity),
+        );
+        if let Some(reason) = &c.accepted {
+            case.outcome = Outcome::Skipped {
+                message: format!("accepted: {reason}"),
+            };
         } else if c.is_breaking(report.policy) {
-            failures += 1;
-            format!(
-                "\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    ",
-                c.rule,
-                xml(&c.message),
-                xml(&detail)
-            )
+            case.outcome = Outcome::Failed(vec![Failure {
+                kind: Some(c.rule.id().into()),
+                message: c.message.clone(),
+                details: detail,
+            }]);
         } else {
-            format!(
-                "\n      <system-out>{}</system-out>\n    ",
-                xml(&format!("{}; {detail}", c.message))
-            )
-        };
-        cases.push(format!(
-            "    <testcase name=\"{} {}\" classname=\"frameproof.diff.{}\">{body}</testcase>",
-            c.rule,
-            xml(&pointers_text(c)),
-            c.severity
-        ));
+            case.system_out = Some(format!("{}; {detail}", c.message));
+        }
+        cases.push(case);
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof diff\">\n  <testsuite name=\"{} {} → {}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n{}\n  </testsuite>\n</testsuites>\n",
-        xml(&report.new.name),
-        xml(&report.old.version),
-        xml(&report.new.version),
-        cases.len(),
-        cases.join("\n")
-    )
+    frameproof_reports::junit::write(&JunitReport {
+        name: "frameproof diff".into(),
+        suites: vec![Suite {
+            name: format!(
+                "{} {} → {}",
+                report.new.name, report.old.version, report.new.version
+            ),
+            cases,
+            time: None,
+        }],
+    })
 }
 
 fn md_line(c: &Change) -> String {

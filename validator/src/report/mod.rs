@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use frameproof_reports::{Case, Failure, Finding, Level, Outcome, Report, RuleInfo, Suite, Tool};
 use serde_json::json;
 
 use crate::capture::Stats;
 use crate::violation::{Severity, Violation};
+use crate::Rule;
 
 /// Counts for the end of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,19 +133,45 @@ pub fn stateless_note(stats: &Stats) -> Option<String> {
 
 /// One JSON object per violation, one per line.
 pub fn json_line(v: &Violation) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|e| json!({"rule": "internal", "message": e.to_string()}).to_string())
+    frameproof_reports::json::line(v)
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+fn pointer_text(v: &Violation) -> &str {
+    if v.pointer.is_empty() {
+        "/"
+    } else {
+        &v.pointer
+    }
 }
 
-/// JUnit XML: a test suite per capture file, a test case per connection, a failure per error.
+/// A violation as a finding of the GitHub and SARIF reports: the message says where (file,
+/// line, frame, direction, item) and at which pointer.
+pub fn finding(v: &Violation) -> Finding {
+    let level = match v.severity {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let message = format!("{} at {}: {}", where_(v), pointer_text(v), v.message);
+    let mut f = Finding::new(v.rule.id(), level, message);
+    f.file = (!v.location.file.is_empty()).then(|| v.location.file.clone());
+    f.line = v.location.line;
+    f.pointer = Some(v.pointer.clone());
+    let properties = json!({
+        "connection": v.location.connection,
+        "frame": v.location.frame,
+        "harEntry": v.location.har_entry,
+        "keyword": v.keyword,
+        "item": v.item,
+        "excerpt": v.excerpt,
+    });
+    if let serde_json::Value::Object(map) = properties {
+        f.properties = map;
+    }
+    f
+}
+
+/// JUnit XML: a test suite per capture file, a test case per connection, a failure per error
+/// (warnings go to the case's output).
 pub fn junit(violations: &[Violation], files: &[String]) -> String {
     let mut by_file: BTreeMap<&str, BTreeMap<&str, Vec<&Violation>>> = BTreeMap::new();
     for f in files {
@@ -157,43 +185,32 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
             .or_default()
             .push(v);
     }
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"frameproof validate\">\n",
-    );
+    const CLASS: &str = "frameproof.validate";
+    let mut report = Report {
+        name: "frameproof validate".into(),
+        suites: Vec::new(),
+    };
     for (file, conns) in by_file {
-        let failures = conns
-            .values()
-            .filter(|vs| vs.iter().any(|v| v.severity == Severity::Error))
-            .count();
-        let tests = conns.len().max(1);
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\">\n",
-            xml_escape(file)
-        ));
+        let mut suite = Suite {
+            name: file.to_owned(),
+            ..Suite::default()
+        };
         if conns.is_empty() {
-            out.push_str("    <testcase name=\"capture\" classname=\"frameproof.validate\"/>\n");
+            suite.cases.push(Case::new("capture", CLASS));
         }
         for (conn, vs) in conns {
-            let name = if conn.is_empty() { "capture" } else { conn };
-            out.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"frameproof.validate\">\n",
-                xml_escape(name)
-            ));
-            for v in vs.iter().filter(|v| v.severity == Severity::Error) {
-                out.push_str(&format!(
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    v.rule,
-                    xml_escape(&v.message),
-                    xml_escape(&format!(
-                        "{} at {}",
-                        where_(v),
-                        if v.pointer.is_empty() {
-                            "/"
-                        } else {
-                            &v.pointer
-                        }
-                    ))
-                ));
+            let mut case = Case::new(if conn.is_empty() { "capture" } else { conn }, CLASS);
+            let failures: Vec<Failure> = vs
+                .iter()
+                .filter(|v| v.severity == Severity::Error)
+                .map(|v| Failure {
+                    kind: Some(v.rule.id().to_owned()),
+                    message: v.message.clone(),
+                    details: format!("{} at {}", where_(v), pointer_text(v)),
+                })
+                .collect();
+            if !failures.is_empty() {
+                case.outcome = Outcome::Failed(failures);
             }
             let warnings: Vec<String> = vs
                 .iter()
@@ -201,105 +218,40 @@ pub fn junit(violations: &[Violation], files: &[String]) -> String {
                 .map(|v| format!("warning [{}] {}: {}", v.rule, where_(v), v.message))
                 .collect();
             if !warnings.is_empty() {
-                out.push_str(&format!(
-                    "      <system-out>{}</system-out>\n",
-                    xml_escape(&warnings.join("\n"))
-                ));
+                case.system_out = Some(warnings.join("\n"));
             }
-            out.push_str("    </testcase>\n");
+            suite.cases.push(case);
         }
-        out.push_str("  </testsuite>\n");
+        report.suites.push(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
-}
-
-fn gh_escape(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn gh_prop(s: &str) -> String {
-    gh_escape(s).replace(':', "%3A").replace(',', "%2C")
+    frameproof_reports::junit::write(&report)
 }
 
 /// GitHub Actions workflow commands: one annotation per violation.
 pub fn github(v: &Violation) -> String {
-    let level = match v.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut props = Vec::new();
-    if !v.location.file.is_empty() {
-        props.push(format!("file={}", gh_prop(&v.location.file)));
+    frameproof_reports::github::annotation(&finding(v))
+}
+
+/// The tool SARIF names: frameproof's validator, with the rules the violations cite.
+fn sarif_tool(violations: &[Violation]) -> Tool {
+    // by id, as the rules table of the docs
+    let rules: BTreeMap<&str, Rule> = violations.iter().map(|v| (v.rule.id(), v.rule)).collect();
+    Tool {
+        name: "frameproof".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        information_uri: Some("https://example.invalid/frameproof".into()),
+        rules: rules
+            .into_values()
+            .map(|r| RuleInfo {
+                id: r.id().into(),
+                description: r.description().into(),
+            })
+            .collect(),
     }
-    if let Some(l) = v.location.line {
-        props.push(format!("line={l}"));
-    }
-    props.push(format!(
-        "title={}",
-        gh_prop(&format!("frameproof {}", v.rule))
-    ));
-    let at = if v.pointer.is_empty() {
-        "/"
-    } else {
-        &v.pointer
-    };
-    format!(
-        "::{level} {}::{}",
-        props.join(","),
-        gh_escape(&format!("{} at {at}: {}", where_(v), v.message))
-    )
 }
 
 /// SARIF 2.1.0, for code scanning.
 pub fn sarif(violations: &[Violation]) -> String {
-    let mut rules: BTreeMap<&str, ()> = BTreeMap::new();
-    for v in violations {
-        rules.insert(v.rule.id(), ());
-    }
-    let rule_list: Vec<serde_json::Value> = rules
-        .keys()
-        .map(|r| json!({"id": r, "shortDescription": {"text": format!("frameproof rule {r}")}}))
-        .collect();
-    let results: Vec<serde_json::Value> = violations
-        .iter()
-        .map(|v| {
-            let mut region = json!({});
-            if let Some(l) = v.location.line {
-                region = json!({"startLine": l});
-            }
-            json!({
-                "ruleId": v.rule,
-                "level": match v.severity { Severity::Error => "error", Severity::Warning => "warning" },
-                "message": {"text": format!("{}: {}", where_(v), v.message)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": v.location.file},
-                        "region": region,
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": format!("{}#{}", v.location.connection, v.pointer)}],
-                }],
-                "properties": {
-                    "connection": v.location.connection,
-                    "frame": v.location.frame,
-                    "harEntry": v.location.har_entry,
-                    "pointer": v.pointer,
-                    "keyword": v.keyword,
-                    "item": v.item,
-                    "excerpt": v.excerpt,
-                },
-            })
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "frameproof", "informationUri": "https://example.invalid/frameproof", "rules": rule_list}},
-            "results": results,
-        }],
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    let findings: Vec<Finding> = violations.iter().map(finding).collect();
+    frameproof_reports::sarif::write(&sarif_tool(violations), &findings)
 }
