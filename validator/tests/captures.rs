@@ -387,6 +387,8 @@ fn the_recorded_reference_transcripts_validate() {
                 [
                     "frame.json",
                     "frame.unknown_action",
+                    // an empty title: shorter than 1 character, and blank (`\S`)
+                    "payload.schema",
                     "payload.schema",
                     "payload.schema",
                     "payload.schema"
