@@ -133,7 +133,7 @@ impl Recorder {
     pub fn binary(&self, conn: &str, dir: Direction, bytes: &[u8]) {
         let mut r = self.record(conn);
         r.dir = Some(dir);
-        r.binary = Some(frameproof_schema::base64::encode(bytes));
+        r.binary = Some(frameproof_schema::transcript::encode_binary(bytes));
         self.write(&r);
     }
 

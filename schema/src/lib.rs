@@ -15,7 +15,6 @@
 //! (JSON pointers: parse, get, set, remove), `load` (reading,
 //! writing, fingerprints), `snapshot` (keeping a checked-in document in step).
 
-pub mod base64;
 mod builder;
 mod check;
 mod check_protocol;

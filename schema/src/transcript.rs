@@ -286,7 +286,7 @@ impl<F: RecordedFrame> Record<F> {
         if let Some(b) = &self.binary {
             return Ok(Payload::Message {
                 dir: dir()?,
-                bytes: std::borrow::Cow::Owned(crate::base64::decode(b)?),
+                bytes: std::borrow::Cow::Owned(decode_binary(b)?),
                 binary: true,
             });
         }
@@ -424,6 +424,26 @@ impl<R: BufRead> TranscriptReader<R> {
     }
 }
 
+/// How a binary frame is written in a transcript (and a HAR file): standard base64 (RFC 4648).
+pub fn encode_binary(bytes: &[u8]) -> String {
+    use base64::Engine;
+    BASE64.encode(bytes)
+}
+
+/// A binary frame's bytes from its base64 text; whitespace and missing padding are tolerated
+/// (HAR writers differ), anything else is an error naming why.
+pub fn decode_binary(text: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    BASE64.decode(clean).map_err(|e| format!("not base64: {e}"))
+}
+
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,5 +515,17 @@ mod tests {
         assert!(r.payload().is_err());
         let r: Record = serde_json::from_str(r#"{"conn":"c1","frame":{}}"#).unwrap();
         assert!(r.payload().unwrap_err().contains("dir"));
+    }
+
+    #[test]
+    fn binary_frames_round_trip_and_bad_text_is_named() {
+        assert_eq!(encode_binary(b"hello"), "aGVsbG8=");
+        for text in ["aGVsbG8=", "aGVsbG8", "aGVs\nbG8="] {
+            assert_eq!(decode_binary(text).as_deref(), Ok(&b"hello"[..]), "{text}");
+        }
+        let err = decode_binary("a$").expect_err("not base64");
+        assert!(err.starts_with("not base64"), "{err}");
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(decode_binary(&encode_binary(&bytes)), Ok(bytes));
     }
 }

@@ -551,8 +551,15 @@ impl HarHandler for HarCheck<'_, '_> {
             }
             (None, _) => {
                 socket.bytes += m.data.len() as u64;
-                let bytes = frameproof_schema::base64::decode(&m.data).unwrap_or_default();
-                socket.session.observe_binary(dir, &bytes)
+                match frameproof_schema::transcript::decode_binary(&m.data) {
+                    Ok(bytes) => socket.session.observe_binary(dir, &bytes),
+                    // a binary message whose data cannot be read is named, not taken as empty
+                    Err(why) => vec![Violation::error(
+                        Rule::CaptureRecord,
+                        "",
+                        format!("a binary WebSocket message whose data is {why}"),
+                    )],
+                }
             }
         };
         for v in found {

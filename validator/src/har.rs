@@ -104,7 +104,7 @@ impl HarEntry {
     pub fn response_text(&self) -> Option<String> {
         let text = self.response.content.text.as_ref()?;
         if self.response.content.encoding.as_deref() == Some("base64") {
-            frameproof_schema::base64::decode(text)
+            frameproof_schema::transcript::decode_binary(text)
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         } else {

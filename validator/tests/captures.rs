@@ -148,6 +148,34 @@ fn rules(found: &[Violation]) -> Vec<(&str, Severity, Option<u64>)> {
         .collect()
 }
 
+/// A binary message's data is base64; one that is not is named (it was read as no bytes and
+/// went on as an empty binary frame).
+#[test]
+fn a_binary_message_that_is_not_base64_is_named() {
+    let har = socket_har(&[("ws://localhost:8080/ws?token=t", &[])]);
+    let mut har: serde_json::Value = serde_json::from_str(&har).expect("JSON");
+    har["log"]["entries"][0]["_webSocketMessages"] = serde_json::json!([
+        {"type": "send", "time": 1.0, "opcode": 2, "data": "AAEC"},
+        {"type": "send", "time": 2.0, "opcode": 2, "data": "%%% not base64"},
+    ]);
+    let mut found = Vec::new();
+    validate_har(
+        &validator(),
+        har.to_string().as_bytes(),
+        "bin.har",
+        &mut |x| found.push(x),
+    )
+    .expect("read");
+    let ids: Vec<&str> = found.iter().map(|v| v.rule.id()).collect();
+    assert_eq!(ids, ["frame.binary", "capture.record"], "{found:#?}");
+    assert!(
+        found[1].message.contains("not base64"),
+        "{}",
+        found[1].message
+    );
+    assert!(found[0].message.contains("3 bytes"), "{}", found[0].message);
+}
+
 #[test]
 fn a_templated_socket_path_matches_its_entries() {
     // the chat's socket is one per room: `/rooms/{roomId}/live`
