@@ -4,12 +4,12 @@
 
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
-use frameproof::{Contract, Template};
+use frameproof::Contract;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use timetracker::server::{start, RunningServer, ServerConfig};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -340,45 +340,19 @@ impl Rest {
         }
     }
 
-    /// Calls `action` with `payload` the way the contract maps it to REST.
+    /// Calls `action` with `payload` the way the contract maps it to REST
+    /// (`Contract::rest_request`, the mapping every other crate uses).
     pub async fn call(&self, token: Option<&str>, action: &str, payload: Value) -> Reply {
-        let route = self.contract.actions[action]
-            .rest
-            .clone()
-            .unwrap_or_else(|| panic!("{action} has no REST route"));
-        let mut fields: Map<String, Value> = payload.as_object().cloned().unwrap_or_default();
-        let mut params = BTreeMap::new();
-        for p in &route.path_params {
-            let v = fields.remove(p).unwrap_or(Value::Null);
-            let s = v
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| v.to_string());
-            params.insert(p.clone(), s);
-        }
-        let path = Template::parse(&route.path)
-            .expect("a route template")
-            .render(&params)
-            .expect("every path parameter");
-        let url = format!("{}{}", self.origin, path);
+        let request = self
+            .contract
+            .rest_request(action, &payload)
+            .unwrap_or_else(|e| panic!("{action} over REST: {e}"));
         let method =
-            reqwest::Method::from_bytes(route.method.as_str().as_bytes()).expect("a method");
-        let mut req = self.http.request(method, url);
-        if route.body {
-            req = req.json(&Value::Object(fields));
-        } else {
-            let query: Vec<(String, String)> = fields
-                .into_iter()
-                .map(|(k, v)| {
-                    (
-                        k,
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string()),
-                    )
-                })
-                .collect();
-            req = req.query(&query);
+            reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("a method");
+        let url = format!("{}{}", self.origin, request.path);
+        let mut req = self.http.request(method, url).query(&request.query);
+        if let Some(body) = &request.body {
+            req = req.json(body);
         }
         if let Some(t) = token {
             req = req.bearer_auth(t);
