@@ -73,6 +73,7 @@ async fn console_against_the_reference_server() {
     let faithful = start(ServerConfig {
         port: 0,
         fixed_credentials: true,
+        wrap_app: Some(cross_origin_for_files()),
         ..ServerConfig::default()
     })
     .await
@@ -81,6 +82,7 @@ async fn console_against_the_reference_server() {
         port: 0,
         fixed_credentials: true,
         faults: vec![Fault::ResponseShape],
+        wrap_app: Some(cross_origin_for_files()),
         ..ServerConfig::default()
     })
     .await
@@ -112,6 +114,27 @@ async fn console_against_the_reference_server() {
     }
     faithful.shutdown().await;
     faulty.shutdown().await;
+}
+
+/// What a server must allow for the console's REST button: a page opened from a file is of
+/// origin `null`, and its calls carry a bearer token and a JSON body (so are preflighted).
+fn cross_origin_for_files() -> timetracker::server::WrapApp {
+    use axum::http::{header, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    timetracker::server::WrapApp::new(|app| {
+        app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::exact(HeaderValue::from_static("null")))
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PATCH,
+                    Method::PUT,
+                    Method::DELETE,
+                ])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+        )
+    })
 }
 
 /// Examples: a schema's own `examples` win over generated values, an ok response echoes its

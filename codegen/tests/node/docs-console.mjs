@@ -4,7 +4,9 @@
 // Env: FP_CHROMIUM, FP_WS_URL, FP_HTTP_URL (faithful server), FP_FAULTY_WS_URL, FP_FAULTY_HTTP_URL,
 // FP_ALICE_TOKEN, FP_BOB_TOKEN.
 // Checks: no request and no socket before connect; two actions answered and found conforming;
-// a broadcast seen by a second page; the faulty server's time entry flagged at /data/started_at.
+// a broadcast seen by a second page; an action over REST (the REST button) answered and
+// conforming; the faulty server's time entry flagged at /data/started_at, and over REST at
+// /started_at. The servers allow the file page's origin (`null`) for REST.
 // Writes screenshots into <out-dir>; prints a JSON report; exits 1 when a check fails.
 
 import { mkdtempSync } from "node:fs";
@@ -70,6 +72,19 @@ async function send({ page }, action, fields = {}) {
   return entries.first();
 }
 
+// Sends `action` over REST (the console's REST button); returns the log entry of its answer.
+async function sendRest({ page }, action, fields = {}) {
+  await page.selectOption("#fp-action", action);
+  for (const [name, value] of Object.entries(fields)) {
+    await page.fill(`#fp-form [data-field="${name}"]`, value);
+  }
+  const selector = `#fp-log li[data-label$=" to ${action}"]`;
+  const before = await page.locator(selector).count();
+  await page.click("#fp-send-rest");
+  await page.waitForFunction(([s, n]) => document.querySelectorAll(s).length > n, [selector, before], WAIT);
+  return page.locator(selector).first();
+}
+
 async function entryFacts(entry) {
   return {
     verdict: await entry.getAttribute("data-verdict"),
@@ -119,6 +134,16 @@ try {
   );
   facts.start = started.verdict;
   check(started.verdict === "ok", `time_entries.start conforms on the faithful server: ${started.text}`);
+  // the REST twin, from the same page (the server allows the file's origin)
+  const overRest = await sendRest(alice, "projects.list");
+  const restListed = {
+    verdict: await overRest.getAttribute("data-verdict"),
+    label: await overRest.getAttribute("data-label"),
+    text: await overRest.innerText(),
+  };
+  facts.restList = { verdict: restListed.verdict, label: restListed.label };
+  check(restListed.label === "200 to projects.list", `projects.list over REST answers 200: ${restListed.text}`);
+  check(restListed.verdict === "ok", `projects.list over REST conforms: ${restListed.text}`);
   await alice.page.locator("#console").screenshot({ path: join(outDir, "console-alice.png") });
   await bob.page.locator("#console").screenshot({ path: join(outDir, "console-bob.png") });
 
@@ -136,6 +161,14 @@ try {
   check(
     violations.some((v) => v.includes("/data/started_at") && v.includes("required")),
     `the violation names /data/started_at as required: ${violations.join(" | ")}`,
+  );
+  // the same fault over REST: the answer's body is the time entry, flagged at /started_at
+  const restShaped = await sendRest(faulty, "time_entries.stop");
+  const restViolations = await restShaped.locator(".violations li").allInnerTexts();
+  facts.restFault = { verdict: await restShaped.getAttribute("data-verdict"), violations: restViolations };
+  check(
+    restViolations.some((v) => v.includes("/started_at") && v.includes("required")),
+    `the REST answer names /started_at as required: ${restViolations.join(" | ")}`,
   );
   await shaped.scrollIntoViewIfNeeded();
   await faulty.page.locator("#console").screenshot({ path: join(outDir, "console-fault.png") });
