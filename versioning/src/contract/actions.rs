@@ -3,7 +3,7 @@
 use super::*;
 
 /// A route's path without the REST base path.
-pub(super) fn relative<'s>(path: &'s str, base: &str) -> &'s str {
+fn relative<'s>(path: &'s str, base: &str) -> &'s str {
     let base = base.trim_end_matches('/');
     if base.is_empty() {
         return path;
@@ -54,13 +54,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    pub(super) fn action_pair(
-        &mut self,
-        name: &str,
-        at: &str,
-        a: &'a ActionSpec,
-        b: &'a ActionSpec,
-    ) {
+    fn action_pair(&mut self, name: &str, at: &str, a: &'a ActionSpec, b: &'a ActionSpec) {
         let what = format!("the action `{name}`");
         self.item_common(
             &what,
@@ -131,13 +125,7 @@ impl<'a> Differ<'a> {
         );
     }
 
-    pub(super) fn route(
-        &mut self,
-        what: &str,
-        at: &str,
-        a: Option<&RestRoute>,
-        b: Option<&RestRoute>,
-    ) {
+    fn route(&mut self, what: &str, at: &str, a: Option<&RestRoute>, b: Option<&RestRoute>) {
         let rp = p(at, "rest");
         match (a, b) {
             (Some(r), None) => self.push(
@@ -188,7 +176,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    pub(super) fn action_errors(&mut self, what: &str, at: &str, a: &[String], b: &[String]) {
+    fn action_errors(&mut self, what: &str, at: &str, a: &[String], b: &[String]) {
         let ep = p(at, "errors");
         let any_old = |c: &str| self.old.errors.get(c).is_some_and(|e| e.any_action);
         let any_new = |c: &str| self.new.errors.get(c).is_some_and(|e| e.any_action);

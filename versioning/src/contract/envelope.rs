@@ -109,7 +109,7 @@ impl<'a> Differ<'a> {
         self.control_frames();
     }
 
-    pub(super) fn control_frames(&mut self) {
+    fn control_frames(&mut self) {
         let keyed = |frames: &'a [ControlFrame]| -> Vec<(String, usize, &'a ControlFrame)> {
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             frames

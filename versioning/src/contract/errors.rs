@@ -3,7 +3,7 @@
 use super::*;
 
 impl<'a> Differ<'a> {
-    pub(super) fn numeric_codes(&self) -> bool {
+    fn numeric_codes(&self) -> bool {
         self.old.envelope.response.error_code_type == ErrorCodeType::Number
             || self.new.envelope.response.error_code_type == ErrorCodeType::Number
     }

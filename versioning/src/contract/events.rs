@@ -36,7 +36,7 @@ impl<'a> Differ<'a> {
         }
     }
 
-    pub(super) fn event_pair(&mut self, name: &str, at: &str, a: &'a EventSpec, b: &'a EventSpec) {
+    fn event_pair(&mut self, name: &str, at: &str, a: &'a EventSpec, b: &'a EventSpec) {
         let what = format!("the event `{name}`");
         self.item_common(
             &what,

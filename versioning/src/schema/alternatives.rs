@@ -58,7 +58,7 @@ pub(super) fn resolve<'a>(
 }
 
 /// `anyOf`/`oneOf` with nothing else that constrains: a union to flatten.
-pub(super) fn pure_union(m: &Map<String, Value>) -> Option<(&'static str, &Vec<Value>)> {
+fn pure_union(m: &Map<String, Value>) -> Option<(&'static str, &Vec<Value>)> {
     let (key, arr) = if let Some(a) = m.get("anyOf").and_then(Value::as_array) {
         ("anyOf", a)
     } else {
@@ -69,7 +69,7 @@ pub(super) fn pure_union(m: &Map<String, Value>) -> Option<(&'static str, &Vec<V
 }
 
 /// A schema that admits only `null`.
-pub(super) fn is_null_schema(v: &Value) -> bool {
+fn is_null_schema(v: &Value) -> bool {
     let Some(m) = v.as_object() else {
         return false;
     };

@@ -124,7 +124,7 @@ impl<'a> Walker<'a> {
 
     /// Splits branches into the values of pure-value branches and keyed structural variants.
     #[allow(clippy::type_complexity)]
-    pub(super) fn split(
+    fn split(
         &self,
         branches: Vec<Branch<'a>>,
         defs: &BTreeMap<String, Value>,
