@@ -1,4 +1,5 @@
-//! The WebSocket endpoint, its subprotocols and the REST base path.
+//! The transport: the WebSocket endpoint, its subprotocols and frame size limit, the REST base
+//! path, the heartbeat; then the auth settings (the `auth` module).
 
 use super::*;
 
