@@ -117,25 +117,13 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             return Outcome::Unusable;
         }
     };
-    let mut credentials = match &args.credentials {
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Credentials::from_json(&t))
-        {
-            Ok(c) => c,
-            Err(e) => {
-                println_err!("error: {}: {e}", p.display());
-                return Outcome::Unusable;
-            }
-        },
-        None => Credentials::new(),
-    };
-    for pair in &args.credential {
-        if let Err(e) = credentials.parse_pair(pair) {
-            println_err!("error: --credential {e}");
+    let credentials = match credentials(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            println_err!("error: {e}");
             return Outcome::Unusable;
         }
-    }
+    };
     let transcripts = match suite::transcript_files(&args.transcripts) {
         Ok(f) => f,
         Err(e) => {
@@ -148,24 +136,13 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         TransportArg::Rest => vec![Transport::Rest],
         TransportArg::Both => vec![Transport::WebSocket, Transport::Rest],
     };
-    if args.ws.len() != args.rest.len() {
-        println_err!(
-            "error: {} --ws and {} --rest: give one --rest per --ws, in the same order",
-            args.ws.len(),
-            args.rest.len()
-        );
-        return Outcome::Unusable;
-    }
-    let mut instances: Vec<Target> = args
-        .ws
-        .iter()
-        .zip(&args.rest)
-        .map(|(ws, rest)| Target {
-            ws_url: ws.clone(),
-            http_url: rest.clone(),
-        })
-        .collect();
-    let target = instances.remove(0);
+    let (target, instances) = match targets(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            println_err!("error: {e}");
+            return Outcome::Unusable;
+        }
+    };
     let options = ReplayOptions {
         timeout: Duration::from_millis(args.timeout_ms),
         credentials: credentials.clone(),
@@ -175,29 +152,12 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         instances,
         ..ReplayOptions::default()
     };
-    let checks = if args.checks {
-        let resolve = |n: &Option<String>| {
-            n.as_ref()
-                .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
-        };
-        let Some(a) = resolve(&args.check_user) else {
-            println_err!("error: --checks needs --check-user NAME with a credential of that name");
+    let checks = match check_settings(&args, &credentials, options.timeout) {
+        Ok(c) => c,
+        Err(e) => {
+            println_err!("error: {e}");
             return Outcome::Unusable;
-        };
-        let users = CheckUsers {
-            a,
-            a2: resolve(&args.check_peer),
-            b: resolve(&args.check_other_tenant),
-            expiry: resolve(&args.check_refresh)
-                .map(|r| (r, Duration::from_millis(args.check_expiry_wait_ms))),
-        };
-        let windows = CheckOptions {
-            timeout: options.timeout,
-            quiet: Duration::from_millis(args.isolation_ms),
-        };
-        Some((users, windows))
-    } else {
-        None
+        }
     };
     let suite = Suite {
         contract,
@@ -248,6 +208,76 @@ pub fn run(args: ConformanceArgs) -> Outcome {
     } else {
         Outcome::Problems
     }
+}
+
+/// The credentials of `--credentials` (a file), then of each `--credential NAME=VALUE`.
+fn credentials(args: &ConformanceArgs) -> Result<Credentials, String> {
+    let mut credentials = match &args.credentials {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Credentials::from_json(&t))
+            .map_err(|e| format!("{}: {e}", p.display()))?,
+        None => Credentials::new(),
+    };
+    for pair in &args.credential {
+        credentials
+            .parse_pair(pair)
+            .map_err(|e| format!("--credential {e}"))?;
+    }
+    Ok(credentials)
+}
+
+/// The server under test (the first `--ws`/`--rest` pair) and its other instances.
+fn targets(args: &ConformanceArgs) -> Result<(Target, Vec<Target>), String> {
+    if args.ws.len() != args.rest.len() {
+        return Err(format!(
+            "{} --ws and {} --rest: give one --rest per --ws, in the same order",
+            args.ws.len(),
+            args.rest.len()
+        ));
+    }
+    let mut instances: Vec<Target> = args
+        .ws
+        .iter()
+        .zip(&args.rest)
+        .map(|(ws, rest)| Target {
+            ws_url: ws.clone(),
+            http_url: rest.clone(),
+        })
+        .collect();
+    let target = instances.remove(0);
+    Ok((target, instances))
+}
+
+/// With `--checks`: the users the generated checks act as (named credentials) and their
+/// waiting windows.
+fn check_settings(
+    args: &ConformanceArgs,
+    credentials: &Credentials,
+    timeout: Duration,
+) -> Result<Option<(CheckUsers, CheckOptions)>, String> {
+    if !args.checks {
+        return Ok(None);
+    }
+    let resolve = |n: &Option<String>| {
+        n.as_ref()
+            .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
+    };
+    let Some(a) = resolve(&args.check_user) else {
+        return Err("--checks needs --check-user NAME with a credential of that name".into());
+    };
+    let users = CheckUsers {
+        a,
+        a2: resolve(&args.check_peer),
+        b: resolve(&args.check_other_tenant),
+        expiry: resolve(&args.check_refresh)
+            .map(|r| (r, Duration::from_millis(args.check_expiry_wait_ms))),
+    };
+    let windows = CheckOptions {
+        timeout,
+        quiet: Duration::from_millis(args.isolation_ms),
+    };
+    Ok(Some((users, windows)))
 }
 
 /// Rewrites `--json-file` and `--junit-file` with every run so far.

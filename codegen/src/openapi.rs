@@ -122,104 +122,9 @@ pub fn openapi_for_servers(contract: &Contract, servers: &[String]) -> Value {
     };
     let frames = Frames::new(contract);
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    let refresh = contract.transport.auth.refresh_action.as_deref();
     for (name, spec) in &contract.actions {
         let Some(route) = &spec.rest else { continue };
-        let mut description = spec.description.clone();
-        if spec.websocket {
-            description.push_str(&format!("\n\nAlso over the WebSocket as `{name}`."));
-        }
-        if !spec.emits.is_empty() {
-            description.push_str(&format!("\n\nEmits: {}.", spec.emits.join(", ")));
-        }
-        description.push_str(&format!("\n\nSince {}.", spec.since));
-        if let Some(d) = &spec.deprecated {
-            description.push_str(&format!(
-                "\n\nDeprecated{}{}",
-                d.since
-                    .as_ref()
-                    .map(|s| format!(" since {s}"))
-                    .unwrap_or_default(),
-                if d.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", d.note)
-                }
-            ));
-        }
-        let summary = spec
-            .description
-            .split(". ")
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches('.')
-            .replace('\n', " ");
-        let mut op = json!({
-            "operationId": name,
-            "summary": if summary.is_empty() { name.clone() } else { summary },
-            "description": description.trim(),
-            "tags": [name.split('.').next().unwrap_or(name)],
-            "x-frameproof-action": name,
-            "x-frameproof-since": spec.since,
-        });
-        let params = ctx.parameters(spec, route);
-        if !params.is_empty() {
-            op["parameters"] = Value::Array(params);
-        }
-        if route.body {
-            let (schema, required) = ctx.body(spec, route);
-            op["requestBody"] = json!({
-                "required": required,
-                "content": { "application/json": { "schema": schema } },
-            });
-        }
-        let mut responses = Map::new();
-        responses.insert(
-            "200".into(),
-            json!({
-                "description": format!("The response of `{name}`."),
-                "content": { "application/json": { "schema": ctx.schema(&spec.response) } },
-            }),
-        );
-        let codes = frames.action_error_codes(spec);
-        let mut by_status: BTreeMap<u16, Vec<&String>> = BTreeMap::new();
-        for code in &codes {
-            if let Some(e) = contract.errors.get(code) {
-                by_status.entry(e.status).or_default().push(code);
-            }
-        }
-        for (status, codes) in by_status {
-            let text: Vec<String> = codes
-                .iter()
-                .map(|c| {
-                    let d = contract
-                        .errors
-                        .get(*c)
-                        .map(|e| e.description.as_str())
-                        .unwrap_or("");
-                    if d.is_empty() {
-                        format!("`{c}`")
-                    } else {
-                        format!("`{c}`: {d}")
-                    }
-                })
-                .collect();
-            responses.insert(
-                status.to_string(),
-                json!({
-                    "description": format!("{} — {}", http_reason(status), text.join(" ")),
-                    "content": { "application/json": { "schema": contract.rest_error_body_schema(&codes.iter().map(|c| c.as_str()).collect::<Vec<_>>()) } },
-                }),
-            );
-        }
-        op["responses"] = Value::Object(responses);
-        if spec.deprecated.is_some() {
-            op["deprecated"] = json!(true);
-        }
-        // a login, and the refresh action, are called without an access token
-        if spec.public || Some(name.as_str()) == refresh {
-            op["security"] = json!([]);
-        }
+        let op = operation(&ctx, &frames, name, spec, route);
         paths
             .entry(route.path.clone())
             .or_default()
@@ -230,29 +135,8 @@ pub fn openapi_for_servers(contract: &Contract, servers: &[String]) -> Value {
         .iter()
         .map(|(k, v)| (ctx.keys[k].clone(), ctx.schema(v)))
         .collect();
-    let header = &contract.transport.auth.rest_header;
-    let scheme = match header.split_once(':') {
-        Some((name, prefix))
-            if name.trim().eq_ignore_ascii_case("authorization")
-                && prefix.trim().eq_ignore_ascii_case("bearer") =>
-        {
-            json!({ "type": "http", "scheme": "bearer", "description": "The access token (the same as the WebSocket's)." })
-        }
-        Some((name, _)) => {
-            json!({ "type": "apiKey", "in": "header", "name": name.trim(), "description": format!("`{header} <token>`") })
-        }
-        None => json!({ "type": "apiKey", "in": "header", "name": header.trim() }),
-    };
-    let mut description = contract.description.clone();
-    if !description.is_empty() {
-        description.push_str("\n\n");
-    }
-    // what a server of this contract does for a method a path does not have (frameproof-server
-    // does it), so that tools probing unsupported methods know what to expect
-    description.push_str(
-        "A path called with a method it does not serve is answered `405 Method Not Allowed`, \
-         with an `Allow` header naming the methods it does serve.",
-    );
+    let scheme = security_scheme(&contract.transport.auth.rest_header);
+    let description = document_description(contract);
     let info =
         json!({ "title": contract.name, "version": contract.version, "description": description });
     let servers: Vec<Value> = if servers.is_empty() {
@@ -272,4 +156,161 @@ pub fn openapi_for_servers(contract: &Contract, servers: &[String]) -> Value {
         "security": [ { "token": [] } ],
         "x-frameproof-fingerprint": contract.fingerprint,
     })
+}
+
+/// The operation of an action served over REST.
+fn operation(
+    ctx: &Ctx<'_>,
+    frames: &Frames,
+    name: &str,
+    spec: &ActionSpec,
+    route: &RestRoute,
+) -> Value {
+    let contract = ctx.contract;
+    let description = operation_description(name, spec);
+    let summary = spec
+        .description
+        .split(". ")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .replace('\n', " ");
+    let mut op = json!({
+        "operationId": name,
+        "summary": if summary.is_empty() { name.to_owned() } else { summary },
+        "description": description.trim(),
+        "tags": [name.split('.').next().unwrap_or(name)],
+        "x-frameproof-action": name,
+        "x-frameproof-since": spec.since,
+    });
+    let params = ctx.parameters(spec, route);
+    if !params.is_empty() {
+        op["parameters"] = Value::Array(params);
+    }
+    if route.body {
+        let (schema, required) = ctx.body(spec, route);
+        op["requestBody"] = json!({
+            "required": required,
+            "content": { "application/json": { "schema": schema } },
+        });
+    }
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({
+            "description": format!("The response of `{name}`."),
+            "content": { "application/json": { "schema": ctx.schema(&spec.response) } },
+        }),
+    );
+    error_responses(contract, frames, spec, &mut responses);
+    op["responses"] = Value::Object(responses);
+    if spec.deprecated.is_some() {
+        op["deprecated"] = json!(true);
+    }
+    // a login, and the refresh action, are called without an access token
+    if spec.public || Some(name) == contract.transport.auth.refresh_action.as_deref() {
+        op["security"] = json!([]);
+    }
+    op
+}
+
+/// What an operation says beyond its summary: where else it is served, what it emits, since
+/// when, and whether it is deprecated.
+fn operation_description(name: &str, spec: &ActionSpec) -> String {
+    let mut description = spec.description.clone();
+    if spec.websocket {
+        description.push_str(&format!("\n\nAlso over the WebSocket as `{name}`."));
+    }
+    if !spec.emits.is_empty() {
+        description.push_str(&format!("\n\nEmits: {}.", spec.emits.join(", ")));
+    }
+    description.push_str(&format!("\n\nSince {}.", spec.since));
+    if let Some(d) = &spec.deprecated {
+        description.push_str(&format!(
+            "\n\nDeprecated{}{}",
+            d.since
+                .as_ref()
+                .map(|s| format!(" since {s}"))
+                .unwrap_or_default(),
+            if d.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", d.note)
+            }
+        ));
+    }
+    description
+}
+
+/// An error response per HTTP status the action's error codes map to, naming the codes.
+fn error_responses(
+    contract: &Contract,
+    frames: &Frames,
+    spec: &ActionSpec,
+    responses: &mut Map<String, Value>,
+) {
+    let codes = frames.action_error_codes(spec);
+    let mut by_status: BTreeMap<u16, Vec<&String>> = BTreeMap::new();
+    for code in &codes {
+        if let Some(e) = contract.errors.get(code) {
+            by_status.entry(e.status).or_default().push(code);
+        }
+    }
+    for (status, codes) in by_status {
+        let text: Vec<String> = codes
+            .iter()
+            .map(|c| {
+                let d = contract
+                    .errors
+                    .get(*c)
+                    .map(|e| e.description.as_str())
+                    .unwrap_or("");
+                if d.is_empty() {
+                    format!("`{c}`")
+                } else {
+                    format!("`{c}`: {d}")
+                }
+            })
+            .collect();
+        responses.insert(
+            status.to_string(),
+            json!({
+                "description": format!("{} — {}", http_reason(status), text.join(" ")),
+                "content": { "application/json": { "schema": contract.rest_error_body_schema(&codes.iter().map(|c| c.as_str()).collect::<Vec<_>>()) } },
+            }),
+        );
+    }
+}
+
+/// The `token` security scheme, from the contract's REST auth header (`Authorization: Bearer`
+/// is HTTP bearer auth; anything else an API key in that header).
+fn security_scheme(header: &str) -> Value {
+    match header.split_once(':') {
+        Some((name, prefix))
+            if name.trim().eq_ignore_ascii_case("authorization")
+                && prefix.trim().eq_ignore_ascii_case("bearer") =>
+        {
+            json!({ "type": "http", "scheme": "bearer", "description": "The access token (the same as the WebSocket's)." })
+        }
+        Some((name, _)) => {
+            json!({ "type": "apiKey", "in": "header", "name": name.trim(), "description": format!("`{header} <token>`") })
+        }
+        None => json!({ "type": "apiKey", "in": "header", "name": header.trim() }),
+    }
+}
+
+/// The document's description: the contract's, and what a server does with a method a path
+/// does not serve.
+fn document_description(contract: &Contract) -> String {
+    let mut description = contract.description.clone();
+    if !description.is_empty() {
+        description.push_str("\n\n");
+    }
+    // what a server of this contract does for a method a path does not have (frameproof-server
+    // does it), so that tools probing unsupported methods know what to expect
+    description.push_str(
+        "A path called with a method it does not serve is answered `405 Method Not Allowed`, \
+         with an `Allow` header naming the methods it does serve.",
+    );
+    description
 }

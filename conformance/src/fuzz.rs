@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use frameproof_naming::HttpMethod;
 use frameproof_schema::sample::{sample, Rng};
-use frameproof_schema::{AuthMethod, Contract, Direction};
+use frameproof_schema::{AuthMethod, Contract, Direction, RestRequest, RestRoute};
 use frameproof_validator::{Severity, Validator};
 
 use crate::live::{Incoming, LiveConn};
@@ -289,7 +289,32 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// One case: the payload over the WebSocket, then (where the action has a route) over
+    /// REST, each answer held to the contract and the two transports to each other.
     async fn case(&mut self, case: &FuzzCase) -> Result<(), CaseFailure> {
+        let ws_answer = self.send_over_websocket(case).await?;
+        let ws_code = self.judge_websocket_answer(case, &ws_answer)?;
+        // the same payload over REST
+        let Some(route) = self
+            .contract
+            .actions
+            .get(&case.action)
+            .and_then(|a| a.rest.clone())
+        else {
+            return self.alive().await;
+        };
+        let Ok(req) = self.contract.rest_request(&case.action, &case.payload) else {
+            // a mutation that cannot travel over REST (an object in the path)
+            return self.alive().await;
+        };
+        let (status, body) = self.send_over_rest(&req).await?;
+        self.judge_rest_answer(case, &route, &req, (status, &body), ws_code.as_deref())?;
+        self.alive().await
+    }
+
+    /// Sends the case's request on the connection; its answer, checked against the contract
+    /// in a session of its own.
+    async fn send_over_websocket(&mut self, case: &FuzzCase) -> Result<Value, CaseFailure> {
         self.connect().await?;
         let live = self.live.as_mut().ok_or("no connection")?;
         live.next += 1;
@@ -312,12 +337,22 @@ impl Runner<'_> {
             )
             .into());
         }
-        let ws_code = error_code(self.contract, &ws_answer);
+        Ok(ws_answer)
+    }
+
+    /// Whether the WebSocket answer refused what it must and accepted what it must; its error
+    /// code, if any.
+    fn judge_websocket_answer(
+        &self,
+        case: &FuzzCase,
+        ws_answer: &Value,
+    ) -> Result<Option<String>, CaseFailure> {
+        let ws_code = error_code(self.contract, ws_answer);
         // a server may refuse a valid payload for its own rules (a cursor it never issued); it
         // may not refuse the integer `5.0` at the member the case wrote it in
         let refused_at_field = case.field.as_ref().is_some_and(|field| {
             let name = field.trim_start_matches('/');
-            self.contract.frame_error(&ws_answer).is_some_and(|e| {
+            self.contract.frame_error(ws_answer).is_some_and(|e| {
                 let details = e.details.map(|d| d.to_string()).unwrap_or_default();
                 let message = e.message.unwrap_or_default();
                 details.contains(&format!("{field}\""))
@@ -344,19 +379,11 @@ impl Runner<'_> {
             )
             .into());
         }
-        // the same payload over REST
-        let Some(route) = self
-            .contract
-            .actions
-            .get(&case.action)
-            .and_then(|a| a.rest.clone())
-        else {
-            return self.alive().await;
-        };
-        let Ok(req) = self.contract.rest_request(&case.action, &case.payload) else {
-            // a mutation that cannot travel over REST (an object in the path)
-            return self.alive().await;
-        };
+        Ok(ws_code)
+    }
+
+    /// The same request over REST: its status and body.
+    async fn send_over_rest(&self, req: &RestRequest) -> Result<(u16, Value), CaseFailure> {
         let url = format!("{}{}", self.target.http_url.trim_end_matches('/'), req.path);
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
             .map_err(|e| e.to_string())?;
@@ -374,13 +401,26 @@ impl Runner<'_> {
             .map_err(|e| CaseFailure::Transport(format!("the REST call failed: {e}")))?;
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+
+    /// The REST answer held to the contract, and to the WebSocket's answer: both refuse the
+    /// payload as invalid or neither does, and a read succeeds on both or on neither.
+    fn judge_rest_answer(
+        &self,
+        case: &FuzzCase,
+        route: &RestRoute,
+        req: &RestRequest,
+        (status, body): (u16, &Value),
+        ws_code: Option<&str>,
+    ) -> Result<(), CaseFailure> {
         let check = self.validator.check_rest(
             req.method.as_str(),
             &req.path,
             &req.query,
             req.body.as_ref(),
             status,
-            Some(&body),
+            Some(body),
         );
         let found: Vec<String> = check
             .violations
@@ -395,9 +435,9 @@ impl Runner<'_> {
             )
             .into());
         }
-        let rest_code = self.contract.rest_error(&body).map(|e| e.label());
+        let rest_code = self.contract.rest_error(body).map(|e| e.label());
         let rest_invalid = rest_code.as_deref() == Some("validation_failed");
-        let ws_invalid = ws_code.as_deref() == Some("validation_failed");
+        let ws_invalid = ws_code == Some("validation_failed");
         if rest_invalid != ws_invalid {
             return Err(format!(
                 "the transports disagree on the payload's validity ({:?}{}): WebSocket {ws_code:?}, REST {status} {rest_code:?}",
@@ -409,7 +449,7 @@ impl Runner<'_> {
         if route.method == HttpMethod::Get && ws_code.is_none() != rest_code.is_none() {
             return Err(format!("a read succeeds on one transport only: WebSocket {ws_code:?}, REST {status} {rest_code:?}").into());
         }
-        self.alive().await
+        Ok(())
     }
 
     /// The connection still answers after the case.

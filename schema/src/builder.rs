@@ -257,99 +257,16 @@ impl ContractBuilder {
         let mut problems = merged.problems;
         let defs = merged.defs;
 
-        let mut events = BTreeMap::new();
-        let mut event_types: BTreeMap<&str, &str> = BTreeMap::new();
-        for e in &self.events {
-            let at = pointer::push("/events", e.meta.name);
-            if let Some(first) = event_types.insert(e.meta.name, e.type_name) {
-                problems.push(Problem::new(
-                    at,
-                    format!(
-                        "two events are named `{}`: `{first}` and `{}`; event names must be unique",
-                        e.meta.name, e.type_name
-                    ),
-                ));
-                continue;
-            }
-            events.insert(
-                e.meta.name.to_owned(),
-                EventSpec {
-                    description: e.meta.description.to_owned(),
-                    since: e.meta.since.unwrap_or(&default_since).to_owned(),
-                    deprecated: e.meta.deprecated.map(deprecation),
-                    data: e.data.clone(),
-                    scope: match e.meta.scope {
-                        ScopeMeta::Tenant => Scope::Tenant,
-                        ScopeMeta::Topic(p) => Scope::Topic {
-                            pattern: p.to_owned(),
-                        },
-                        ScopeMeta::Connection => Scope::Connection,
-                        ScopeMeta::Subscription(id) => Scope::Subscription { id: id.to_owned() },
-                    },
-                },
-            );
-        }
-
-        let mut actions = BTreeMap::new();
-        let mut action_types: BTreeMap<&str, &str> = BTreeMap::new();
-        for a in &self.actions {
-            let at = pointer::push("/actions", a.meta.name);
-            if let Some(first) = action_types.insert(a.meta.name, a.type_name) {
-                problems.push(Problem::new(
-                    at,
-                    format!(
-                        "two actions are named `{}`: `{first}` and `{}`; action names must be unique",
-                        a.meta.name, a.type_name
-                    ),
-                ));
-                continue;
-            }
-            for emitted in a.meta.emits {
-                if !event_types.contains_key(emitted) {
-                    problems.push(Problem::new(
-                        pointer::push(&at, "emits"),
-                        format!(
-                            "`{}` emits `{emitted}`, but no event of that name is registered: \
-                             add `.event::<{emitted}>()` to the builder",
-                            a.meta.name
-                        ),
-                    ));
-                }
-            }
-            let mut payload = a.payload.clone();
-            apply_renames(&mut payload, &merged.input_renames);
-            let rest = match route(&a.meta, &self.transport, &payload, &defs) {
-                Ok(r) => r,
-                Err(msg) => {
-                    problems.push(Problem::new(pointer::push(&at, "rest"), msg));
-                    None
-                }
-            };
-            actions.insert(
-                a.meta.name.to_owned(),
-                ActionSpec {
-                    description: a.meta.description.to_owned(),
-                    since: a.meta.since.unwrap_or(&default_since).to_owned(),
-                    deprecated: a.meta.deprecated.map(deprecation),
-                    payload,
-                    response: a.response.clone(),
-                    errors: a.meta.errors.iter().map(|s| (*s).to_owned()).collect(),
-                    emits: a.meta.emits.iter().map(|s| (*s).to_owned()).collect(),
-                    websocket: a.meta.websocket,
-                    rest,
-                    notification: a.meta.notification,
-                    public: a.meta.public,
-                    subscription: a.meta.subscription.map(|s| match s {
-                        SubscriptionMeta::Opens(id) => {
-                            SubscriptionRole::Opens { id: id.to_owned() }
-                        }
-                        SubscriptionMeta::Closes(id) => {
-                            SubscriptionRole::Closes { id: id.to_owned() }
-                        }
-                    }),
-                },
-            );
-        }
+        let (events, event_types) = event_specs(&self.events, &default_since, &mut problems);
+        let actions = action_specs(
+            &self.actions,
+            &self.transport,
+            &default_since,
+            &event_types,
+            &merged.input_renames,
+            &defs,
+            &mut problems,
+        );
 
         let mut envelope = self.envelope;
         if self.topics_from_events {
@@ -393,6 +310,121 @@ impl ContractBuilder {
             Err(BuildError { problems })
         }
     }
+}
+
+/// The registered events' entries, and each name's Rust type (a name registered twice is
+/// a problem, and its second registration is left out).
+fn event_specs(
+    pending: &[PendingEvent],
+    default_since: &str,
+    problems: &mut Vec<Problem>,
+) -> (
+    BTreeMap<String, EventSpec>,
+    BTreeMap<&'static str, &'static str>,
+) {
+    let mut events = BTreeMap::new();
+    let mut event_types: BTreeMap<&str, &str> = BTreeMap::new();
+    for e in pending {
+        let at = pointer::push("/events", e.meta.name);
+        if let Some(first) = event_types.insert(e.meta.name, e.type_name) {
+            problems.push(Problem::new(
+                at,
+                format!(
+                    "two events are named `{}`: `{first}` and `{}`; event names must be unique",
+                    e.meta.name, e.type_name
+                ),
+            ));
+            continue;
+        }
+        events.insert(
+            e.meta.name.to_owned(),
+            EventSpec {
+                description: e.meta.description.to_owned(),
+                since: e.meta.since.unwrap_or(default_since).to_owned(),
+                deprecated: e.meta.deprecated.map(deprecation),
+                data: e.data.clone(),
+                scope: match e.meta.scope {
+                    ScopeMeta::Tenant => Scope::Tenant,
+                    ScopeMeta::Topic(p) => Scope::Topic {
+                        pattern: p.to_owned(),
+                    },
+                    ScopeMeta::Connection => Scope::Connection,
+                    ScopeMeta::Subscription(id) => Scope::Subscription { id: id.to_owned() },
+                },
+            },
+        );
+    }
+    (events, event_types)
+}
+
+/// The registered actions' entries: payloads with their `$defs` renamed as merged, REST
+/// routes resolved, every emitted event registered.
+fn action_specs(
+    pending: &[PendingAction],
+    transport: &Transport,
+    default_since: &str,
+    event_types: &BTreeMap<&'static str, &'static str>,
+    input_renames: &BTreeMap<String, String>,
+    defs: &BTreeMap<String, Value>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, ActionSpec> {
+    let mut actions = BTreeMap::new();
+    let mut action_types: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in pending {
+        let at = pointer::push("/actions", a.meta.name);
+        if let Some(first) = action_types.insert(a.meta.name, a.type_name) {
+            problems.push(Problem::new(
+                at,
+                format!(
+                    "two actions are named `{}`: `{first}` and `{}`; action names must be unique",
+                    a.meta.name, a.type_name
+                ),
+            ));
+            continue;
+        }
+        for emitted in a.meta.emits {
+            if !event_types.contains_key(emitted) {
+                problems.push(Problem::new(
+                    pointer::push(&at, "emits"),
+                    format!(
+                        "`{}` emits `{emitted}`, but no event of that name is registered: \
+                         add `.event::<{emitted}>()` to the builder",
+                        a.meta.name
+                    ),
+                ));
+            }
+        }
+        let mut payload = a.payload.clone();
+        apply_renames(&mut payload, input_renames);
+        let rest = match route(&a.meta, transport, &payload, defs) {
+            Ok(r) => r,
+            Err(msg) => {
+                problems.push(Problem::new(pointer::push(&at, "rest"), msg));
+                None
+            }
+        };
+        actions.insert(
+            a.meta.name.to_owned(),
+            ActionSpec {
+                description: a.meta.description.to_owned(),
+                since: a.meta.since.unwrap_or(default_since).to_owned(),
+                deprecated: a.meta.deprecated.map(deprecation),
+                payload,
+                response: a.response.clone(),
+                errors: a.meta.errors.iter().map(|s| (*s).to_owned()).collect(),
+                emits: a.meta.emits.iter().map(|s| (*s).to_owned()).collect(),
+                websocket: a.meta.websocket,
+                rest,
+                notification: a.meta.notification,
+                public: a.meta.public,
+                subscription: a.meta.subscription.map(|s| match s {
+                    SubscriptionMeta::Opens(id) => SubscriptionRole::Opens { id: id.to_owned() },
+                    SubscriptionMeta::Closes(id) => SubscriptionRole::Closes { id: id.to_owned() },
+                }),
+            },
+        );
+    }
+    actions
 }
 
 /// The `since` of an item that names none: the first stable version, `1.0.0`, unless the

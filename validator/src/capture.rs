@@ -7,12 +7,15 @@ use std::io::{BufRead, Read};
 use serde_json::value::RawValue;
 
 use frameproof_schema::lines::{BoundedLines, Line};
-use frameproof_schema::transcript::{Payload, Record, TranscriptHeader, TranscriptReader};
+use frameproof_schema::transcript::{
+    Payload, Record, RestExchange, TranscriptHeader, TranscriptReader,
+};
 use frameproof_schema::{Direction, Template};
 
 use crate::compiled::Validator;
 use crate::har::{read_entries_streaming, split_url, HarEntry, HarHandler, HarMessage, HarRequest};
 use crate::open_sessions::OpenSessions;
+use crate::rest::RestCheck;
 use crate::rule::Rule;
 use crate::session::Session;
 use crate::violation::{shorten, Location, Violation};
@@ -164,22 +167,7 @@ fn check_transcript<R: BufRead>(
             Payload::Message { dir, bytes, binary } => {
                 if sessions.touch(&record.conn).is_none() {
                     stats.connections += 1;
-                    let mut s = validator
-                        .session()
-                        .with_location(origin, record.conn.clone());
-                    if let Some(info) = header.connection(&record.conn) {
-                        if let Some(org) = &info.org {
-                            s = s.with_tenant(org.clone());
-                        }
-                        if let Some(v) = &info.version {
-                            s = s.with_version(v);
-                        }
-                        if info.transport.as_deref()
-                            == Some(frameproof_schema::transcript::RPC_TRANSPORT)
-                        {
-                            s = s.without_ordering();
-                        }
-                    }
+                    let s = session_for(validator, &header, origin, &record.conn);
                     if let Some((name, gone)) = sessions.insert(record.conn.clone(), s) {
                         let mut v = dropped_session(validator, &name, &gone);
                         v.location.file = origin.to_owned();
@@ -203,28 +191,7 @@ fn check_transcript<R: BufRead>(
             }
             Payload::Rest(ex) => {
                 stats.rest_exchanges += 1;
-                // the bodies as recorded (a key named twice survives in the text, not in a
-                // value): read again from the line, borrowed
-                let raw = serde_json::from_slice::<RawRestRecord<'_>>(reader.line_text()).ok();
-                let raw = raw.as_ref().map(|r| &r.rest);
-                let check = match raw {
-                    Some(raw) => validator.check_rest_raw(
-                        &ex.method,
-                        &ex.path,
-                        &ex.query,
-                        raw.body.map(RawValue::get),
-                        ex.status,
-                        raw.response.map(RawValue::get),
-                    ),
-                    None => validator.check_rest(
-                        &ex.method,
-                        &ex.path,
-                        &ex.query,
-                        ex.body.as_ref(),
-                        ex.status,
-                        ex.response.as_ref(),
-                    ),
-                };
+                let check = check_rest_record(validator, ex, reader.line_text());
                 for mut v in check.violations {
                     v.direction = Some(Direction::Server);
                     sink(locate(v));
@@ -243,6 +210,55 @@ fn check_transcript<R: BufRead>(
     }
     finish_all(sessions, sink);
     Ok(stats)
+}
+
+/// A new connection's session, told what the header knows of it: its tenant, the version it
+/// negotiated, and whether it is an exchange with the RPC endpoint (held to no ordering).
+fn session_for(
+    validator: &Validator,
+    header: &TranscriptHeader,
+    origin: &str,
+    conn: &str,
+) -> Session {
+    let mut s = validator.session().with_location(origin, conn.to_owned());
+    if let Some(info) = header.connection(conn) {
+        if let Some(org) = &info.org {
+            s = s.with_tenant(org.clone());
+        }
+        if let Some(v) = &info.version {
+            s = s.with_version(v);
+        }
+        if info.transport.as_deref() == Some(frameproof_schema::transcript::RPC_TRANSPORT) {
+            s = s.without_ordering();
+        }
+    }
+    s
+}
+
+/// A REST record's exchange checked, from the bodies as recorded when the line has them.
+fn check_rest_record(validator: &Validator, ex: &RestExchange, line: &[u8]) -> RestCheck {
+    // the bodies as recorded (a key named twice survives in the text, not in a
+    // value): read again from the line, borrowed
+    let raw = serde_json::from_slice::<RawRestRecord<'_>>(line).ok();
+    let raw = raw.as_ref().map(|r| &r.rest);
+    match raw {
+        Some(raw) => validator.check_rest_raw(
+            &ex.method,
+            &ex.path,
+            &ex.query,
+            raw.body.map(RawValue::get),
+            ex.status,
+            raw.response.map(RawValue::get),
+        ),
+        None => validator.check_rest(
+            &ex.method,
+            &ex.path,
+            &ex.query,
+            ex.body.as_ref(),
+            ex.status,
+            ex.response.as_ref(),
+        ),
+    }
 }
 
 /// Finishes the sessions still open at the end of a capture.

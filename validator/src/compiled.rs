@@ -178,6 +178,186 @@ fn version(v: &str) -> Option<semver::Version> {
     semver::Version::parse(v).ok()
 }
 
+/// The envelope's pointers, split into segments once.
+fn compile_layout(contract: &Contract) -> Result<Layout, CompileError> {
+    let e = &contract.envelope;
+    Ok(Layout {
+        req_id: segs("/envelope/request/id", &e.request.id)?,
+        req_id_ptr: e.request.id.clone(),
+        req_action: segs("/envelope/request/action", &e.request.action)?,
+        req_payload: segs("/envelope/request/payload", &e.request.payload)?,
+        req_payload_ptr: e.request.payload.clone(),
+        req_constants: constants("/envelope/request/constants", &e.request.constants)?,
+        req_session: optional_segs("/envelope/request/session", e.request.session.as_deref())?,
+        res_session: optional_segs("/envelope/response/session", e.response.session.as_deref())?,
+        batch: match &e.batch {
+            Some(b) => Some((
+                segs("/envelope/batch/pointer", &b.pointer)?,
+                b.pointer.clone(),
+            )),
+            None => None,
+        },
+        data_optional: e.response.data_optional,
+        message_optional: e.response.error_message_optional,
+        unread_error_id_absent: e.response.unread_error_id
+            == frameproof_schema::UnreadErrorId::Absent,
+        res_id: segs("/envelope/response/id", &e.response.id)?,
+        res_status: match &e.response.status {
+            Some(s) => Some((
+                segs("/envelope/response/status", &s.pointer)?,
+                s.ok.clone(),
+                s.error.clone(),
+            )),
+            None => None,
+        },
+        res_data: segs("/envelope/response/data", &e.response.data)?,
+        res_data_ptr: e.response.data.clone(),
+        res_error: segs("/envelope/response/error", &e.response.error)?,
+        res_error_ptr: e.response.error.clone(),
+        err_code: segs("/envelope/response/error_code", &e.response.error_code)?,
+        err_message: segs(
+            "/envelope/response/error_message",
+            &e.response.error_message,
+        )?,
+        code_type: e.response.error_code_type,
+        res_constants: constants("/envelope/response/constants", &e.response.constants)?,
+        ev_name: segs("/envelope/event/name", &e.event.name)?,
+        ev_data: segs("/envelope/event/data", &e.event.data)?,
+        ev_data_ptr: e.event.data.clone(),
+        ev_tenant: e
+            .event
+            .tenant
+            .as_deref()
+            .map(|p| segs("/envelope/event/tenant", p))
+            .transpose()?,
+        ev_topic: e
+            .event
+            .topic
+            .as_deref()
+            .map(|p| segs("/envelope/event/topic", p))
+            .transpose()?,
+        ev_constants: constants("/envelope/event/constants", &e.event.constants)?,
+        ev_optional: e
+            .event
+            .optional
+            .iter()
+            .map(|(p, s)| {
+                Ok((
+                    segs("/envelope/event/optional", p)?,
+                    p.clone(),
+                    compile(contract, "/envelope/event/optional", s)?,
+                ))
+            })
+            .collect::<Result<_, CompileError>>()?,
+    })
+}
+
+fn compile_actions(contract: &Contract) -> Result<FastMap<String, CompiledAction>, CompileError> {
+    let mut actions = FastMap::default();
+    for (name, a) in &contract.actions {
+        let at = pointer::push("/actions", name);
+        actions.insert(
+            name.clone(),
+            CompiledAction {
+                name: Arc::from(name.as_str()),
+                payload: compile(contract, &format!("{at}/payload"), &a.payload)?,
+                response: compile(contract, &format!("{at}/response"), &a.response)?,
+                errors: a.errors.clone(),
+                since: version(&a.since),
+                deprecated: a.deprecated.as_ref().map(|d| d.note.clone()),
+                websocket: a.websocket,
+                notification: a.notification,
+                payload_omissible: contract.payload_may_be_omitted(name),
+                data_omissible: contract.data_may_be_omitted(name),
+                subscription: match &a.subscription {
+                    Some(SubscriptionRole::Opens { id }) => {
+                        Some(Subscribing::Opens(segs(&format!("{at}/subscription"), id)?))
+                    }
+                    Some(SubscriptionRole::Closes { id }) => Some(Subscribing::Closes(segs(
+                        &format!("{at}/subscription"),
+                        id,
+                    )?)),
+                    None => None,
+                },
+            },
+        );
+    }
+    Ok(actions)
+}
+
+fn compile_events(contract: &Contract) -> Result<FastMap<String, CompiledEvent>, CompileError> {
+    let mut events = FastMap::default();
+    for (name, ev) in &contract.events {
+        let at = pointer::push("/events", name);
+        let topic = match &ev.scope {
+            Scope::Topic { pattern } => {
+                Some(Template::parse(pattern).map_err(|e| CompileError {
+                    at: format!("{at}/scope"),
+                    message: e.to_string(),
+                })?)
+            }
+            _ => None,
+        };
+        let subscription_id = match &ev.scope {
+            Scope::Subscription { id } => Some(segs(&format!("{at}/scope"), id)?),
+            _ => None,
+        };
+        events.insert(
+            name.clone(),
+            CompiledEvent {
+                data: compile(contract, &format!("{at}/data"), &ev.data)?,
+                scope: ev.scope.clone(),
+                topic,
+                subscription_id,
+                data_omissible: contract.event_data_may_be_omitted(name),
+                since: version(&ev.since),
+                deprecated: ev.deprecated.as_ref().map(|d| d.note.clone()),
+            },
+        );
+    }
+    Ok(events)
+}
+
+/// The control frames, and the distinct pointers their `when` members name (each looked up
+/// once per frame).
+#[allow(clippy::type_complexity)]
+fn compile_controls(
+    contract: &Contract,
+) -> Result<(Vec<CompiledControl>, Vec<Vec<String>>), CompileError> {
+    let e = &contract.envelope;
+    let mut controls = Vec::new();
+    let mut control_pointers: Vec<Vec<String>> = Vec::new();
+    for (i, c) in e.control.iter().enumerate() {
+        let at = format!("/envelope/control/{i}");
+        let mut when = Vec::new();
+        for (p, v) in constants(&at, &c.when)? {
+            let i = match control_pointers.iter().position(|q| *q == p) {
+                Some(i) => i,
+                None => {
+                    control_pointers.push(p);
+                    control_pointers.len() - 1
+                }
+            };
+            when.push((i, v));
+        }
+        // documents written before replies were declared: a ping is answered by the pong
+        let pong = e.control.iter().any(|o| o.kind == ControlKind::Pong);
+        let reply = c
+            .reply
+            .clone()
+            .or_else(|| (c.kind == ControlKind::Ping && pong).then_some(ControlKind::Pong));
+        controls.push(CompiledControl {
+            reply,
+            kind: c.kind.clone(),
+            direction: c.direction,
+            when,
+            schema: compile(contract, &format!("{at}/schema"), &c.schema)?,
+            topics: c.topics.as_deref().map(|p| segs(&at, p)).transpose()?,
+        });
+    }
+    Ok((controls, control_pointers))
+}
+
 impl Validator {
     /// Compiles with the default [`Limits`].
     pub fn new(contract: &Contract) -> Result<Validator, CompileError> {
@@ -186,166 +366,10 @@ impl Validator {
 
     pub fn with_limits(contract: &Contract, limits: Limits) -> Result<Validator, CompileError> {
         let e = &contract.envelope;
-        let layout = Layout {
-            req_id: segs("/envelope/request/id", &e.request.id)?,
-            req_id_ptr: e.request.id.clone(),
-            req_action: segs("/envelope/request/action", &e.request.action)?,
-            req_payload: segs("/envelope/request/payload", &e.request.payload)?,
-            req_payload_ptr: e.request.payload.clone(),
-            req_constants: constants("/envelope/request/constants", &e.request.constants)?,
-            req_session: optional_segs("/envelope/request/session", e.request.session.as_deref())?,
-            res_session: optional_segs(
-                "/envelope/response/session",
-                e.response.session.as_deref(),
-            )?,
-            batch: match &e.batch {
-                Some(b) => Some((
-                    segs("/envelope/batch/pointer", &b.pointer)?,
-                    b.pointer.clone(),
-                )),
-                None => None,
-            },
-            data_optional: e.response.data_optional,
-            message_optional: e.response.error_message_optional,
-            unread_error_id_absent: e.response.unread_error_id
-                == frameproof_schema::UnreadErrorId::Absent,
-            res_id: segs("/envelope/response/id", &e.response.id)?,
-            res_status: match &e.response.status {
-                Some(s) => Some((
-                    segs("/envelope/response/status", &s.pointer)?,
-                    s.ok.clone(),
-                    s.error.clone(),
-                )),
-                None => None,
-            },
-            res_data: segs("/envelope/response/data", &e.response.data)?,
-            res_data_ptr: e.response.data.clone(),
-            res_error: segs("/envelope/response/error", &e.response.error)?,
-            res_error_ptr: e.response.error.clone(),
-            err_code: segs("/envelope/response/error_code", &e.response.error_code)?,
-            err_message: segs(
-                "/envelope/response/error_message",
-                &e.response.error_message,
-            )?,
-            code_type: e.response.error_code_type,
-            res_constants: constants("/envelope/response/constants", &e.response.constants)?,
-            ev_name: segs("/envelope/event/name", &e.event.name)?,
-            ev_data: segs("/envelope/event/data", &e.event.data)?,
-            ev_data_ptr: e.event.data.clone(),
-            ev_tenant: e
-                .event
-                .tenant
-                .as_deref()
-                .map(|p| segs("/envelope/event/tenant", p))
-                .transpose()?,
-            ev_topic: e
-                .event
-                .topic
-                .as_deref()
-                .map(|p| segs("/envelope/event/topic", p))
-                .transpose()?,
-            ev_constants: constants("/envelope/event/constants", &e.event.constants)?,
-            ev_optional: e
-                .event
-                .optional
-                .iter()
-                .map(|(p, s)| {
-                    Ok((
-                        segs("/envelope/event/optional", p)?,
-                        p.clone(),
-                        compile(contract, "/envelope/event/optional", s)?,
-                    ))
-                })
-                .collect::<Result<_, CompileError>>()?,
-        };
-        let mut actions = FastMap::default();
-        for (name, a) in &contract.actions {
-            let at = pointer::push("/actions", name);
-            actions.insert(
-                name.clone(),
-                CompiledAction {
-                    name: Arc::from(name.as_str()),
-                    payload: compile(contract, &format!("{at}/payload"), &a.payload)?,
-                    response: compile(contract, &format!("{at}/response"), &a.response)?,
-                    errors: a.errors.clone(),
-                    since: version(&a.since),
-                    deprecated: a.deprecated.as_ref().map(|d| d.note.clone()),
-                    websocket: a.websocket,
-                    notification: a.notification,
-                    payload_omissible: contract.payload_may_be_omitted(name),
-                    data_omissible: contract.data_may_be_omitted(name),
-                    subscription: match &a.subscription {
-                        Some(SubscriptionRole::Opens { id }) => {
-                            Some(Subscribing::Opens(segs(&format!("{at}/subscription"), id)?))
-                        }
-                        Some(SubscriptionRole::Closes { id }) => Some(Subscribing::Closes(segs(
-                            &format!("{at}/subscription"),
-                            id,
-                        )?)),
-                        None => None,
-                    },
-                },
-            );
-        }
-        let mut events = FastMap::default();
-        for (name, ev) in &contract.events {
-            let at = pointer::push("/events", name);
-            let topic = match &ev.scope {
-                Scope::Topic { pattern } => {
-                    Some(Template::parse(pattern).map_err(|e| CompileError {
-                        at: format!("{at}/scope"),
-                        message: e.to_string(),
-                    })?)
-                }
-                _ => None,
-            };
-            let subscription_id = match &ev.scope {
-                Scope::Subscription { id } => Some(segs(&format!("{at}/scope"), id)?),
-                _ => None,
-            };
-            events.insert(
-                name.clone(),
-                CompiledEvent {
-                    data: compile(contract, &format!("{at}/data"), &ev.data)?,
-                    scope: ev.scope.clone(),
-                    topic,
-                    subscription_id,
-                    data_omissible: contract.event_data_may_be_omitted(name),
-                    since: version(&ev.since),
-                    deprecated: ev.deprecated.as_ref().map(|d| d.note.clone()),
-                },
-            );
-        }
-        let mut controls = Vec::new();
-        let mut control_pointers: Vec<Vec<String>> = Vec::new();
-        for (i, c) in e.control.iter().enumerate() {
-            let at = format!("/envelope/control/{i}");
-            let mut when = Vec::new();
-            for (p, v) in constants(&at, &c.when)? {
-                let i = match control_pointers.iter().position(|q| *q == p) {
-                    Some(i) => i,
-                    None => {
-                        control_pointers.push(p);
-                        control_pointers.len() - 1
-                    }
-                };
-                when.push((i, v));
-            }
-            // documents written before replies were declared: a ping is answered by the pong
-            let pong = e.control.iter().any(|o| o.kind == ControlKind::Pong);
-            let reply = c
-                .reply
-                .clone()
-                .or_else(|| (c.kind == ControlKind::Ping && pong).then_some(ControlKind::Pong));
-            controls.push(CompiledControl {
-                reply,
-                kind: c.kind.clone(),
-                direction: c.direction,
-                when,
-                schema: compile(contract, &format!("{at}/schema"), &c.schema)?,
-                topics: c.topics.as_deref().map(|p| segs(&at, p)).transpose()?,
-            });
-        }
+        let layout = compile_layout(contract)?;
+        let actions = compile_actions(contract)?;
+        let events = compile_events(contract)?;
+        let (controls, control_pointers) = compile_controls(contract)?;
         let rpc_codes = contract
             .errors
             .iter()

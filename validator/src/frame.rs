@@ -9,7 +9,7 @@ use serde_json::Value;
 pub use frameproof_schema::FrameKind;
 use frameproof_schema::{pointer, ControlKind, Direction, ErrorCodeType, Scope};
 
-use crate::compiled::{CompiledControl, Schema, Validator};
+use crate::compiled::{CompiledAction, CompiledControl, CompiledEvent, Schema, Validator};
 use crate::parse::parse_frame;
 use crate::rule::Rule;
 use crate::tape::{Tape, TapeNode};
@@ -451,45 +451,8 @@ impl Validator {
             );
         }
         let spec = self.inner.actions.get(action);
-        let notification = spec.is_some_and(|s| s.notification);
         let id_node = value.get(&l.req_id);
-        match id_node {
-            Some(id) if notification => violations.push(
-                Violation::error(
-                    Rule::FrameNotification,
-                    join(&l.req_id),
-                    format!(
-                        "`{action}` is a notification: it is sent without an id and gets no answer"
-                    ),
-                )
-                .with_excerpt_of(&id)
-                .with_item(action),
-            ),
-            Some(id) => {
-                for mut v in schema_violations(
-                    &self.inner.id_schema,
-                    id,
-                    &l.req_id_ptr,
-                    Rule::FrameEnvelope,
-                    Some(action),
-                ) {
-                    let message = format!("bad correlation id: {}", v.message);
-                    v.set_message(message);
-                    violations.push(v);
-                }
-            }
-            // without the action, whether it was meant as a notification is unknown: the
-            // unknown action is what is wrong
-            None if notification || spec.is_none() => {}
-            None => violations.push(
-                Violation::error(
-                    Rule::FrameEnvelope,
-                    join(&l.req_id),
-                    "the request has no correlation id",
-                )
-                .with_item(action),
-            ),
-        }
+        self.check_request_id(id_node, action, spec, &mut violations);
         let kind = Kind::Request {
             id: id_node,
             action,
@@ -534,6 +497,56 @@ impl Validator {
             )),
         }
         (kind, violations)
+    }
+
+    /// The correlation id: a request needs one that keeps the contract's id schema, a
+    /// notification has none.
+    fn check_request_id(
+        &self,
+        id: Option<TapeNode<'_>>,
+        action: &str,
+        spec: Option<&CompiledAction>,
+        violations: &mut Vec<Violation>,
+    ) {
+        let l = &self.inner.layout;
+        let notification = spec.is_some_and(|s| s.notification);
+        match id {
+            Some(id) if notification => violations.push(
+                Violation::error(
+                    Rule::FrameNotification,
+                    join(&l.req_id),
+                    format!(
+                        "`{action}` is a notification: it is sent without an id and gets no answer"
+                    ),
+                )
+                .with_excerpt_of(&id)
+                .with_item(action),
+            ),
+            Some(id) => {
+                for mut v in schema_violations(
+                    &self.inner.id_schema,
+                    id,
+                    &l.req_id_ptr,
+                    Rule::FrameEnvelope,
+                    Some(action),
+                ) {
+                    let message = format!("bad correlation id: {}", v.message);
+                    v.set_message(message);
+                    violations.push(v);
+                }
+            }
+            // without the action, whether it was meant as a notification is unknown: the
+            // unknown action is what is wrong
+            None if notification || spec.is_none() => {}
+            None => violations.push(
+                Violation::error(
+                    Rule::FrameEnvelope,
+                    join(&l.req_id),
+                    "the request has no correlation id",
+                )
+                .with_item(action),
+            ),
+        }
     }
 
     fn check_server<'a>(&self, value: TapeNode<'a>) -> (Kind<'a>, Vec<Violation>) {
@@ -783,6 +796,21 @@ impl Validator {
                 Some(name),
             )),
         }
+        self.check_event_scope(name, spec, value, (tenant, topic), &mut violations);
+        (kind, violations)
+    }
+
+    /// The members an event's scope asks for: its tenant, a topic its pattern matches, the id
+    /// of the subscription it goes to.
+    fn check_event_scope<'a>(
+        &self,
+        name: &str,
+        spec: &CompiledEvent,
+        value: TapeNode<'a>,
+        (tenant, topic): (Option<&'a str>, Option<&'a str>),
+        violations: &mut Vec<Violation>,
+    ) {
+        let l = &self.inner.layout;
         match &spec.scope {
             Scope::Tenant => {
                 if let Some(p) = &l.ev_tenant {
@@ -842,7 +870,6 @@ impl Validator {
             }
             Scope::Connection => {}
         }
-        (kind, violations)
     }
 
     /// Checks an ok response's data against the schema of the action it answers.

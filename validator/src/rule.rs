@@ -174,22 +174,22 @@ impl Rule {
 
     /// The stable id reports carry (`frame.envelope`).
     pub fn id(self) -> &'static str {
-        self.facts().0
+        self.facts().id
     }
 
     /// Which table of the docs it belongs to.
     pub fn group(self) -> RuleGroup {
-        self.facts().1
+        self.facts().group
     }
 
     /// What breaks it, in a sentence.
     pub fn description(self) -> &'static str {
-        self.facts().2
+        self.facts().description
     }
 
     /// A frame or a situation that breaks it.
     pub fn example(self) -> &'static str {
-        self.facts().3
+        self.facts().example
     }
 
     /// The rule of an id (`None`: no such rule).
@@ -197,300 +197,372 @@ impl Rule {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
-    fn facts(self) -> (&'static str, RuleGroup, &'static str, &'static str) {
-        use RuleGroup::*;
-        match self {
-            Rule::FrameTooLarge => (
-                "frame.too_large",
-                Frame,
-                "over the frame size limit (`--max-frame-bytes`, 16 MiB by default); checked before parsing",
-                "a 20 MiB frame",
-            ),
-            Rule::FrameTooDeep => (
-                "frame.too_deep",
-                Frame,
-                "nesting over the depth limit (`--max-depth`, 64); checked while parsing, in the same pass",
-                "`[[[[…]]]]` 100 levels deep",
-            ),
-            Rule::FrameUtf8 => (
-                "frame.utf8",
-                Frame,
-                "not valid UTF-8",
-                "a frame holding the byte `0xff`",
-            ),
-            Rule::FrameJson => (
-                "frame.json",
-                Frame,
-                "not JSON (numbers beyond the f64 range included)",
-                "`{\"id\": \"r1\",`",
-            ),
-            Rule::FrameDuplicateKey => (
-                "frame.duplicate_key",
-                Frame,
-                "an object names a key twice (plain JSON parsers keep the last silently)",
-                "`{\"id\": \"r1\", \"id\": \"r2\", …}`",
-            ),
-            Rule::FrameBinary => (
-                "frame.binary",
-                Frame,
-                "a binary frame where the contract's frames are JSON text",
-                "a 12-byte binary frame",
-            ),
-            Rule::FrameEnvelope => (
-                "frame.envelope",
-                Frame,
-                "not the envelope's shape: no id, no action, no payload, a fixed member wrong, a bad correlation id",
-                "`{\"action\": \"tasks.list\"}` (no id)",
-            ),
-            Rule::FrameBatch => (
-                "frame.batch",
-                Frame,
-                "an empty batch: a batch carries at least one frame",
-                "`[]`",
-            ),
-            Rule::FrameNotification => (
-                "frame.notification",
-                Frame,
-                "an action declared a notification sent with an id (a notification gets no answer)",
-                "`{\"jsonrpc\": \"2.0\", \"method\": \"log\", \"id\": 1}` for a notification `log`",
-            ),
-            Rule::FrameUnknownAction => (
-                "frame.unknown_action",
-                Frame,
-                "the action's name is not in the contract",
-                "`{\"id\": \"r1\", \"action\": \"tasks.archive\", …}`",
-            ),
-            Rule::FrameUnknownEvent => (
-                "frame.unknown_event",
-                Frame,
-                "the event's name is not in the contract",
-                "`{\"event\": \"TaskArchived\", …}`",
-            ),
-            Rule::FrameRestOnly => (
-                "frame.rest_only",
-                Frame,
-                "an action served over REST only, sent over the socket",
-                "an upload action with `websocket = false`",
-            ),
-            Rule::PayloadSchema => (
-                "payload.schema",
-                Frame,
-                "the payload fails its action's schema",
-                "`\"payload\": {\"title\": 7}`",
-            ),
-            Rule::EventSchema => (
-                "event.schema",
-                Frame,
-                "the event's data fails its schema",
-                "`\"data\": {\"task\": null}`",
-            ),
-            Rule::EventScope => (
-                "event.scope",
-                Frame,
-                "a tenant event without its tenant, a topic event without a topic or with one that does not match the pattern",
-                "`TaskUpdated` without `topic`",
-            ),
-            Rule::ErrorShape => (
-                "error.shape",
-                Frame,
-                "an error response without its code or message, or of the wrong shape",
-                "`\"error\": {\"code\": \"not_found\"}` (no message)",
-            ),
-            Rule::ErrorUnknownCode => (
-                "error.unknown_code",
-                Frame,
-                "an error code the contract's error table does not have",
-                "`\"code\": \"teapot\"`",
-            ),
-            Rule::ControlSchema => (
-                "control.schema",
-                Frame,
-                "a control frame (ping, subscribe, auth, …) of the wrong shape",
-                "`{\"type\": \"subscribe\", \"topics\": \"task:1\"}`",
-            ),
-            Rule::ResponseSchema => (
-                "response.schema",
-                Session,
-                "an ok response's data fails the schema of the action its id answers",
-                "`\"data\": {\"id\": 7}` where `id` is a string",
-            ),
-            Rule::ResponseSubscription => (
-                "response.subscription",
-                Session,
-                "an action that opens a subscription answered without the subscription's id",
-                "`eth_subscribe` answered `{\"result\": null}`",
-            ),
-            Rule::ErrorUndeclared => (
-                "error.undeclared",
-                Session,
-                "an error code the answered action does not declare (and that is not `any_action`)",
-                "`conflict` from `tasks.delete`, which declares `not_found`",
-            ),
-            Rule::SessionDuplicateId => (
-                "session.duplicate_id",
-                Session,
-                "a request id reused while a request with that id is in flight",
-                "two `r1` requests before the first answer",
-            ),
-            Rule::SessionUnknownResponseId => (
-                "session.unknown_response_id",
-                Session,
-                "a response to an id no outstanding request has",
-                "a response to `r9` when only `r1` was sent",
-            ),
-            Rule::SessionUnanswered => (
-                "session.unanswered",
-                Session,
-                "a request never answered (reported when the session ends)",
-                "`r1` sent, the connection closes without its answer",
-            ),
-            Rule::SessionUnansweredPing => (
-                "session.unanswered_ping",
-                Session,
-                "an application ping never answered with a pong",
-                "`{\"type\": \"ping\"}` and no pong",
-            ),
-            Rule::SessionUnexpectedPong => (
-                "session.unexpected_pong",
-                Session,
-                "a pong without a ping",
-                "`{\"type\": \"pong\"}` out of the blue",
-            ),
-            Rule::SessionUnansweredControl => (
-                "session.unanswered_control",
-                Session,
-                "a control frame that expects a reply (a subscribe, an auth) never got it",
-                "`subscribe` and no `subscribed`",
-            ),
-            Rule::SessionUnexpectedReply => (
-                "session.unexpected_reply",
-                Session,
-                "a control reply nobody asked for",
-                "`subscribed` without a `subscribe`",
-            ),
-            Rule::SessionOrder => (
-                "session.order",
-                Session,
-                "a frame out of the order the envelope's `ordering` rules require",
-                "a request before the `initialize` handshake",
-            ),
-            Rule::SessionUnsubscribedTopic => (
-                "session.unsubscribed_topic",
-                Session,
-                "a topic event on a topic the connection has not subscribed to",
-                "`task:7` event without `subscribe task:7`",
-            ),
-            Rule::SessionUnknownSubscription => (
-                "session.unknown_subscription",
-                Session,
-                "a subscription event for an id this connection was never handed or has ended",
-                "`eth_subscription` for `0x9` after `eth_unsubscribe 0x9`",
-            ),
-            Rule::SessionCrossTenant => (
-                "session.cross_tenant",
-                Session,
-                "a tenant event of another tenant (the connection's `org` from the transcript header; without it, a second tenant after the first)",
-                "`org_globex` event on an `org_acme` connection",
-            ),
-            Rule::SessionVersion => (
-                "session.version",
-                Session,
-                "an action or event newer than the version the connection negotiated",
-                "a 1.2.0 action on a 1.0 connection",
-            ),
-            Rule::SessionTooManyOutstanding => (
-                "session.too_many_outstanding",
-                Session,
-                "over 65,536 unanswered requests; later ones are not tracked (bounded memory)",
-                "70,000 requests and no answers",
-            ),
-            Rule::Deprecated => (
-                "deprecated",
-                Session,
-                "a deprecated action or event is used (a warning)",
-                "a call to an action marked deprecated",
-            ),
-            Rule::RestUnknownRoute => (
-                "rest.unknown_route",
-                Rest,
-                "method and path resolve to no action through the mapping",
-                "`DELETE /api/projects/p1` when no action is mapped there",
-            ),
-            Rule::RestPayload => (
-                "rest.payload",
-                Rest,
-                "the payload rebuilt from path, query (typed by the schema) or body fails the schema, or path and body disagree",
-                "`POST /api/tasks` with `{\"title\": 7}`",
-            ),
-            Rule::RestResponse => (
-                "rest.response",
-                Rest,
-                "a 2xx body fails the response schema",
-                "`200 {\"id\": 7}`",
-            ),
-            Rule::RestError => (
-                "rest.error",
-                Rest,
-                "an error status without the contract's error body",
-                "`404` with an HTML page",
-            ),
-            Rule::RestStatus => (
-                "rest.status",
-                Rest,
-                "the error code's HTTP status is not the one the contract gives it",
-                "`not_found` answered with 400",
-            ),
-            Rule::RestUnchecked => (
-                "rest.unchecked",
-                Rest,
-                "(a warning, `ContractLayer` only) a streamed or oversized response body passed through unchecked",
-                "a 40 MB download",
-            ),
-            Rule::RestDuplicateKey => (
-                "rest.duplicate_key",
-                Rest,
-                "a request or response body names a key twice; only where the body's raw text is known (`check_rest_raw`, HAR files, transcripts)",
-                "`{\"status\": \"done\", \"status\": \"todo\"}`",
-            ),
-            Rule::RpcStatus => (
-                "rpc.status",
-                Rest,
-                "the RPC endpoint answered an error status without a response frame",
-                "`POST /rpc` answered `500` with an empty body",
-            ),
-            Rule::CaptureRecord => (
-                "capture.record",
-                Capture,
-                "a transcript line that is not a record, or a line over the line limit (reported with its line; reading goes on)",
-                "a line `hello`",
-            ),
-            Rule::CaptureContract => (
-                "capture.contract",
-                Capture,
-                "(a warning) the transcript was recorded against another contract",
-                "a header whose fingerprint differs",
-            ),
-            Rule::CaptureSessionsDropped => (
-                "capture.sessions_dropped",
-                Capture,
-                "(a warning) more connections open at once than `--max-sessions`; the least recently active one is no longer tracked",
-                "10,001 connections open at once",
-            ),
-            Rule::CaptureWsSkipped => (
-                "capture.ws_skipped",
-                Capture,
-                "(a warning) a HAR's WebSocket entry whose URL path is not the socket's; its messages were not checked",
-                "a HAR entry for `/socket.io/`",
-            ),
-            Rule::CaptureWsUnmatched => (
-                "capture.ws_unmatched",
-                Capture,
-                "a HAR has WebSocket entries and every one was skipped: nothing was checked over the socket, so the run fails instead of passing on \"0 frame(s)\"",
-                "a HAR of another app's socket",
-            ),
-        }
+    fn facts(self) -> &'static Facts {
+        // FACTS is in declaration order (checked at compile time below), so a rule's
+        // discriminant is its row
+        &FACTS[self as usize]
     }
 }
+
+/// What the docs say of a rule.
+struct Facts {
+    /// The rule the row is about: only there for the compile-time check of the order.
+    rule: Rule,
+    id: &'static str,
+    group: RuleGroup,
+    description: &'static str,
+    example: &'static str,
+}
+
+/// One row per rule, in the order of the enum's declaration.
+const FACTS: &[Facts] = &[
+    Facts {
+        rule: Rule::FrameTooLarge,
+        id: "frame.too_large",
+        group: RuleGroup::Frame,
+        description: "over the frame size limit (`--max-frame-bytes`, 16 MiB by default); checked before parsing",
+        example: "a 20 MiB frame",
+    },
+    Facts {
+        rule: Rule::FrameTooDeep,
+        id: "frame.too_deep",
+        group: RuleGroup::Frame,
+        description: "nesting over the depth limit (`--max-depth`, 64); checked while parsing, in the same pass",
+        example: "`[[[[…]]]]` 100 levels deep",
+    },
+    Facts {
+        rule: Rule::FrameUtf8,
+        id: "frame.utf8",
+        group: RuleGroup::Frame,
+        description: "not valid UTF-8",
+        example: "a frame holding the byte `0xff`",
+    },
+    Facts {
+        rule: Rule::FrameJson,
+        id: "frame.json",
+        group: RuleGroup::Frame,
+        description: "not JSON (numbers beyond the f64 range included)",
+        example: "`{\"id\": \"r1\",`",
+    },
+    Facts {
+        rule: Rule::FrameDuplicateKey,
+        id: "frame.duplicate_key",
+        group: RuleGroup::Frame,
+        description: "an object names a key twice (plain JSON parsers keep the last silently)",
+        example: "`{\"id\": \"r1\", \"id\": \"r2\", …}`",
+    },
+    Facts {
+        rule: Rule::FrameBinary,
+        id: "frame.binary",
+        group: RuleGroup::Frame,
+        description: "a binary frame where the contract's frames are JSON text",
+        example: "a 12-byte binary frame",
+    },
+    Facts {
+        rule: Rule::FrameEnvelope,
+        id: "frame.envelope",
+        group: RuleGroup::Frame,
+        description: "not the envelope's shape: no id, no action, no payload, a fixed member wrong, a bad correlation id",
+        example: "`{\"action\": \"tasks.list\"}` (no id)",
+    },
+    Facts {
+        rule: Rule::FrameBatch,
+        id: "frame.batch",
+        group: RuleGroup::Frame,
+        description: "an empty batch: a batch carries at least one frame",
+        example: "`[]`",
+    },
+    Facts {
+        rule: Rule::FrameNotification,
+        id: "frame.notification",
+        group: RuleGroup::Frame,
+        description: "an action declared a notification sent with an id (a notification gets no answer)",
+        example: "`{\"jsonrpc\": \"2.0\", \"method\": \"log\", \"id\": 1}` for a notification `log`",
+    },
+    Facts {
+        rule: Rule::FrameUnknownAction,
+        id: "frame.unknown_action",
+        group: RuleGroup::Frame,
+        description: "the action's name is not in the contract",
+        example: "`{\"id\": \"r1\", \"action\": \"tasks.archive\", …}`",
+    },
+    Facts {
+        rule: Rule::FrameUnknownEvent,
+        id: "frame.unknown_event",
+        group: RuleGroup::Frame,
+        description: "the event's name is not in the contract",
+        example: "`{\"event\": \"TaskArchived\", …}`",
+    },
+    Facts {
+        rule: Rule::FrameRestOnly,
+        id: "frame.rest_only",
+        group: RuleGroup::Frame,
+        description: "an action served over REST only, sent over the socket",
+        example: "an upload action with `websocket = false`",
+    },
+    Facts {
+        rule: Rule::PayloadSchema,
+        id: "payload.schema",
+        group: RuleGroup::Frame,
+        description: "the payload fails its action's schema",
+        example: "`\"payload\": {\"title\": 7}`",
+    },
+    Facts {
+        rule: Rule::EventSchema,
+        id: "event.schema",
+        group: RuleGroup::Frame,
+        description: "the event's data fails its schema",
+        example: "`\"data\": {\"task\": null}`",
+    },
+    Facts {
+        rule: Rule::EventScope,
+        id: "event.scope",
+        group: RuleGroup::Frame,
+        description: "a tenant event without its tenant, a topic event without a topic or with one that does not match the pattern",
+        example: "`TaskUpdated` without `topic`",
+    },
+    Facts {
+        rule: Rule::ErrorShape,
+        id: "error.shape",
+        group: RuleGroup::Frame,
+        description: "an error response without its code or message, or of the wrong shape",
+        example: "`\"error\": {\"code\": \"not_found\"}` (no message)",
+    },
+    Facts {
+        rule: Rule::ErrorUnknownCode,
+        id: "error.unknown_code",
+        group: RuleGroup::Frame,
+        description: "an error code the contract's error table does not have",
+        example: "`\"code\": \"teapot\"`",
+    },
+    Facts {
+        rule: Rule::ControlSchema,
+        id: "control.schema",
+        group: RuleGroup::Frame,
+        description: "a control frame (ping, subscribe, auth, …) of the wrong shape",
+        example: "`{\"type\": \"subscribe\", \"topics\": \"task:1\"}`",
+    },
+    Facts {
+        rule: Rule::ResponseSchema,
+        id: "response.schema",
+        group: RuleGroup::Session,
+        description: "an ok response's data fails the schema of the action its id answers",
+        example: "`\"data\": {\"id\": 7}` where `id` is a string",
+    },
+    Facts {
+        rule: Rule::ResponseSubscription,
+        id: "response.subscription",
+        group: RuleGroup::Session,
+        description: "an action that opens a subscription answered without the subscription's id",
+        example: "`eth_subscribe` answered `{\"result\": null}`",
+    },
+    Facts {
+        rule: Rule::ErrorUndeclared,
+        id: "error.undeclared",
+        group: RuleGroup::Session,
+        description: "an error code the answered action does not declare (and that is not `any_action`)",
+        example: "`conflict` from `tasks.delete`, which declares `not_found`",
+    },
+    Facts {
+        rule: Rule::SessionDuplicateId,
+        id: "session.duplicate_id",
+        group: RuleGroup::Session,
+        description: "a request id reused while a request with that id is in flight",
+        example: "two `r1` requests before the first answer",
+    },
+    Facts {
+        rule: Rule::SessionUnknownResponseId,
+        id: "session.unknown_response_id",
+        group: RuleGroup::Session,
+        description: "a response to an id no outstanding request has",
+        example: "a response to `r9` when only `r1` was sent",
+    },
+    Facts {
+        rule: Rule::SessionUnanswered,
+        id: "session.unanswered",
+        group: RuleGroup::Session,
+        description: "a request never answered (reported when the session ends)",
+        example: "`r1` sent, the connection closes without its answer",
+    },
+    Facts {
+        rule: Rule::SessionUnansweredPing,
+        id: "session.unanswered_ping",
+        group: RuleGroup::Session,
+        description: "an application ping never answered with a pong",
+        example: "`{\"type\": \"ping\"}` and no pong",
+    },
+    Facts {
+        rule: Rule::SessionUnexpectedPong,
+        id: "session.unexpected_pong",
+        group: RuleGroup::Session,
+        description: "a pong without a ping",
+        example: "`{\"type\": \"pong\"}` out of the blue",
+    },
+    Facts {
+        rule: Rule::SessionUnansweredControl,
+        id: "session.unanswered_control",
+        group: RuleGroup::Session,
+        description: "a control frame that expects a reply (a subscribe, an auth) never got it",
+        example: "`subscribe` and no `subscribed`",
+    },
+    Facts {
+        rule: Rule::SessionUnexpectedReply,
+        id: "session.unexpected_reply",
+        group: RuleGroup::Session,
+        description: "a control reply nobody asked for",
+        example: "`subscribed` without a `subscribe`",
+    },
+    Facts {
+        rule: Rule::SessionOrder,
+        id: "session.order",
+        group: RuleGroup::Session,
+        description: "a frame out of the order the envelope's `ordering` rules require",
+        example: "a request before the `initialize` handshake",
+    },
+    Facts {
+        rule: Rule::SessionUnsubscribedTopic,
+        id: "session.unsubscribed_topic",
+        group: RuleGroup::Session,
+        description: "a topic event on a topic the connection has not subscribed to",
+        example: "`task:7` event without `subscribe task:7`",
+    },
+    Facts {
+        rule: Rule::SessionUnknownSubscription,
+        id: "session.unknown_subscription",
+        group: RuleGroup::Session,
+        description: "a subscription event for an id this connection was never handed or has ended",
+        example: "`eth_subscription` for `0x9` after `eth_unsubscribe 0x9`",
+    },
+    Facts {
+        rule: Rule::SessionCrossTenant,
+        id: "session.cross_tenant",
+        group: RuleGroup::Session,
+        description: "a tenant event of another tenant (the connection's `org` from the transcript header; without it, a second tenant after the first)",
+        example: "`org_globex` event on an `org_acme` connection",
+    },
+    Facts {
+        rule: Rule::SessionVersion,
+        id: "session.version",
+        group: RuleGroup::Session,
+        description: "an action or event newer than the version the connection negotiated",
+        example: "a 1.2.0 action on a 1.0 connection",
+    },
+    Facts {
+        rule: Rule::SessionTooManyOutstanding,
+        id: "session.too_many_outstanding",
+        group: RuleGroup::Session,
+        description: "over 65,536 unanswered requests; later ones are not tracked (bounded memory)",
+        example: "70,000 requests and no answers",
+    },
+    Facts {
+        rule: Rule::Deprecated,
+        id: "deprecated",
+        group: RuleGroup::Session,
+        description: "a deprecated action or event is used (a warning)",
+        example: "a call to an action marked deprecated",
+    },
+    Facts {
+        rule: Rule::RestUnknownRoute,
+        id: "rest.unknown_route",
+        group: RuleGroup::Rest,
+        description: "method and path resolve to no action through the mapping",
+        example: "`DELETE /api/projects/p1` when no action is mapped there",
+    },
+    Facts {
+        rule: Rule::RestPayload,
+        id: "rest.payload",
+        group: RuleGroup::Rest,
+        description: "the payload rebuilt from path, query (typed by the schema) or body fails the schema, or path and body disagree",
+        example: "`POST /api/tasks` with `{\"title\": 7}`",
+    },
+    Facts {
+        rule: Rule::RestResponse,
+        id: "rest.response",
+        group: RuleGroup::Rest,
+        description: "a 2xx body fails the response schema",
+        example: "`200 {\"id\": 7}`",
+    },
+    Facts {
+        rule: Rule::RestError,
+        id: "rest.error",
+        group: RuleGroup::Rest,
+        description: "an error status without the contract's error body",
+        example: "`404` with an HTML page",
+    },
+    Facts {
+        rule: Rule::RestStatus,
+        id: "rest.status",
+        group: RuleGroup::Rest,
+        description: "the error code's HTTP status is not the one the contract gives it",
+        example: "`not_found` answered with 400",
+    },
+    Facts {
+        rule: Rule::RestUnchecked,
+        id: "rest.unchecked",
+        group: RuleGroup::Rest,
+        description: "(a warning, `ContractLayer` only) a streamed or oversized response body passed through unchecked",
+        example: "a 40 MB download",
+    },
+    Facts {
+        rule: Rule::RestDuplicateKey,
+        id: "rest.duplicate_key",
+        group: RuleGroup::Rest,
+        description: "a request or response body names a key twice; only where the body's raw text is known (`check_rest_raw`, HAR files, transcripts)",
+        example: "`{\"status\": \"done\", \"status\": \"todo\"}`",
+    },
+    Facts {
+        rule: Rule::RpcStatus,
+        id: "rpc.status",
+        group: RuleGroup::Rest,
+        description: "the RPC endpoint answered an error status without a response frame",
+        example: "`POST /rpc` answered `500` with an empty body",
+    },
+    Facts {
+        rule: Rule::CaptureRecord,
+        id: "capture.record",
+        group: RuleGroup::Capture,
+        description: "a transcript line that is not a record, or a line over the line limit (reported with its line; reading goes on)",
+        example: "a line `hello`",
+    },
+    Facts {
+        rule: Rule::CaptureContract,
+        id: "capture.contract",
+        group: RuleGroup::Capture,
+        description: "(a warning) the transcript was recorded against another contract",
+        example: "a header whose fingerprint differs",
+    },
+    Facts {
+        rule: Rule::CaptureSessionsDropped,
+        id: "capture.sessions_dropped",
+        group: RuleGroup::Capture,
+        description: "(a warning) more connections open at once than `--max-sessions`; the least recently active one is no longer tracked",
+        example: "10,001 connections open at once",
+    },
+    Facts {
+        rule: Rule::CaptureWsSkipped,
+        id: "capture.ws_skipped",
+        group: RuleGroup::Capture,
+        description: "(a warning) a HAR's WebSocket entry whose URL path is not the socket's; its messages were not checked",
+        example: "a HAR entry for `/socket.io/`",
+    },
+    Facts {
+        rule: Rule::CaptureWsUnmatched,
+        id: "capture.ws_unmatched",
+        group: RuleGroup::Capture,
+        description: "a HAR has WebSocket entries and every one was skipped: nothing was checked over the socket, so the run fails instead of passing on \"0 frame(s)\"",
+        example: "a HAR of another app's socket",
+    },
+];
+
+// Every rule has its row, and in its place: `Rule::facts` indexes by discriminant.
+const _: () = {
+    assert!(FACTS.len() == Rule::ALL.len());
+    let mut i = 0;
+    while i < FACTS.len() {
+        assert!(FACTS[i].rule as usize == i && Rule::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

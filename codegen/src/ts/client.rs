@@ -18,63 +18,15 @@ fn kind_name(kind: &ControlKind) -> String {
 pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
     let t = &contract.transport;
     let env = &contract.envelope;
-    let mut query = None;
-    let mut first_message = false;
-    for m in &t.auth.methods {
-        match m {
-            AuthMethod::Query { param } => {
-                if query.is_none() && !first_message {
-                    query = Some(param.clone());
-                }
-            }
-            AuthMethod::FirstMessage { .. } => first_message = true,
-            AuthMethod::Ticket { .. } | AuthMethod::Header { .. } => {}
-        }
-    }
+    let (query, first_message) = ws_auth(contract);
     let (refresh_payload, access_field, refresh_field) = refresh_fields(contract);
     let id_kind = match &env.request.id_schema.get("type") {
         Some(Value::String(s)) if s == "integer" => "integer",
         Some(Value::Array(ts)) if !ts.iter().any(|t| t == "string") => "integer",
         _ => "string",
     };
-    let controls: Vec<Value> = env
-        .control
-        .iter()
-        .map(|c| {
-            let has_id = c
-                .schema
-                .get("properties")
-                .and_then(|p| p.get("id"))
-                .is_some();
-            json!({
-                "kind": kind_name(&c.kind),
-                "direction": match c.direction { Direction::Client => "client", Direction::Server => "server" },
-                "when": c.when,
-                "topics": c.topics,
-                "token": c.token,
-                "id": has_id,
-            })
-        })
-        .collect();
-    let actions: Map<String, Value> = contract
-        .actions
-        .iter()
-        .map(|(name, spec)| {
-            let rest = spec.rest.as_ref().map(|r| {
-                json!({
-                    "method": r.method.as_str(),
-                    "path": r.path,
-                    "pathParams": r.path_params,
-                    "queryParams": r.query_params,
-                    "body": r.body,
-                })
-            });
-            (
-                name.clone(),
-                json!({ "websocket": spec.websocket, "rest": rest }),
-            )
-        })
-        .collect();
+    let controls = controls_json(contract);
+    let actions = actions_json(contract);
     let rpc: Map<String, Value> = contract
         .errors
         .iter()
@@ -85,28 +37,7 @@ pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
         .iter()
         .map(|(code, e)| (code.clone(), json!(e.status)))
         .collect();
-    let codecs = if options.int64 == Int64Mode::Number {
-        json!({ "defs": {}, "payload": {}, "response": {}, "events": {} })
-    } else {
-        let c = Codecs::new(contract);
-        let nonzero = |v: Value| (v != json!(0)).then_some(v);
-        let payload: Map<String, Value> = contract
-            .actions
-            .iter()
-            .filter_map(|(n, s)| nonzero(c.codec(&s.payload)).map(|v| (n.clone(), v)))
-            .collect();
-        let response: Map<String, Value> = contract
-            .actions
-            .iter()
-            .filter_map(|(n, s)| nonzero(c.codec(&s.response)).map(|v| (n.clone(), v)))
-            .collect();
-        let events: Map<String, Value> = contract
-            .events
-            .iter()
-            .filter_map(|(n, s)| nonzero(c.codec(&s.data)).map(|v| (n.clone(), v)))
-            .collect();
-        json!({ "defs": c.defs(), "payload": payload, "response": response, "events": events })
-    };
+    let codecs = codecs_json(contract, options);
     // the contract version the client was built against, where the handshake names it
     let version_query = t.versioning.as_ref().and_then(|v| {
         v.methods.iter().find_map(|m| match m {
@@ -168,6 +99,100 @@ pub(crate) fn protocol(contract: &Contract, options: &TsOptions) -> Value {
         "int64": match options.int64 { Int64Mode::Number => "number", Int64Mode::BigInt => "bigint", Int64Mode::String => "string" },
         "codecs": codecs,
     })
+}
+
+/// How the socket authenticates: the query parameter that carries the token (unless a first
+/// message comes before it in the contract's preference), and whether a first `auth` message
+/// does.
+fn ws_auth(contract: &Contract) -> (Option<String>, bool) {
+    let mut query = None;
+    let mut first_message = false;
+    for m in &contract.transport.auth.methods {
+        match m {
+            AuthMethod::Query { param } => {
+                if query.is_none() && !first_message {
+                    query = Some(param.clone());
+                }
+            }
+            AuthMethod::FirstMessage { .. } => first_message = true,
+            AuthMethod::Ticket { .. } | AuthMethod::Header { .. } => {}
+        }
+    }
+    (query, first_message)
+}
+
+/// The control frames as the runtime matches them.
+fn controls_json(contract: &Contract) -> Vec<Value> {
+    contract
+        .envelope
+        .control
+        .iter()
+        .map(|c| {
+            let has_id = c
+                .schema
+                .get("properties")
+                .and_then(|p| p.get("id"))
+                .is_some();
+            json!({
+                "kind": kind_name(&c.kind),
+                "direction": match c.direction { Direction::Client => "client", Direction::Server => "server" },
+                "when": c.when,
+                "topics": c.topics,
+                "token": c.token,
+                "id": has_id,
+            })
+        })
+        .collect()
+}
+
+/// Each action's transports: the WebSocket, and its REST route if it has one.
+fn actions_json(contract: &Contract) -> Map<String, Value> {
+    contract
+        .actions
+        .iter()
+        .map(|(name, spec)| {
+            let rest = spec.rest.as_ref().map(|r| {
+                json!({
+                    "method": r.method.as_str(),
+                    "path": r.path,
+                    "pathParams": r.path_params,
+                    "queryParams": r.query_params,
+                    "body": r.body,
+                })
+            });
+            (
+                name.clone(),
+                json!({ "websocket": spec.websocket, "rest": rest }),
+            )
+        })
+        .collect()
+}
+
+/// The int64 codecs: where 64-bit integers sit in each payload, response and event (empty
+/// when they are plain numbers).
+fn codecs_json(contract: &Contract, options: &TsOptions) -> Value {
+    if options.int64 == Int64Mode::Number {
+        json!({ "defs": {}, "payload": {}, "response": {}, "events": {} })
+    } else {
+        let c = Codecs::new(contract);
+        let nonzero = |v: Value| (v != json!(0)).then_some(v);
+        let payload: Map<String, Value> = contract
+            .actions
+            .iter()
+            .filter_map(|(n, s)| nonzero(c.codec(&s.payload)).map(|v| (n.clone(), v)))
+            .collect();
+        let response: Map<String, Value> = contract
+            .actions
+            .iter()
+            .filter_map(|(n, s)| nonzero(c.codec(&s.response)).map(|v| (n.clone(), v)))
+            .collect();
+        let events: Map<String, Value> = contract
+            .events
+            .iter()
+            .filter_map(|(n, s)| nonzero(c.codec(&s.data)).map(|v| (n.clone(), v)))
+            .collect();
+        json!({ "defs": c.defs(), "payload": payload, "response": response, "events": events })
+    }
 }
 
 pub(crate) fn client_file(contract: &Contract, options: &TsOptions) -> String {

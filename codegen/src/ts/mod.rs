@@ -231,7 +231,21 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
         }
         out.push('\n');
     }
+    write_shared_types(&mut out, contract, names, &ts);
+    write_errors(&mut out, contract);
+    write_action_types(&mut out, contract, names, &ts);
+    write_actions_interface(&mut out, contract, names);
+    write_event_types(&mut out, contract, names, &ts);
+    write_events_interface(&mut out, contract, names);
+    write_topic_type(&mut out, contract);
+    write_request_response_frames(&mut out, contract, &ts);
+    write_event_frames(&mut out, contract, names, &ts);
+    write_control_frames(&mut out, contract, names, &ts);
+    out
+}
 
+/// The contract's `$defs`, each an interface or a type alias.
+fn write_shared_types(out: &mut String, contract: &Contract, names: &Names, ts: &TsTypes<'_>) {
     out.push_str("// ── Shared types (the contract's $defs) ──\n\n");
     for (def, schema) in &contract.defs {
         let name = &names.defs[def];
@@ -243,8 +257,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
             out.push_str(&format!("export type {name} = {};\n\n", t.text));
         }
     }
+}
 
-    // errors
+/// The error codes, their HTTP statuses and the error body.
+fn write_errors(out: &mut String, contract: &Contract) {
     out.push_str("// ── Errors ──\n\n");
     out.push_str("/** Every error code of the contract. */\n");
     out.push_str(&format!(
@@ -290,8 +306,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
         "export type ErrorBody<{param} extends ErrorCode = ErrorCode> = {};\n\n",
         body.render()
     ));
+}
 
-    // actions
+/// Each action's payload, response and error-code types.
+fn write_action_types(out: &mut String, contract: &Contract, names: &Names, ts: &TsTypes<'_>) {
     out.push_str("// ── Actions ──\n\n");
     for (action, spec) in &contract.actions {
         let (p, r, e) = &names.actions[action];
@@ -318,6 +336,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
         parts.push("AnyActionErrorCode".into());
         out.push_str(&format!("export type {e} = {};\n\n", parts.join(" | ")));
     }
+}
+
+/// The `Actions` map, and the helper types that index it.
+fn write_actions_interface(out: &mut String, contract: &Contract, names: &Names) {
     out.push_str(
         "/** Every action: its payload, response, error codes, emitted events and transports. */\n",
     );
@@ -372,8 +394,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
          export type ActionErrorCode<A extends ActionName> = Actions[A][\"errors\"];\n\
          export type ActionEmits<A extends ActionName> = Actions[A][\"emits\"];\n\n",
     );
+}
 
-    // events
+/// Each event's data type.
+fn write_event_types(out: &mut String, contract: &Contract, names: &Names, ts: &TsTypes<'_>) {
     out.push_str("// ── Events ──\n\n");
     for (event, spec) in &contract.events {
         let name = &names.events[event];
@@ -389,6 +413,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
             ts.ty(&spec.data).text
         ));
     }
+}
+
+/// The `Events` map.
+fn write_events_interface(out: &mut String, contract: &Contract, names: &Names) {
     out.push_str("/** Every event name → its data. */\n");
     out.push_str("export interface Events {\n");
     for (event, spec) in &contract.events {
@@ -409,6 +437,10 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
     out.push_str(
         "export type EventName = keyof Events;\nexport type EventData<E extends EventName> = Events[E];\n\n",
     );
+}
+
+/// `Topic`: what a client may subscribe to, from the topic events' patterns.
+fn write_topic_type(out: &mut String, contract: &Contract) {
     let mut topics: Vec<String> = Vec::new();
     for spec in contract.events.values() {
         if let Scope::Topic { pattern } = &spec.scope {
@@ -427,8 +459,11 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
             topics.join(" | ")
         }
     ));
+}
 
-    // frames
+/// The request and response frames, as the envelope shapes them.
+fn write_request_response_frames(out: &mut String, contract: &Contract, ts: &TsTypes<'_>) {
+    let env = &contract.envelope;
     out.push_str(&format!(
         "// ── Frames (envelope profile `{}`) ──\n\n",
         env.profile
@@ -481,6 +516,11 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
         err.render()
     ));
     out.push_str("export type ResponseFrame = OkResponseFrame | ErrorResponseFrame;\n\n");
+}
+
+/// Every event's whole frame, with the members its scope adds.
+fn write_event_frames(out: &mut String, contract: &Contract, names: &Names, ts: &TsTypes<'_>) {
+    let env = &contract.envelope;
     out.push_str("/** Every event's whole frame. */\n");
     out.push_str("export interface EventFrames {\n");
     for (event, spec) in &contract.events {
@@ -514,6 +554,11 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
     }
     out.push_str("}\n");
     out.push_str("export type EventFrame<E extends EventName = EventName> = EventFrames[E];\n\n");
+}
+
+/// The control frames, and the unions of every frame each side sends.
+fn write_control_frames(out: &mut String, contract: &Contract, names: &Names, ts: &TsTypes<'_>) {
+    let env = &contract.envelope;
     let mut client_controls = Vec::new();
     let mut server_controls = Vec::new();
     for (control, name) in env.control.iter().zip(&names.controls) {
@@ -551,7 +596,6 @@ fn types_file(contract: &Contract, names: &Names, options: &TsOptions) -> String
     out.push_str(
         "/** Any frame a server sends. */\nexport type ServerFrame = ResponseFrame | EventFrame | ServerControlFrame;\n",
     );
-    out
 }
 
 /// `task:{task_id}` → `` `task:${string}` ``.

@@ -25,7 +25,7 @@
 //! `elicitation/create`, a server's `ping`) and the client's answers to them, and the
 //! experimental tasks (`tasks/*`, task-augmented `tools/call`).
 
-use frameproof::{Contract, Direction, ErrorSpec, OrderRule};
+use frameproof::{Contract, ContractBuilder, Direction, ErrorSpec, OrderRule};
 
 pub mod content;
 pub mod lifecycle;
@@ -46,39 +46,10 @@ fn mcp_error(status: u16, rpc_code: i64, any_action: bool, description: &str) ->
     }
 }
 
-pub fn contract() -> Contract {
-    use lifecycle::*;
-    use prompts::*;
-    use resources::*;
-    use tools::*;
-    use utilities::*;
-    Contract::builder("mcp", "2025.11.25")
-        .description(
-            "The Model Context Protocol, revision 2025-11-25: a client's requests and \
-             notifications to an MCP server, and the server's notifications.",
-        )
-        .jsonrpc()
-        .configure_transport(|t| {
-            t.websocket.path = "/mcp".into();
-            t.rest.base_path = String::new();
-            t.rest.rpc_endpoint = Some("/mcp".into());
-            // the streamable HTTP transport's session: handed out by initialize, sent back after
-            t.rest.rpc_session_header = Some("mcp-session-id".into());
-            // MCP sets no ping interval: frameproof's default heartbeat settings stay
-        })
-        .configure_envelope(|e| {
-            // no batches since 2025-06-18
-            e.batch = None;
-            // an error about a request whose id could not be read leaves the id out (never null)
-            e.response.unread_error_id = frameproof::UnreadErrorId::Absent;
-            // "the client SHOULD NOT send requests other than pings before the server has
-            // responded to the initialize request"
-            e.ordering.push(OrderRule::Before {
-                direction: Direction::Client,
-                only: vec!["initialize".into(), "ping".into()],
-                until: vec!["initialize".into()],
-            });
-        })
+/// MCP's errors: JSON-RPC's codes as MCP uses them, and MCP's own; frameproof's standard
+/// errors MCP has no code for are left out.
+fn mcp_errors(builder: ContractBuilder) -> ContractBuilder {
+    builder
         // frameproof's standard errors that MCP has no code for (MCP's HTTP transport says
         // unauthorized and forbidden with HTTP statuses, not JSON-RPC errors); `token_expired`'s
         // -32002 is MCP's resource not found
@@ -149,6 +120,42 @@ pub fn contract() -> Contract {
                  completes the URL mode elicitations listed in `data.elicitations`.",
             ),
         )
+}
+
+pub fn contract() -> Contract {
+    use lifecycle::*;
+    use prompts::*;
+    use resources::*;
+    use tools::*;
+    use utilities::*;
+    let builder = Contract::builder("mcp", "2025.11.25")
+        .description(
+            "The Model Context Protocol, revision 2025-11-25: a client's requests and \
+             notifications to an MCP server, and the server's notifications.",
+        )
+        .jsonrpc()
+        .configure_transport(|t| {
+            t.websocket.path = "/mcp".into();
+            t.rest.base_path = String::new();
+            t.rest.rpc_endpoint = Some("/mcp".into());
+            // the streamable HTTP transport's session: handed out by initialize, sent back after
+            t.rest.rpc_session_header = Some("mcp-session-id".into());
+            // MCP sets no ping interval: frameproof's default heartbeat settings stay
+        })
+        .configure_envelope(|e| {
+            // no batches since 2025-06-18
+            e.batch = None;
+            // an error about a request whose id could not be read leaves the id out (never null)
+            e.response.unread_error_id = frameproof::UnreadErrorId::Absent;
+            // "the client SHOULD NOT send requests other than pings before the server has
+            // responded to the initialize request"
+            e.ordering.push(OrderRule::Before {
+                direction: Direction::Client,
+                only: vec!["initialize".into(), "ping".into()],
+                until: vec!["initialize".into()],
+            });
+        });
+    mcp_errors(builder)
         .action::<Initialize>()
         .action::<Ping>()
         .action::<Initialized>()

@@ -30,6 +30,17 @@ fn money(amount_cents: i64, currency: Currency) -> Money {
 
 pub(crate) fn data(store: &dyn Store) {
     let created = clock::rfc3339(clock::at(2025, 1, 2, 9, 0));
+    // ids are handed out in this order (projects, tasks, entries, message, notification): the
+    // welcome notification names `task_2`
+    let project_ids = projects(store, &created);
+    let pid = |i: usize| project_ids.get(i).cloned().unwrap_or_default();
+    tasks(store, &created, &pid);
+    entries(store, &pid);
+    welcome(store, created);
+}
+
+/// Four projects, one archived; their ids in order.
+fn projects(store: &dyn Store, created: &str) -> Vec<String> {
     let projects = [
         (
             "org_acme",
@@ -71,14 +82,16 @@ pub(crate) fn data(store: &dyn Store) {
                 currency: rate.currency,
             },
             archived,
-            created_at: created.clone(),
+            created_at: created.to_owned(),
         };
         project_ids.push(project.id.clone());
         // names are distinct, so this cannot conflict
         let _ = store.insert_project(org, project);
     }
-    let pid = |i: usize| project_ids.get(i).cloned().unwrap_or_default();
+    project_ids
+}
 
+fn tasks(store: &dyn Store, created: &str, pid: &dyn Fn(usize) -> String) {
     let tasks = [
         (
             "org_acme",
@@ -129,11 +142,14 @@ pub(crate) fn data(store: &dyn Store) {
                 assignee_id: assignee.map(Into::into),
                 estimate_minutes: estimate,
                 labels: labels.into_iter().map(Into::into).collect(),
-                updated_at: created.clone(),
+                updated_at: created.to_owned(),
             },
         );
     }
+}
 
+/// Time entries in January 2025, so there is something to invoice.
+fn entries(store: &dyn Store, pid: &dyn Fn(usize) -> String) {
     // (org, user, project, description, billable, day, from (h, m), to (h, m))
     let entries = [
         (
@@ -192,7 +208,10 @@ pub(crate) fn data(store: &dyn Store) {
             invoiced: false,
         });
     }
+}
 
+/// A chat message in Acme's `general` room and a notification for Bob.
+fn welcome(store: &dyn Store, created: String) {
     store.push_message(
         "org_acme",
         Message {
