@@ -59,8 +59,11 @@ pub fn run(args: FuzzArgs) -> Outcome {
         Ok(report) => match report.failure {
             None => {
                 println_out!(
-                    "passed: {} cases, every answer within the contract on both transports",
-                    report.cases
+                    "passed: {} cases, every answer within the contract on both transports; \
+                     {} raw-text probes (-0, exponents, lone surrogates, keys named twice) \
+                     taken or refused as the contract says",
+                    report.cases,
+                    report.raw_probes
                 );
                 Outcome::Fine
             }

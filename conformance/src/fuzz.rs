@@ -19,6 +19,8 @@ use frameproof_schema::sample::{sample, Rng};
 use frameproof_schema::{AuthMethod, Contract, Direction, RestRequest, RestRoute};
 use frameproof_validator::{Severity, Validator};
 
+pub use crate::fuzz_raw::RawProbe;
+use crate::fuzz_raw::{contract_accepts, disagreement, probes_of, refuses_input, ProbeText};
 use crate::live::{Incoming, LiveConn};
 use crate::replay::Target;
 
@@ -36,6 +38,9 @@ pub enum Mutation {
     /// An integer member one past its declared maximum: invalid by the contract, so the server
     /// must refuse it (a server whose type is wider than the contract says would not).
     PastMaximum,
+    /// A valid sample rewritten in its text (`-0`, `5e0`, a lone surrogate, a key named
+    /// twice): the server must take it exactly when the contract does.
+    Raw(RawProbe),
 }
 
 impl Mutation {
@@ -69,6 +74,8 @@ impl FuzzCase {
 pub struct FuzzReport {
     pub seed: u64,
     pub cases: u32,
+    /// Raw-text probes sent after the cases (see [`RawProbe`]).
+    pub raw_probes: u32,
     /// The smallest failing case and why, if any.
     pub failure: Option<(FuzzCase, String)>,
 }
@@ -92,6 +99,8 @@ pub fn payload(
     let props = schema.get("properties").and_then(Value::as_object);
     match mutation {
         Mutation::Valid => {}
+        // written as text by `fuzz_raw`, never built as a value
+        Mutation::Raw(_) => return None,
         Mutation::WrongType => {
             let keys: Vec<String> = value.as_object()?.keys().cloned().collect();
             let k = keys.get(pick % keys.len().max(1))?;
@@ -207,12 +216,26 @@ async fn answer(
     id: &str,
     wait: Duration,
 ) -> Result<Value, String> {
+    let id = json!(id);
+    answer_where(live, validator, wait, |contract, f| {
+        contract.response_id(f) == Some(&id)
+    })
+    .await
+}
+
+/// Waits for the first frame `is_answer` accepts, checking events on the way (see [`answer`]).
+async fn answer_where(
+    live: &mut Live,
+    validator: &Validator,
+    wait: Duration,
+    is_answer: impl Fn(&Contract, &Value) -> bool,
+) -> Result<Value, String> {
     let contract = validator.contract();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, live.rx.recv()).await {
             Ok(Some((_, Incoming::Frame(f, raw)))) => {
-                if contract.response_id(&f) == Some(&json!(id)) {
+                if is_answer(contract, &f) {
                     return Ok(f);
                 }
                 if let Some(event) = contract.event_name(&f) {
@@ -452,6 +475,81 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Every raw-text probe of every action, until one finds a disagreement: how many were
+    /// sent, and the finding. A network failure ends the run as unusable.
+    async fn raw_probes(
+        &mut self,
+        actions: &[String],
+        seed: u64,
+    ) -> Result<(u32, Option<(FuzzCase, String)>), String> {
+        let mut sent = 0;
+        for action in actions {
+            for probe in probes_of(self.contract, action, seed) {
+                sent += 1;
+                match self.raw_probe(&probe).await {
+                    Ok(()) => {}
+                    Err(CaseFailure::Transport(why)) => {
+                        return Err(format!("the network failed under the run: {why}"))
+                    }
+                    Err(CaseFailure::Property(why)) => {
+                        let case = FuzzCase {
+                            action: probe.action.clone(),
+                            mutation: Mutation::Raw(probe.probe),
+                            payload: probe.payload.clone(),
+                            field: Some(probe.field.clone()),
+                        };
+                        return Ok((sent, Some((case, why))));
+                    }
+                }
+            }
+        }
+        Ok((sent, None))
+    }
+
+    /// One raw-text probe over the WebSocket: the plain sample first (a server that refuses
+    /// the sample itself says nothing about the probe), then the probe's bytes; the contract's
+    /// verdict on those bytes and the server's must agree.
+    async fn raw_probe(&mut self, probe: &ProbeText) -> Result<(), CaseFailure> {
+        self.connect().await?;
+        let live = self.live.as_mut().ok_or("no connection")?;
+        live.next += 1;
+        let plain_id = format!("fuzz-raw-plain-{}", live.next);
+        let plain =
+            self.contract
+                .request_frame(json!(plain_id), &probe.action, probe.payload.clone());
+        live.conn
+            .send_text(plain.to_string())
+            .await
+            .map_err(CaseFailure::Transport)?;
+        let plain_answer = answer(live, &self.validator, &plain_id, Duration::from_secs(5)).await?;
+        if refuses_input(self.contract, &plain_answer) {
+            return Ok(());
+        }
+        live.conn
+            .send_text(probe.text.clone())
+            .await
+            .map_err(CaseFailure::Transport)?;
+        // bytes the server could not read are answered without their id
+        let probe_id = json!(crate::fuzz_raw::PROBE_ID);
+        let probe_answer =
+            answer_where(
+                live,
+                &self.validator,
+                Duration::from_secs(5),
+                |c, f| match c.response_id(f) {
+                    Some(id) => *id == probe_id || (id.is_null() && c.frame_error(f).is_some()),
+                    None => c.frame_error(f).is_some(),
+                },
+            )
+            .await?;
+        let verdict = contract_accepts(&self.validator, &probe.text);
+        let refused = refuses_input(self.contract, &probe_answer);
+        if let Some(finding) = disagreement(probe, &verdict, refused, &probe_answer) {
+            return Err(CaseFailure::Property(finding));
+        }
+        self.alive().await
+    }
+
     /// The connection still answers after the case.
     async fn alive(&mut self) -> Result<(), CaseFailure> {
         let live = self.live.as_mut().ok_or("no connection")?;
@@ -575,13 +673,23 @@ pub fn run(
     if let Some(why) = transport_failed.lock().ok().and_then(|t| t.clone()) {
         return Err(format!("the network failed under the run: {why}"));
     }
-    let failure = match result {
+    let mut failure = match result {
         Ok(()) => None,
         Err(_) => last_failure.lock().ok().and_then(|l| l.clone()),
     };
+    let mut raw_probes = 0;
+    if failure.is_none() {
+        let mut r = runner
+            .lock()
+            .map_err(|_| "the fuzz runner is poisoned".to_owned())?;
+        let (sent, found) = runtime.block_on(r.raw_probes(&actions, seed))?;
+        raw_probes = sent;
+        failure = found;
+    }
     Ok(FuzzReport {
         seed,
         cases,
+        raw_probes,
         failure,
     })
 }

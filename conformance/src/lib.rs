@@ -11,6 +11,7 @@ pub mod checks;
 mod compare;
 mod credentials;
 pub mod fuzz;
+mod fuzz_raw;
 mod live;
 mod replay;
 pub mod report;
