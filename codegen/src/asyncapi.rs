@@ -234,7 +234,42 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
         frames.error(None),
         true,
     );
+    action_operations(&mut b, &frames, &mut operations);
+    event_operations(&mut b, &frames, &mut operations);
+    control_operations(&mut b, &frames, &generic_error, &mut operations);
+    operations.insert(
+        "receive.error".into(),
+        json!({
+            "action": "receive",
+            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
+            "title": "error without a request",
+            "summary": "An error answer to a frame that could not be read (`id` null).",
+            "messages": [generic_error],
+        }),
+    );
+    let channel = socket_channel(contract, b.channel_messages.clone());
+    let mut info = json!({ "title": contract.name, "version": contract.version });
+    if !contract.description.is_empty() {
+        info["description"] = json!(contract.description);
+    }
+    json!({
+        "asyncapi": version.as_str(),
+        "info": info,
+        "defaultContentType": "application/json",
+        "channels": { CHANNEL: channel },
+        "operations": operations,
+        "components": { "schemas": b.schemas, "messages": b.messages },
+        "x-frameproof-fingerprint": contract.fingerprint,
+    })
+}
 
+/// A `send` operation per WebSocket action: its request, answered by its ok or error response.
+fn action_operations(
+    b: &mut Builder<'_>,
+    frames: &Frames<'_>,
+    operations: &mut Map<String, Value>,
+) {
+    let contract = b.contract;
     for (name, spec) in contract.actions.iter().filter(|(_, s)| s.websocket) {
         let key = safe(name);
         let request = b.message(
@@ -263,31 +298,7 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
             frames.error(Some(&codes)),
             true,
         );
-        let mut description = spec.description.clone();
-        if !spec.emits.is_empty() {
-            description.push_str(&format!("\n\nEmits: {}.", spec.emits.join(", ")));
-        }
-        if let Some(rest) = &spec.rest {
-            description.push_str(&format!(
-                "\n\nAlso over REST: `{} {}`.",
-                rest.method.as_str(),
-                rest.path
-            ));
-        }
-        if let Some(d) = &spec.deprecated {
-            description.push_str(&format!(
-                "\n\n**Deprecated**{}{}",
-                d.since
-                    .as_ref()
-                    .map(|s| format!(" since {s}"))
-                    .unwrap_or_default(),
-                if d.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", d.note)
-                }
-            ));
-        }
+        let description = action_description(spec);
         let resource = name.split('.').next().unwrap_or(name);
         let mut op = json!({
             "action": "send",
@@ -308,7 +319,41 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
         }
         operations.insert(key, op);
     }
+}
 
+/// An action's description, with what it emits, its REST twin and its deprecation.
+fn action_description(spec: &frameproof_schema::ActionSpec) -> String {
+    let mut description = spec.description.clone();
+    if !spec.emits.is_empty() {
+        description.push_str(&format!("\n\nEmits: {}.", spec.emits.join(", ")));
+    }
+    if let Some(rest) = &spec.rest {
+        description.push_str(&format!(
+            "\n\nAlso over REST: `{} {}`.",
+            rest.method.as_str(),
+            rest.path
+        ));
+    }
+    if let Some(d) = &spec.deprecated {
+        description.push_str(&format!(
+            "\n\n**Deprecated**{}{}",
+            d.since
+                .as_ref()
+                .map(|s| format!(" since {s}"))
+                .unwrap_or_default(),
+            if d.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", d.note)
+            }
+        ));
+    }
+    description
+}
+
+/// A `receive` operation per event.
+fn event_operations(b: &mut Builder<'_>, frames: &Frames<'_>, operations: &mut Map<String, Value>) {
+    let contract = b.contract;
     for (name, spec) in &contract.events {
         let key = safe(name);
         let mut rng = frameproof_schema::sample::Rng::new(seed_of(name));
@@ -343,8 +388,16 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
         }
         operations.insert(format!("receive.{key}"), op);
     }
+}
 
-    // control frames: client frames are sends answered by the matching server frame
+/// Control frames: a client frame is a `send` answered by its server frame (and the generic
+/// error where one can refuse it); a server frame no client frame asks for is a `receive`.
+fn control_operations(
+    b: &mut Builder<'_>,
+    frames: &Frames<'_>,
+    generic_error: &Value,
+    operations: &mut Map<String, Value>,
+) {
     let mut control_refs: BTreeMap<String, Value> = BTreeMap::new();
     for c in frames.controls() {
         let kind = c.kind.as_str().to_owned();
@@ -421,17 +474,11 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
             );
         }
     }
-    operations.insert(
-        "receive.error".into(),
-        json!({
-            "action": "receive",
-            "channel": { "$ref": format!("#/channels/{CHANNEL}") },
-            "title": "error without a request",
-            "summary": "An error answer to a frame that could not be read (`id` null).",
-            "messages": [generic_error],
-        }),
-    );
+}
 
+/// The socket's channel: its address and parameters, and the handshake (where the credential
+/// goes) as the WebSocket binding.
+fn socket_channel(contract: &Contract, messages: Map<String, Value>) -> Value {
     // the socket's handshake: where the token goes
     let t = &contract.transport;
     let mut query = Map::new();
@@ -478,7 +525,7 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
             t.heartbeat.interval_ms,
             t.heartbeat.timeout_ms
         ),
-        "messages": b.channel_messages.clone(),
+        "messages": messages,
         "bindings": { "ws": binding },
     });
     let params = path_params(&t.websocket.path);
@@ -494,19 +541,7 @@ pub fn asyncapi_with(contract: &Contract, version: AsyncApiVersion) -> Value {
             .collect();
         channel["parameters"] = Value::Object(p);
     }
-    let mut info = json!({ "title": contract.name, "version": contract.version });
-    if !contract.description.is_empty() {
-        info["description"] = json!(contract.description);
-    }
-    json!({
-        "asyncapi": version.as_str(),
-        "info": info,
-        "defaultContentType": "application/json",
-        "channels": { CHANNEL: channel },
-        "operations": operations,
-        "components": { "schemas": b.schemas, "messages": b.messages },
-        "x-frameproof-fingerprint": contract.fingerprint,
-    })
+    channel
 }
 
 fn path_params(path: &str) -> Vec<String> {

@@ -569,6 +569,19 @@ impl Runner<'_> {
     }
 }
 
+/// The mutations a case draws from: valid payloads three times as often as each spoiling.
+fn mutations() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        3 => Just(Mutation::Valid),
+        1 => Just(Mutation::WrongType),
+        1 => Just(Mutation::MissingRequired),
+        1 => Just(Mutation::UnknownField),
+        1 => Just(Mutation::BadEnum),
+        1 => Just(Mutation::IntegralFloat),
+        1 => Just(Mutation::PastMaximum),
+    ]
+}
+
 /// Runs `cases` cases from `seed` against the server.
 pub fn run(
     contract: &Contract,
@@ -611,16 +624,7 @@ pub fn run(
     };
     let mut test =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
-    let mutation = prop_oneof![
-        3 => Just(Mutation::Valid),
-        1 => Just(Mutation::WrongType),
-        1 => Just(Mutation::MissingRequired),
-        1 => Just(Mutation::UnknownField),
-        1 => Just(Mutation::BadEnum),
-        1 => Just(Mutation::IntegralFloat),
-        1 => Just(Mutation::PastMaximum),
-    ];
-    let strategy = (0..actions.len(), any::<u64>(), mutation, any::<usize>());
+    let strategy = (0..actions.len(), any::<u64>(), mutations(), any::<usize>());
     // the server must be reachable before any case says anything about it
     {
         let mut r = runner
