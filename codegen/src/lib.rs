@@ -15,7 +15,7 @@ mod bundle;
 mod html;
 pub mod names;
 mod openapi;
-pub mod schema_util;
+mod schema_util;
 pub mod ts;
 
 use std::path::Path;

@@ -11,8 +11,6 @@ use frameproof_schema::{
 };
 use serde_json::{json, Map, Value};
 
-pub const DEFS_PREFIX: &str = "#/$defs/";
-
 /// The def a local reference names (`#/$defs/Task` → `Task`), pointer-unescaped.
 pub fn ref_name(reference: &str) -> Option<String> {
     frameproof_schema::def_name_of_ref(reference)

@@ -153,20 +153,14 @@ fn json_schema_bundle_accepts_frames_and_rejects_wrong_ones() {
             if !key.starts_with("frame.") || key == "frame.client" || key == "frame.server" {
                 continue;
             }
-            let event = key
-                .strip_prefix("frame.")
-                .and_then(|k| k.strip_suffix(".event"))
-                .and_then(|e| contract.events.get_key_value(e));
             let one = jsonschema::draft202012::new(
                 &json!({ "$ref": format!("#/$defs/{key}"), "$defs": bundle["$defs"] }),
             )
             .unwrap_or_else(|e| panic!("{name}: {key}: {e}"));
             for _ in 0..5 {
-                let frame = match event {
-                    Some((e, spec)) => frameproof_codegen::schema_util::Frames::new(&contract)
-                        .sample_event(e, spec, &mut rng),
-                    None => frameproof_schema::sample::sample(schema, &contract.defs, &mut rng),
-                };
+                // a topic event's sample gets a topic its pattern accepts (samples honour
+                // `pattern`)
+                let frame = frameproof_schema::sample::sample(schema, &contract.defs, &mut rng);
                 assert!(
                     one.is_valid(&frame),
                     "{name}: {key} rejects its own sample {frame}"

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 
 use frameproof_naming::HttpMethod;
 use frameproof_schema::sample::{sample, Rng};
+use frameproof_schema::transcript::RestExchange;
 use frameproof_schema::{AuthMethod, Contract, Direction, RestRequest, RestRoute};
 use frameproof_validator::{Severity, Validator};
 
@@ -437,14 +438,14 @@ impl Runner<'_> {
         (status, body): (u16, &Value),
         ws_code: Option<&str>,
     ) -> Result<(), CaseFailure> {
-        let check = self.validator.check_rest(
-            req.method.as_str(),
-            &req.path,
-            &req.query,
-            req.body.as_ref(),
+        let check = self.validator.check_rest(&RestExchange {
+            method: req.method.as_str().to_owned(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            body: req.body.clone(),
             status,
-            Some(body),
-        );
+            response: Some(body.clone()),
+        });
         let found: Vec<String> = check
             .violations
             .iter()

@@ -250,14 +250,7 @@ fn check_rest_record(validator: &Validator, ex: &RestExchange, line: &[u8]) -> R
             ex.status,
             raw.response.map(RawValue::get),
         ),
-        None => validator.check_rest(
-            &ex.method,
-            &ex.path,
-            &ex.query,
-            ex.body.as_ref(),
-            ex.status,
-            ex.response.as_ref(),
-        ),
+        None => validator.check_rest(ex),
     }
 }
 

@@ -31,6 +31,7 @@ mod tape;
 mod violation;
 
 pub mod capture;
+#[cfg(feature = "corpus")]
 pub mod corpus;
 pub mod har;
 pub mod report;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use frameproof_naming::HttpMethod;
+use frameproof_schema::transcript::RestExchange;
 
 use crate::compiled::Validator;
 use crate::frame::value_violations;
@@ -27,8 +28,19 @@ pub struct RestCheck {
 
 impl Validator {
     /// Checks one REST exchange: the route, the payload, the status and the body.
-    #[allow(clippy::too_many_arguments)]
-    pub fn check_rest(
+    pub fn check_rest(&self, exchange: &RestExchange) -> RestCheck {
+        self.check_rest_parts(
+            &exchange.method,
+            &exchange.path,
+            &exchange.query,
+            exchange.body.as_ref(),
+            exchange.status,
+            exchange.response.as_ref(),
+        )
+    }
+
+    /// [`Validator::check_rest`] on the exchange's parts, borrowed.
+    fn check_rest_parts(
         &self,
         method: &str,
         path: &str,
@@ -139,7 +151,7 @@ impl Validator {
         let mut repeated = Vec::new();
         let body = body.and_then(|t| self.raw_body(t, "request", &mut repeated));
         let response = response.and_then(|t| self.raw_body(t, "response", &mut repeated));
-        let mut check = self.check_rest(
+        let mut check = self.check_rest_parts(
             method,
             path,
             query,
