@@ -12,18 +12,18 @@ use frameproof_schema::{
 use serde_json::{json, Map, Value};
 
 /// The def a local reference names (`#/$defs/Task` → `Task`), pointer-unescaped.
-pub fn ref_name(reference: &str) -> Option<String> {
+pub(crate) fn ref_name(reference: &str) -> Option<String> {
     frameproof_schema::def_name_of_ref(reference)
 }
 
 /// Follows `$ref`s (a bounded number of hops) to the schema they name.
-pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
+pub(crate) fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a Value {
     frameproof_schema::resolve_ref(schema, defs)
 }
 
 /// One declared field of an object schema.
 #[derive(Debug, Clone)]
-pub struct Field<'a> {
+pub(crate) struct Field<'a> {
     pub name: String,
     pub schema: &'a Value,
     pub required: bool,
@@ -31,7 +31,7 @@ pub struct Field<'a> {
 
 /// The fields an object schema declares (through `$ref`s and `allOf`), in declaration order;
 /// `None` when the schema is not an object schema with properties.
-pub fn object_fields<'a>(
+pub(crate) fn object_fields<'a>(
     schema: &'a Value,
     defs: &'a BTreeMap<String, Value>,
 ) -> Option<Vec<Field<'a>>> {
@@ -70,7 +70,7 @@ pub fn object_fields<'a>(
 }
 
 /// Rewrites every local `$ref` with `rename` (def name → new reference), in place.
-pub fn rewrite_refs(schema: &mut Value, rename: &dyn Fn(&str) -> Option<String>) {
+pub(crate) fn rewrite_refs(schema: &mut Value, rename: &dyn Fn(&str) -> Option<String>) {
     match schema {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
@@ -95,7 +95,7 @@ pub fn rewrite_refs(schema: &mut Value, rename: &dyn Fn(&str) -> Option<String>)
 }
 
 /// The names of the defs a schema refers to, directly.
-pub fn direct_refs(schema: &Value, out: &mut Vec<String>) {
+pub(crate) fn direct_refs(schema: &Value, out: &mut Vec<String>) {
     match schema {
         Value::Object(map) => {
             for (k, v) in map {
@@ -116,7 +116,7 @@ pub fn direct_refs(schema: &Value, out: &mut Vec<String>) {
 }
 
 /// JSON pointer segments (`/a/b~1c` → `["a", "b/c"]`); the empty pointer has none.
-pub fn pointer_segments(pointer: &str) -> Vec<String> {
+pub(crate) fn pointer_segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
@@ -130,17 +130,17 @@ pub fn pointer_segments(pointer: &str) -> Vec<String> {
 /// Builds an object schema from members placed at JSON pointers. A member at the empty pointer
 /// is the whole frame: the result is then the `allOf` of it and the other members.
 #[derive(Debug, Default)]
-pub struct FrameBuilder {
+pub(crate) struct FrameBuilder {
     root: Map<String, Value>,
     whole: Vec<Value>,
 }
 
 impl FrameBuilder {
-    pub fn new() -> FrameBuilder {
+    pub(crate) fn new() -> FrameBuilder {
         FrameBuilder::default()
     }
 
-    pub fn put(&mut self, pointer: &str, schema: Value, required: bool) -> &mut Self {
+    pub(crate) fn put(&mut self, pointer: &str, schema: Value, required: bool) -> &mut Self {
         let segments = pointer_segments(pointer);
         if segments.is_empty() {
             self.whole.push(schema);
@@ -150,7 +150,7 @@ impl FrameBuilder {
         self
     }
 
-    pub fn build(self) -> Value {
+    pub(crate) fn build(self) -> Value {
         let mut root = self.root;
         root.insert("type".into(), json!("object"));
         let object = Value::Object(root);
@@ -197,7 +197,7 @@ fn insert_at(obj: &mut Map<String, Value>, segments: &[String], schema: Value, r
 
 /// A topic or path pattern's parts (`task:{task_id}` → `task:`, then the parameter
 /// `task_id`), through the one template parser; a pattern that is not a template is one literal.
-pub fn template_parts(pattern: &str) -> Vec<TemplatePart> {
+pub(crate) fn template_parts(pattern: &str) -> Vec<TemplatePart> {
     Template::parse(pattern).map_or_else(
         |_| vec![TemplatePart::Literal(pattern.to_owned())],
         |t| t.parts().to_vec(),
@@ -205,7 +205,7 @@ pub fn template_parts(pattern: &str) -> Vec<TemplatePart> {
 }
 
 /// The anchored regex of a topic pattern (`task:{task_id}` → `^task:.+$`).
-pub fn topic_regex(pattern: &str) -> String {
+pub(crate) fn topic_regex(pattern: &str) -> String {
     let body: String = template_parts(pattern)
         .iter()
         .map(|part| match part {
@@ -228,7 +228,7 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// A concrete topic: each `{param}` replaced by the data's field of that name.
-pub fn fill_topic(pattern: &str, data: &Value) -> String {
+pub(crate) fn fill_topic(pattern: &str, data: &Value) -> String {
     template_parts(pattern)
         .iter()
         .map(|part| match part {
@@ -244,12 +244,12 @@ pub fn fill_topic(pattern: &str, data: &Value) -> String {
 }
 
 /// Whole-frame schemas of one contract's messages, built from its envelope layout.
-pub struct Frames<'a> {
+pub(crate) struct Frames<'a> {
     pub contract: &'a Contract,
 }
 
 impl<'a> Frames<'a> {
-    pub fn new(contract: &'a Contract) -> Frames<'a> {
+    pub(crate) fn new(contract: &'a Contract) -> Frames<'a> {
         Frames { contract }
     }
 
@@ -264,7 +264,7 @@ impl<'a> Frames<'a> {
     }
 
     /// `{"id", "action": <name>, "payload"}` in the frameproof profile.
-    pub fn request(&self, name: &str, action: &ActionSpec) -> Value {
+    pub(crate) fn request(&self, name: &str, action: &ActionSpec) -> Value {
         let r = &self.envelope().request;
         let mut b = FrameBuilder::new();
         b.put(&r.id, r.id_schema.clone(), true);
@@ -275,7 +275,7 @@ impl<'a> Frames<'a> {
     }
 
     /// The ok response to `action`.
-    pub fn ok(&self, action: &ActionSpec) -> Value {
+    pub(crate) fn ok(&self, action: &ActionSpec) -> Value {
         let r = &self.envelope().response;
         let mut b = FrameBuilder::new();
         b.put(&r.id, self.envelope().request.id_schema.clone(), true);
@@ -288,7 +288,7 @@ impl<'a> Frames<'a> {
     }
 
     /// The error codes an action may answer: its own and those marked `any_action`.
-    pub fn action_error_codes(&self, action: &ActionSpec) -> Vec<String> {
+    pub(crate) fn action_error_codes(&self, action: &ActionSpec) -> Vec<String> {
         let mut codes: Vec<String> = action.errors.clone();
         for (code, spec) in &self.contract.errors {
             if spec.any_action && !codes.contains(code) {
@@ -300,7 +300,7 @@ impl<'a> Frames<'a> {
     }
 
     /// The schema of an error code as the envelope carries it (names or `rpc_code`s).
-    pub fn code_schema(&self, codes: &[String]) -> Value {
+    pub(crate) fn code_schema(&self, codes: &[String]) -> Value {
         match self.envelope().response.error_code_type {
             ErrorCodeType::Name => json!({ "type": "string", "enum": codes }),
             ErrorCodeType::Number => {
@@ -314,7 +314,7 @@ impl<'a> Frames<'a> {
     }
 
     /// An error response with one of `codes` (every code of the table when `None`).
-    pub fn error(&self, codes: Option<&[String]>) -> Value {
+    pub(crate) fn error(&self, codes: Option<&[String]>) -> Value {
         let all: Vec<String>;
         let codes = match codes {
             Some(c) => c,
@@ -343,7 +343,7 @@ impl<'a> Frames<'a> {
     }
 
     /// An event frame: its name, data and the scope's members.
-    pub fn event(&self, name: &str, event: &EventSpec) -> Value {
+    pub(crate) fn event(&self, name: &str, event: &EventSpec) -> Value {
         let e = &self.envelope().event;
         let mut b = FrameBuilder::new();
         b.put(&e.name, json!({ "const": name }), true);
@@ -378,7 +378,7 @@ impl<'a> Frames<'a> {
 
     /// An example event frame: sampled from its schema, the topic filled from the data's fields
     /// (each `{param}` of a topic pattern names one).
-    pub fn sample_event(&self, name: &str, event: &EventSpec, rng: &mut Rng) -> Value {
+    pub(crate) fn sample_event(&self, name: &str, event: &EventSpec, rng: &mut Rng) -> Value {
         let mut frame = sample(&self.event(name, event), &self.contract.defs, rng);
         if let Scope::Topic { pattern } = &event.scope {
             let data = self
@@ -393,7 +393,7 @@ impl<'a> Frames<'a> {
     }
 
     /// The control frames of the envelope.
-    pub fn controls(&self) -> &[ControlFrame] {
+    pub(crate) fn controls(&self) -> &[ControlFrame] {
         &self.envelope().control
     }
 }

@@ -58,7 +58,7 @@ pub(crate) struct Forwarder {
 }
 
 impl Forwarder {
-    pub fn client(timeouts: &Timeouts) -> reqwest::Result<reqwest::Client> {
+    pub(crate) fn client(timeouts: &Timeouts) -> reqwest::Result<reqwest::Client> {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeouts.upstream_connect)
@@ -66,7 +66,10 @@ impl Forwarder {
             .build()
     }
 
-    pub async fn call(self: Arc<Self>, req: Request<Body>) -> Result<Response<Body>, Infallible> {
+    pub(crate) async fn call(
+        self: Arc<Self>,
+        req: Request<Body>,
+    ) -> Result<Response<Body>, Infallible> {
         Ok(self.forward(req).await)
     }
 

@@ -10,6 +10,7 @@
 //! the contract's behalf), `recorder` (transcripts, written as they happen), `redact` (what
 //! counts as a credential).
 
+#![warn(unreachable_pub)]
 mod answers;
 mod config;
 mod http;
@@ -68,7 +69,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn report(&self, v: &Violation) {
+    pub(crate) fn report(&self, v: &Violation) {
         (self.config.on_violation)(v);
     }
 }

@@ -48,7 +48,11 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Creates `recording-<n>.jsonl` (the first free `n`) in `dir` and writes its header.
-    pub fn create(dir: &Path, contract: &Contract, queue: usize) -> std::io::Result<Recorder> {
+    pub(crate) fn create(
+        dir: &Path,
+        contract: &Contract,
+        queue: usize,
+    ) -> std::io::Result<Recorder> {
         std::fs::create_dir_all(dir)?;
         let (path, file) = create_free(dir)?;
         let header = TranscriptHeader {
@@ -79,7 +83,7 @@ impl Recorder {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -110,7 +114,7 @@ impl Recorder {
     }
 
     /// Declares a connection as it opens (or adds credentials it showed later).
-    pub fn connection(&self, conn: &str, info: ConnectionInfo, new: bool) {
+    pub(crate) fn connection(&self, conn: &str, info: ConnectionInfo, new: bool) {
         if new {
             self.connections.fetch_add(1, Ordering::Relaxed);
         }
@@ -120,7 +124,7 @@ impl Recorder {
     }
 
     /// A text frame: as JSON when `parsed` holds it, verbatim otherwise.
-    pub fn text(&self, conn: &str, dir: Direction, text: &str, parsed: Option<Value>) {
+    pub(crate) fn text(&self, conn: &str, dir: Direction, text: &str, parsed: Option<Value>) {
         let mut r = self.record(conn);
         r.dir = Some(dir);
         match parsed {
@@ -130,14 +134,14 @@ impl Recorder {
         self.write(&r);
     }
 
-    pub fn binary(&self, conn: &str, dir: Direction, bytes: &[u8]) {
+    pub(crate) fn binary(&self, conn: &str, dir: Direction, bytes: &[u8]) {
         let mut r = self.record(conn);
         r.dir = Some(dir);
         r.binary = Some(frameproof_schema::transcript::encode_binary(bytes));
         self.write(&r);
     }
 
-    pub fn close(&self, conn: &str, code: u16, reason: &str) {
+    pub(crate) fn close(&self, conn: &str, code: u16, reason: &str) {
         let mut r = self.record(conn);
         r.close = Some(Close {
             code,
@@ -146,7 +150,7 @@ impl Recorder {
         self.write(&r);
     }
 
-    pub fn rest(&self, conn: &str, exchange: RestExchange) {
+    pub(crate) fn rest(&self, conn: &str, exchange: RestExchange) {
         let mut r = self.record(conn);
         r.rest = Some(exchange);
         self.write(&r);
@@ -154,7 +158,7 @@ impl Recorder {
 
     /// Writes and flushes everything recorded so far and stops the writer; later records are
     /// dropped. Blocks until the file is complete.
-    pub fn finish(&self) -> std::io::Result<Recording> {
+    pub(crate) fn finish(&self) -> std::io::Result<Recording> {
         let writer = self
             .writer
             .lock()

@@ -21,7 +21,7 @@ use frameproof_schema::{pointer, resolve_ref, AuthMethod, Contract, ControlKind}
 use frameproof_validator::Violation;
 
 /// The placeholder for a connection's credential.
-pub fn placeholder(connection: &str) -> String {
+pub(crate) fn placeholder(connection: &str) -> String {
     format!("$credential:{connection}")
 }
 
@@ -43,7 +43,7 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    pub fn of(contract: &Contract) -> Credentials {
+    pub(crate) fn of(contract: &Contract) -> Credentials {
         let mut query_params: Vec<String> = contract
             .transport
             .auth
@@ -128,12 +128,12 @@ impl Credentials {
     }
 
     /// Whether `action`'s bodies hold credentials (the refresh action, a ticket action).
-    pub fn is_credential_action(&self, action: &str) -> bool {
+    pub(crate) fn is_credential_action(&self, action: &str) -> bool {
         self.credential_actions.iter().any(|a| a == action)
     }
 
     /// Whether a REST request is a credential action's (its bodies hold credentials).
-    pub fn is_credential_route(&self, method: &str, path: &str) -> bool {
+    pub(crate) fn is_credential_route(&self, method: &str, path: &str) -> bool {
         self.credential_routes
             .iter()
             .any(|(m, t)| m.eq_ignore_ascii_case(method) && t.matches(path).is_some())
@@ -141,7 +141,7 @@ impl Credentials {
 
     /// Redacts credential parameters in a query string (names compared percent-decoded);
     /// returns the new query and whether one was found.
-    pub fn redact_query(&self, query: &str, connection: &str) -> (String, bool) {
+    pub(crate) fn redact_query(&self, query: &str, connection: &str) -> (String, bool) {
         let mut found = false;
         let parts: Vec<String> = query
             .split('&')
@@ -162,7 +162,7 @@ impl Credentials {
     }
 
     /// Redacts the token of an auth control frame; returns the secrets it replaced.
-    pub fn redact_auth_frame(&self, frame: &mut Value, connection: &str) -> Vec<String> {
+    pub(crate) fn redact_auth_frame(&self, frame: &mut Value, connection: &str) -> Vec<String> {
         for (when, token) in &self.auth_frames {
             let matches = when.iter().all(|(p, v)| {
                 pointer::segments(p)
@@ -184,7 +184,7 @@ impl Credentials {
 
     /// Redacts every credential member anywhere in `value` (the refresh action's bodies);
     /// returns the secrets it replaced.
-    pub fn redact_members(&self, value: &mut Value, connection: &str) -> Vec<String> {
+    pub(crate) fn redact_members(&self, value: &mut Value, connection: &str) -> Vec<String> {
         let mut secrets = Vec::new();
         self.redact_members_into(value, connection, &mut secrets);
         secrets
@@ -212,7 +212,7 @@ impl Credentials {
 
     /// Whether a frame's raw text names a credential member (`"token"`): such a frame cannot
     /// be recorded verbatim when it could not be parsed member by member.
-    pub fn names_a_credential(&self, text: &str) -> bool {
+    pub(crate) fn names_a_credential(&self, text: &str) -> bool {
         self.members
             .iter()
             .any(|m| text.contains(&format!("\"{m}\"")))
@@ -220,7 +220,7 @@ impl Credentials {
 
     /// Every string that follows a credential member's name in raw text (all of them when a
     /// key is named twice).
-    pub fn quoted_after_members(&self, text: &str) -> Vec<String> {
+    pub(crate) fn quoted_after_members(&self, text: &str) -> Vec<String> {
         let Some(re) = &self.member_values else {
             return Vec::new();
         };
@@ -230,7 +230,7 @@ impl Credentials {
     }
 
     /// What is recorded instead of a refused frame that names a credential member.
-    pub fn refused_marker(&self, text: &str, why: &str) -> String {
+    pub(crate) fn refused_marker(&self, text: &str, why: &str) -> String {
         format!(
             "$redacted: a {} byte frame the parser refused ({why}) that names a credential member",
             text.len()
@@ -239,7 +239,7 @@ impl Credentials {
 
     /// Makes a violation about a credential-bearing frame safe to write: no excerpt, no quoted
     /// value in its message, and none of the known secrets anywhere.
-    pub fn scrub(&self, v: &mut Violation, secrets: &[String]) {
+    pub(crate) fn scrub(&self, v: &mut Violation, secrets: &[String]) {
         v.excerpt = None;
         let mut message = self
             .quoted

@@ -27,9 +27,9 @@ pub struct Published {
 pub struct BackplaneError(pub String);
 
 /// What delivers a message to this instance's connections.
-pub type Deliver = Arc<dyn Fn(Published) + Send + Sync>;
+pub(crate) type Deliver = Arc<dyn Fn(Published) + Send + Sync>;
 /// Told `true` when the backplane's feed is up, `false` when it is lost.
-pub type Status = Arc<dyn Fn(bool) + Send + Sync>;
+pub(crate) type Status = Arc<dyn Fn(bool) + Send + Sync>;
 
 /// A channel every instance publishes to and hears from.
 pub trait Backplane: Send + Sync + 'static {

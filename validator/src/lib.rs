@@ -15,6 +15,7 @@
 //! assert_eq!(v[0].pointer, "/payload/id");
 //! ```
 
+#![warn(unreachable_pub)]
 mod compiled;
 #[cfg(test)]
 mod differential;

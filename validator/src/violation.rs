@@ -118,9 +118,9 @@ impl Violation {
 }
 
 /// The longest message a violation carries, in bytes, marker included.
-pub const MAX_MESSAGE_BYTES: usize = 1024;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 1024;
 /// The longest excerpt a violation carries, in bytes, marker included.
-pub const MAX_EXCERPT_BYTES: usize = 512;
+pub(crate) const MAX_EXCERPT_BYTES: usize = 512;
 
 /// Room kept for the marker `… (N more bytes)`.
 const MARKER_ROOM: usize = 32;
@@ -143,7 +143,7 @@ pub(crate) fn cap(mut text: String, max: usize) -> String {
 
 /// A value as compact JSON, cut to 80 characters. Only the start of the value is written out,
 /// so a huge value costs no more than a small one.
-pub fn excerpt(value: &serde_json::Value) -> String {
+pub(crate) fn excerpt(value: &serde_json::Value) -> String {
     excerpt_of(value)
 }
 

@@ -159,23 +159,23 @@ impl RecordedExamples {
 }
 
 /// An action's example: its payload and the data of its ok response.
-pub struct ActionExample {
+pub(super) struct ActionExample {
     pub payload: Value,
     pub response: Value,
 }
 
 /// Examples for every action and event of a contract.
-pub struct Examples<'a> {
+pub(super) struct Examples<'a> {
     contract: &'a Contract,
     recorded: &'a RecordedExamples,
 }
 
 impl<'a> Examples<'a> {
-    pub fn new(contract: &'a Contract, recorded: &'a RecordedExamples) -> Examples<'a> {
+    pub(super) fn new(contract: &'a Contract, recorded: &'a RecordedExamples) -> Examples<'a> {
         Examples { contract, recorded }
     }
 
-    pub fn action(&self, name: &str, spec: &ActionSpec) -> ActionExample {
+    pub(super) fn action(&self, name: &str, spec: &ActionSpec) -> ActionExample {
         // the seed by name keeps the page deterministic: same contract, same values
         let mut rng = Rng::new(seed_of(name));
         let defs = &self.contract.defs;
@@ -203,7 +203,7 @@ impl<'a> Examples<'a> {
         ActionExample { payload, response }
     }
 
-    pub fn event(&self, name: &str, spec: &EventSpec) -> Value {
+    pub(super) fn event(&self, name: &str, spec: &EventSpec) -> Value {
         if let Some(frame) = self.recorded.events.get(name) {
             return frame.clone();
         }

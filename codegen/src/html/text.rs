@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 /// HTML-escaped text (safe in element content and in double- or single-quoted attributes).
-pub fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -21,7 +21,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Escaped text with `code` spans and paragraphs.
-pub fn prose(text: &str) -> String {
+pub(super) fn prose(text: &str) -> String {
     let mut out = String::new();
     for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
         let escaped = esc(para.trim());
@@ -43,7 +43,7 @@ pub fn prose(text: &str) -> String {
 }
 
 /// An element id: `prefix-name` with anything but `[A-Za-z0-9._-]` turned into `-`.
-pub fn anchor(prefix: &str, name: &str) -> String {
+pub(super) fn anchor(prefix: &str, name: &str) -> String {
     let id: String = name
         .chars()
         .map(|c| {
@@ -58,7 +58,7 @@ pub fn anchor(prefix: &str, name: &str) -> String {
 }
 
 /// A link to a card, its text in `code`.
-pub fn code_link(prefix: &str, name: &str) -> String {
+pub(super) fn code_link(prefix: &str, name: &str) -> String {
     format!(
         "<a href=\"#{}\"><code>{}</code></a>",
         anchor(prefix, name),
@@ -66,17 +66,17 @@ pub fn code_link(prefix: &str, name: &str) -> String {
     )
 }
 
-pub fn pretty(v: &Value) -> String {
+pub(super) fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 /// JSON compact, for a value written as text (`"a"`, `3`).
-pub fn compact(v: &Value) -> String {
+pub(super) fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
 /// A frame as the page shows it: a caption, a copy button, the JSON text.
-pub fn frame_block(caption: &str, text: &str) -> String {
+pub(super) fn frame_block(caption: &str, text: &str) -> String {
     format!(
         "<div class=\"frame\"><div class=\"frame-head\"><span class=\"opt\">{}</span><button type=\"button\" class=\"copy\" title=\"copy to the clipboard\">copy</button></div><pre><code>{}</code></pre></div>",
         esc(caption),
@@ -86,7 +86,7 @@ pub fn frame_block(caption: &str, text: &str) -> String {
 
 /// JSON for a `<script type="application/json">` element: `<` is written as `\u003c`, so no
 /// value can close the element (`</script>`) or open a comment.
-pub fn script_json(v: &Value) -> String {
+pub(super) fn script_json(v: &Value) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")

@@ -194,7 +194,7 @@ impl Doc<'_> {
 
 /// What a value must meet beyond its type, one phrase each: bounds, lengths, a pattern, a
 /// format, the allowed values, a default, deprecation.
-pub fn constraints(schema: &Value) -> Vec<String> {
+pub(super) fn constraints(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let Some(obj) = schema.as_object() else {
         return out;

@@ -778,7 +778,7 @@ pub(crate) struct Codecs<'a> {
 }
 
 impl<'a> Codecs<'a> {
-    pub fn new(contract: &'a Contract) -> Codecs<'a> {
+    pub(crate) fn new(contract: &'a Contract) -> Codecs<'a> {
         let defs = &contract.defs;
         let mut wide: BTreeSet<String> = defs
             .iter()
@@ -804,7 +804,7 @@ impl<'a> Codecs<'a> {
         Codecs { defs, wide }
     }
 
-    pub fn defs(&self) -> Map<String, Value> {
+    pub(crate) fn defs(&self) -> Map<String, Value> {
         self.defs
             .iter()
             .filter(|(k, _)| self.wide.contains(*k))
@@ -812,7 +812,7 @@ impl<'a> Codecs<'a> {
             .collect()
     }
 
-    pub fn codec(&self, schema: &Value) -> Value {
+    pub(crate) fn codec(&self, schema: &Value) -> Value {
         let Some(obj) = schema.as_object() else {
             return json!(0);
         };

@@ -11,7 +11,7 @@ use crate::schema_util::ref_name;
 use crate::ts::types::{is_wide_integer, literal};
 use crate::Int64Mode;
 
-pub struct Zod<'a> {
+pub(super) struct Zod<'a> {
     /// def name → the validator's name
     pub names: &'a BTreeMap<String, String>,
     pub int64: Int64Mode,
@@ -22,7 +22,7 @@ fn num(v: &Value) -> Option<String> {
 }
 
 impl Zod<'_> {
-    pub fn expr(&self, schema: &Value) -> String {
+    pub(super) fn expr(&self, schema: &Value) -> String {
         let obj = match schema {
             Value::Bool(true) => return "z.unknown()".into(),
             Value::Bool(false) => return "z.never()".into(),

@@ -55,7 +55,7 @@ enum Observed {
 }
 
 impl Checker {
-    pub fn new(shared: Arc<Shared>, conn: String, version: Option<&str>) -> Checker {
+    pub(super) fn new(shared: Arc<Shared>, conn: String, version: Option<&str>) -> Checker {
         let mut session = shared
             .validator
             .session()
@@ -84,11 +84,11 @@ impl Checker {
     }
 
     /// Requests sent and not yet answered.
-    pub fn outstanding(&mut self) -> usize {
+    pub(super) fn outstanding(&mut self) -> usize {
         self.session().outstanding()
     }
 
-    pub async fn text(&mut self, dir: Direction, text: Bytes) -> Verdict {
+    pub(super) async fn text(&mut self, dir: Direction, text: Bytes) -> Verdict {
         let detailed = self.shared.recorder.is_some() || self.shared.config.enforce;
         match self.observe(dir, text.clone(), detailed).await {
             Observed::Plain(mut violations) => {
@@ -100,7 +100,7 @@ impl Checker {
         }
     }
 
-    pub fn binary(&mut self, dir: Direction, bytes: &[u8]) -> Verdict {
+    pub(super) fn binary(&mut self, dir: Direction, bytes: &[u8]) -> Verdict {
         let found = self.session().observe_binary(dir, bytes);
         self.report(&found);
         if let Some(r) = &self.shared.recorder {
@@ -113,7 +113,7 @@ impl Checker {
     }
 
     /// Reports what is still wrong when the connection ends.
-    pub fn finish(mut self) {
+    pub(super) fn finish(mut self) {
         if let Some(session) = self.session.take() {
             let left = session.finish();
             self.report(&left);

@@ -17,7 +17,7 @@ pub(crate) struct Forwarded {
 const REMEMBERED: usize = 32;
 
 impl Forwarded {
-    pub fn sent(&mut self, payload: &Bytes) {
+    pub(super) fn sent(&mut self, payload: &Bytes) {
         if self.payloads.len() == REMEMBERED {
             self.payloads.pop_front();
         }
@@ -25,7 +25,7 @@ impl Forwarded {
     }
 
     /// Whether a pong answers a forwarded ping (and so was already answered once).
-    pub fn answers(&mut self, pong: &Bytes) -> bool {
+    pub(super) fn answers(&mut self, pong: &Bytes) -> bool {
         match self.payloads.iter().position(|p| p == pong) {
             Some(i) => {
                 self.payloads.remove(i);

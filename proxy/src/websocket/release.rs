@@ -136,12 +136,12 @@ pub(crate) struct Aligned<S> {
 
 impl<S> Aligned<S> {
     /// For a socket whose next byte starts a frame (the server side, after the upgrade).
-    pub fn frames(inner: S) -> Aligned<S> {
+    pub(crate) fn frames(inner: S) -> Aligned<S> {
         Aligned::new(inner, At::header())
     }
 
     /// For a socket that first carries an HTTP answer (the client side of a handshake).
-    pub fn after_http_head(inner: S) -> Aligned<S> {
+    pub(crate) fn after_http_head(inner: S) -> Aligned<S> {
         Aligned::new(inner, At::HttpHead { matched: 0 })
     }
 
@@ -218,7 +218,7 @@ pub(crate) struct Held<S> {
 }
 
 impl<S> Held<S> {
-    pub fn new(inner: S) -> Held<S> {
+    pub(super) fn new(inner: S) -> Held<S> {
         Held {
             inner,
             last_large: None,
