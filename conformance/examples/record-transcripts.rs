@@ -8,15 +8,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_proxy::{start, ProxyConfig};
+use frameproof_test_kit::ws::Client;
 use timetracker::server::{RunningServer, ServerConfig};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Session {
     server: RunningServer,
@@ -61,11 +57,9 @@ impl Session {
         format!("at_fixed_{user}")
     }
 
-    async fn connect(&mut self, user: &str) -> Ws {
+    async fn connect(&mut self, user: &str) -> Client {
         let url = format!("ws://{}/ws?token={}", self.proxy.addr, self.token(user));
-        let (ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("connect");
+        let ws = Client::connect(&url).await;
         self.users.push(user.to_owned());
         // the proxy numbers connections in the order they arrive
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -191,32 +185,6 @@ impl Session {
     }
 }
 
-async fn send(ws: &mut Ws, v: Value) {
-    ws.send(Message::text(v.to_string())).await.expect("send");
-}
-
-async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let m = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .expect("in time")
-            .expect("open")
-            .expect("frame");
-        if let Message::Text(t) = m {
-            let v: Value = serde_json::from_str(t.as_str()).expect("json");
-            if want(&v) {
-                return v;
-            }
-        }
-    }
-}
-
-async fn req(ws: &mut Ws, id: &str, action: &str, payload: Value) -> Value {
-    send(ws, json!({"id": id, "action": action, "payload": payload})).await;
-    until(ws, |v| v["id"] == id).await
-}
-
 /// Lets every event of the last step reach everyone before the next.
 async fn settle() {
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -237,36 +205,36 @@ async fn main() {
     let mut alice = s.connect("usr_alice").await;
     let mut bob = s.connect("usr_bob").await;
     let mut carol = s.connect("usr_carol").await;
-    let projects = req(&mut alice, "p1", "projects.list", json!({})).await;
+    let projects = alice.request_as("p1", "projects.list", json!({})).await;
     let project = projects["data"][0]["id"]
         .as_str()
         .unwrap_or("proj_1")
         .to_owned();
-    req(
-        &mut alice,
-        "t1",
-        "time_entries.start",
-        json!({"project_id": project, "description": "API integration", "billable": true}),
-    )
-    .await;
+    alice
+        .request_as(
+            "t1",
+            "time_entries.start",
+            json!({"project_id": project, "description": "API integration", "billable": true}),
+        )
+        .await;
     settle().await;
-    req(
-        &mut alice,
-        "t2",
-        "time_entries.start",
-        json!({"project_id": project, "description": "again", "billable": false}),
-    )
-    .await;
-    req(
-        &mut alice,
-        "t3",
-        "time_entries.list",
-        json!({"project_id": project, "limit": 5}),
-    )
-    .await;
-    req(&mut alice, "t4", "time_entries.stop", json!({})).await;
+    alice
+        .request_as(
+            "t2",
+            "time_entries.start",
+            json!({"project_id": project, "description": "again", "billable": false}),
+        )
+        .await;
+    alice
+        .request_as(
+            "t3",
+            "time_entries.list",
+            json!({"project_id": project, "limit": 5}),
+        )
+        .await;
+    alice.request_as("t4", "time_entries.stop", json!({})).await;
     settle().await;
-    req(&mut bob, "b1", "time_entries.stop", json!({})).await;
+    bob.request_as("b1", "time_entries.stop", json!({})).await;
     s.expect_none.push(("usr_carol".into(), 300));
     let _ = (&mut carol, &mut bob);
     s.finish(&out, "01-timers", "alice starts a timer (bob sees it, carol of another org does not), a second start conflicts, lists and stops; bob has no timer to stop").await;
@@ -275,31 +243,24 @@ async fn main() {
     let mut s = Session::new(long).await;
     let mut alice = s.connect("usr_alice").await;
     let mut bob = s.connect("usr_bob").await;
-    req(
-        &mut alice,
-        "p1",
-        "projects.list",
-        json!({"include_archived": true}),
-    )
-    .await;
-    let created = req(&mut alice, "p2", "projects.create", json!({"name": "Conformance", "client": "Frameproof", "hourly_rate": {"amount_cents": 10000, "currency": "EUR"}})).await;
+    alice
+        .request_as("p1", "projects.list", json!({"include_archived": true}))
+        .await;
+    let created = alice.request_as("p2", "projects.create", json!({"name": "Conformance", "client": "Frameproof", "hourly_rate": {"amount_cents": 10000, "currency": "EUR"}})).await;
     settle().await;
     let id = created["data"]["id"].as_str().unwrap_or("").to_owned();
-    req(&mut bob, "b1", "projects.get", json!({"id": id})).await;
-    req(
-        &mut alice,
-        "p3",
-        "projects.create",
-        json!({"name": "Conformance", "hourly_rate": {"amount_cents": 1, "currency": "USD"}}),
-    )
-    .await;
-    req(
-        &mut alice,
-        "p4",
-        "projects.get",
-        json!({"id": "proj_missing"}),
-    )
-    .await;
+    bob.request_as("b1", "projects.get", json!({"id": id}))
+        .await;
+    alice
+        .request_as(
+            "p3",
+            "projects.create",
+            json!({"name": "Conformance", "hourly_rate": {"amount_cents": 1, "currency": "USD"}}),
+        )
+        .await;
+    alice
+        .request_as("p4", "projects.get", json!({"id": "proj_missing"}))
+        .await;
     s.rest("usr_alice", "GET", &format!("/api/projects/{id}"), None)
         .await;
     s.finish(&out, "02-projects", "projects: list, create (broadcast), get, a duplicate name conflicts, a missing project is not found; REST read of the new project").await;
@@ -308,50 +269,48 @@ async fn main() {
     let mut s = Session::new(long).await;
     let mut alice = s.connect("usr_alice").await;
     let mut bob = s.connect("usr_bob").await;
-    let projects = req(&mut alice, "p1", "projects.list", json!({})).await;
+    let projects = alice.request_as("p1", "projects.list", json!({})).await;
     let project = projects["data"][0]["id"]
         .as_str()
         .unwrap_or("proj_1")
         .to_owned();
-    req(
-        &mut alice,
-        "k1",
-        "tasks.list",
-        json!({"project_id": project, "status": "todo"}),
-    )
-    .await;
-    let task = req(&mut alice, "k2", "tasks.create", json!({"project_id": project, "title": "Write the conformance suite", "labels": ["qa"], "estimate_minutes": 90})).await;
+    alice
+        .request_as(
+            "k1",
+            "tasks.list",
+            json!({"project_id": project, "status": "todo"}),
+        )
+        .await;
+    let task = alice.request_as("k2", "tasks.create", json!({"project_id": project, "title": "Write the conformance suite", "labels": ["qa"], "estimate_minutes": 90})).await;
     settle().await;
     let tid = task["data"]["id"].as_str().unwrap_or("").to_owned();
-    send(
-        &mut bob,
-        json!({"type": "subscribe", "topics": [format!("task:{tid}"), "user:usr_bob"]}),
-    )
-    .await;
-    until(&mut bob, |v| v["type"] == "subscribed").await;
-    req(
-        &mut alice,
-        "k3",
-        "tasks.update",
-        json!({"id": tid, "status": "in_progress", "assignee_id": "usr_bob"}),
-    )
-    .await;
+    bob.send(json!({"type": "subscribe", "topics": [format!("task:{tid}"), "user:usr_bob"]}))
+        .await;
+    bob.wait_for(|v| v["type"] == "subscribed").await;
+    alice
+        .request_as(
+            "k3",
+            "tasks.update",
+            json!({"id": tid, "status": "in_progress", "assignee_id": "usr_bob"}),
+        )
+        .await;
     settle().await;
-    send(
-        &mut bob,
-        json!({"type": "unsubscribe", "topics": [format!("task:{tid}")]}),
-    )
-    .await;
-    until(&mut bob, |v| v["type"] == "unsubscribed").await;
-    req(
-        &mut alice,
-        "k4",
-        "tasks.update",
-        json!({"id": tid, "title": "Write and run the conformance suite"}),
-    )
-    .await;
-    req(&mut alice, "k5", "tasks.delete", json!({"id": tid})).await;
-    req(&mut alice, "k6", "tasks.delete", json!({"id": tid})).await;
+    bob.send(json!({"type": "unsubscribe", "topics": [format!("task:{tid}")]}))
+        .await;
+    bob.wait_for(|v| v["type"] == "unsubscribed").await;
+    alice
+        .request_as(
+            "k4",
+            "tasks.update",
+            json!({"id": tid, "title": "Write and run the conformance suite"}),
+        )
+        .await;
+    alice
+        .request_as("k5", "tasks.delete", json!({"id": tid}))
+        .await;
+    alice
+        .request_as("k6", "tasks.delete", json!({"id": tid}))
+        .await;
     settle().await;
     s.finish(&out, "03-tasks-and-topics", "tasks: create (tenant broadcast), bob subscribes to the task and his user topic, update with assignment (topic event + notification), unsubscribe, update unseen, delete twice").await;
 
@@ -360,36 +319,32 @@ async fn main() {
     let mut alice = s.connect("usr_alice").await;
     let mut bob = s.connect("usr_bob").await;
     for ws in [&mut alice, &mut bob] {
-        send(ws, json!({"type": "subscribe", "topics": ["chat:general"]})).await;
-        until(ws, |v| v["type"] == "subscribed").await;
+        ws.send(json!({"type": "subscribe", "topics": ["chat:general"]}))
+            .await;
+        ws.wait_for(|v| v["type"] == "subscribed").await;
     }
-    send(
-        &mut bob,
-        json!({"type": "subscribe", "topics": ["user:usr_bob"]}),
-    )
-    .await;
-    until(&mut bob, |v| v["type"] == "subscribed").await;
-    req(
-        &mut alice,
-        "m1",
-        "chat.send",
-        json!({"room": "general", "body": {"kind": "text", "text": "Standup in 5"}}),
-    )
-    .await;
+    bob.send(json!({"type": "subscribe", "topics": ["user:usr_bob"]}))
+        .await;
+    bob.wait_for(|v| v["type"] == "subscribed").await;
+    alice
+        .request_as(
+            "m1",
+            "chat.send",
+            json!({"room": "general", "body": {"kind": "text", "text": "Standup in 5"}}),
+        )
+        .await;
     settle().await;
-    req(&mut alice, "m2", "chat.send", json!({"room": "general", "body": {"kind": "mention", "user_id": "usr_bob", "text": "@bob ready?"}})).await;
+    alice.request_as("m2", "chat.send", json!({"room": "general", "body": {"kind": "mention", "user_id": "usr_bob", "text": "@bob ready?"}})).await;
     settle().await;
-    req(&mut bob, "b1", "chat.send", json!({"room": "general", "body": {"kind": "attachment", "url": "https://files.example/plan.pdf", "name": "plan.pdf", "size_bytes": 48213}})).await;
+    bob.request_as("b1", "chat.send", json!({"room": "general", "body": {"kind": "attachment", "url": "https://files.example/plan.pdf", "name": "plan.pdf", "size_bytes": 48213}})).await;
     settle().await;
-    req(
-        &mut bob,
+    bob.request_as(
         "b2",
         "chat.history",
         json!({"room": "general", "limit": 10}),
     )
     .await;
-    req(
-        &mut bob,
+    bob.request_as(
         "b3",
         "chat.send",
         json!({"room": "admin-ops", "body": {"kind": "text", "text": "let me in"}}),
@@ -408,68 +363,55 @@ async fn main() {
     let mut s = Session::new(long).await;
     let mut alice = s.connect("usr_alice").await;
     let mut bob = s.connect("usr_bob").await;
-    let projects = req(&mut alice, "p1", "projects.list", json!({})).await;
+    let projects = alice.request_as("p1", "projects.list", json!({})).await;
     let project = projects["data"][0]["id"]
         .as_str()
         .unwrap_or("proj_1")
         .to_owned();
-    req(
-        &mut alice,
-        "i1",
+    alice.request_as("i1",
         "invoices.create",
         json!({"project_id": project, "from": "2024-01-01", "to": "2026-12-31", "due_days": 14}),
     )
     .await;
     settle().await;
-    req(
-        &mut alice,
-        "i2",
-        "invoices.create",
-        json!({"project_id": project, "from": "2024-01-01", "to": "2026-12-31"}),
-    )
-    .await;
-    req(
-        &mut bob,
+    alice
+        .request_as(
+            "i2",
+            "invoices.create",
+            json!({"project_id": project, "from": "2024-01-01", "to": "2026-12-31"}),
+        )
+        .await;
+    bob.request_as(
         "b1",
         "invoices.create",
         json!({"project_id": project, "from": "2024-01-01", "to": "2026-12-31"}),
     )
     .await;
-    req(
-        &mut alice,
-        "i3",
-        "invoices.create",
-        json!({"project_id": "proj_missing", "from": "2024-01-01", "to": "2026-12-31"}),
-    )
-    .await;
+    alice
+        .request_as(
+            "i3",
+            "invoices.create",
+            json!({"project_id": "proj_missing", "from": "2024-01-01", "to": "2026-12-31"}),
+        )
+        .await;
     s.finish(&out, "05-invoices", "invoices: billable time invoiced once (broadcast), again there is nothing to invoice, a member is forbidden, a missing project is not found").await;
 
     // 06 notifications
     let mut s = Session::new(long).await;
     let mut bob = s.connect("usr_bob").await;
-    let list = req(
-        &mut bob,
-        "n1",
-        "notifications.list",
-        json!({"unread_only": true}),
-    )
-    .await;
+    let list = bob
+        .request_as("n1", "notifications.list", json!({"unread_only": true}))
+        .await;
     let ids: Vec<Value> = list["data"]
         .as_array()
         .map(|a| a.iter().map(|n| n["id"].clone()).collect())
         .unwrap_or_default();
     if !ids.is_empty() {
-        req(
-            &mut bob,
-            "n2",
-            "notifications.mark_read",
-            json!({"ids": ids}),
-        )
-        .await;
+        bob.request_as("n2", "notifications.mark_read", json!({"ids": ids}))
+            .await;
     }
-    req(&mut bob, "n3", "notifications.list", json!({})).await;
-    req(
-        &mut bob,
+    bob.request_as("n3", "notifications.list", json!({})).await;
+    bob.request_as(
         "n4",
         "notifications.mark_read",
         json!({"ids": ["ntf_missing"]}),
@@ -486,37 +428,31 @@ async fn main() {
     let mut s = Session::new(long).await;
     let mut alice = s.connect("usr_alice").await;
     let mut carol = s.connect("usr_carol").await;
-    let theirs = req(&mut carol, "c1", "projects.list", json!({})).await;
+    let theirs = carol.request_as("c1", "projects.list", json!({})).await;
     let globex_project = theirs["data"][0]["id"].as_str().unwrap_or("").to_owned();
-    req(
-        &mut alice,
-        "a1",
-        "projects.get",
-        json!({"id": globex_project}),
-    )
-    .await;
-    let tasks = req(&mut carol, "c2", "tasks.list", json!({})).await;
+    alice
+        .request_as("a1", "projects.get", json!({"id": globex_project}))
+        .await;
+    let tasks = carol.request_as("c2", "tasks.list", json!({})).await;
     let globex_task = tasks["data"][0]["id"].as_str().unwrap_or("").to_owned();
-    send(
-        &mut alice,
-        json!({"id": "s1", "type": "subscribe", "topics": [format!("task:{globex_task}")]}),
-    )
-    .await;
-    until(&mut alice, |v| v["id"] == "s1").await;
-    req(
-        &mut alice,
-        "a2",
-        "tasks.update",
-        json!({"id": globex_task, "title": "hijack"}),
-    )
-    .await;
-    req(
-        &mut carol,
-        "c3",
-        "time_entries.start",
-        json!({"project_id": globex_project, "description": "robots", "billable": true}),
-    )
-    .await;
+    alice
+        .send(json!({"id": "s1", "type": "subscribe", "topics": [format!("task:{globex_task}")]}))
+        .await;
+    alice.wait_for(|v| v["id"] == "s1").await;
+    alice
+        .request_as(
+            "a2",
+            "tasks.update",
+            json!({"id": globex_task, "title": "hijack"}),
+        )
+        .await;
+    carol
+        .request_as(
+            "c3",
+            "time_entries.start",
+            json!({"project_id": globex_project, "description": "robots", "billable": true}),
+        )
+        .await;
     settle().await;
     s.rest(
         "usr_alice",
@@ -531,43 +467,38 @@ async fn main() {
     // 08 protocol errors and heartbeat
     let mut s = Session::new(long).await;
     let mut alice = s.connect("usr_alice").await;
+    alice.send_text("{\"id\": \"x1\", \"action\": ").await;
+    alice.wait_for(|v| v["status"] == "error").await;
     alice
-        .send(Message::text("{\"id\": \"x1\", \"action\": "))
-        .await
-        .expect("send");
-    until(&mut alice, |v| v["status"] == "error").await;
-    req(&mut alice, "e1", "time_entries.pause", json!({})).await;
-    req(
-        &mut alice,
-        "e2",
-        "tasks.create",
-        json!({"project_id": "proj_1", "title": ""}),
-    )
-    .await;
-    req(
-        &mut alice,
-        "e3",
-        "tasks.update",
-        json!({"id": "task_1", "status": "doing"}),
-    )
-    .await;
-    send(&mut alice, json!({"id": "hb1", "type": "ping"})).await;
-    until(&mut alice, |v| v["type"] == "pong").await;
-    req(
-        &mut alice,
-        "e4",
-        "projects.get",
-        json!({"id": "proj_1", "extra": true}),
-    )
-    .await;
+        .request_as("e1", "time_entries.pause", json!({}))
+        .await;
+    alice
+        .request_as(
+            "e2",
+            "tasks.create",
+            json!({"project_id": "proj_1", "title": ""}),
+        )
+        .await;
+    alice
+        .request_as(
+            "e3",
+            "tasks.update",
+            json!({"id": "task_1", "status": "doing"}),
+        )
+        .await;
+    alice.send(json!({"id": "hb1", "type": "ping"})).await;
+    alice.wait_for(|v| v["type"] == "pong").await;
+    alice
+        .request_as("e4", "projects.get", json!({"id": "proj_1", "extra": true}))
+        .await;
     s.finish(&out, "08-protocol-errors", "malformed JSON, an unknown action and schema failures get the contract's errors and the connection survives; application ping/pong").await;
 
     // 09 token expiry (short-lived tokens: replay with a server started with a 2 s token TTL)
     let mut s = Session::new(Duration::from_secs(2)).await;
     let mut alice = s.connect("usr_alice").await;
-    req(&mut alice, "x1", "projects.list", json!({})).await;
-    until(&mut alice, |v| v["event"] == "TokenExpired").await;
-    req(&mut alice, "x2", "projects.list", json!({})).await;
+    alice.request_as("x1", "projects.list", json!({})).await;
+    alice.wait_for(|v| v["event"] == "TokenExpired").await;
+    alice.request_as("x2", "projects.list", json!({})).await;
     let pair = s
         .rest(
             "usr_alice",
@@ -577,9 +508,9 @@ async fn main() {
         )
         .await;
     let token = pair["access_token"].as_str().unwrap_or("").to_owned();
-    send(&mut alice, json!({"type": "auth", "token": token})).await;
-    until(&mut alice, |v| v["type"] == "authenticated").await;
-    req(&mut alice, "x3", "projects.list", json!({})).await;
+    alice.send(json!({"type": "auth", "token": token})).await;
+    alice.wait_for(|v| v["type"] == "authenticated").await;
+    alice.request_as("x3", "projects.list", json!({})).await;
     let dir = out.join("short-ttl");
     std::fs::create_dir_all(&dir).expect("dir");
     s.finish(&dir, "09-token-expiry", "the token expires (TokenExpired), requests fail with token_expired, a REST refresh, an auth frame on the same socket, requests work again").await;

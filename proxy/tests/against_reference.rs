@@ -7,16 +7,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_proxy::{start, ProxyConfig, RunningProxy};
+use frameproof_test_kit::ws::{Client, ConnectError};
 use frameproof_validator::{capture, Validator, Violation};
 use timetracker::server::{Fault, RunningServer, ServerConfig};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Setup {
     server: RunningServer,
@@ -57,40 +53,19 @@ fn token(s: &Setup, user: &str) -> String {
     s.server.user(user).expect("seeded").access_token.clone()
 }
 
-async fn connect(s: &Setup, user: &str) -> Ws {
-    let url = format!("ws://{}/ws?token={}", s.proxy.addr, token(s, user));
-    tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect through the proxy")
-        .0
+async fn connect(s: &Setup, user: &str) -> Client {
+    Client::connect(&format!(
+        "ws://{}/ws?token={}",
+        s.proxy.addr,
+        token(s, user)
+    ))
+    .await
 }
 
-async fn send(ws: &mut Ws, frame: Value) {
-    ws.send(Message::text(frame.to_string()))
-        .await
-        .expect("send");
-}
-
-/// Reads frames until one satisfies `want` (or the wait runs out).
-async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-    loop {
-        let next = tokio::time::timeout_at(deadline, ws.next())
-            .await
-            .ok()??
-            .ok()?;
-        if let Message::Text(t) = next {
-            let v: Value = serde_json::from_str(t.as_str()).ok()?;
-            if want(&v) {
-                return Some(v);
-            }
-        }
-    }
-}
-
-async fn request(ws: &mut Ws, id: &str, action: &str, payload: Value) -> Value {
-    send(ws, json!({"id": id, "action": action, "payload": payload})).await;
-    until(ws, |v| v["id"].as_str().is_some_and(|x| x.starts_with(id)))
+/// Sends a request; its answer (an id that starts with the request's: a fault may change it).
+async fn request(ws: &mut Client, id: &str, action: &str, payload: Value) -> Value {
+    ws.send_request(id, action, payload).await;
+    ws.until(|v| v["id"].as_str().is_some_and(|x| x.starts_with(id)))
         .await
         .expect("an answer")
 }
@@ -116,12 +91,9 @@ async fn traffic(s: &Setup) {
         .as_str()
         .unwrap_or("task_1")
         .to_owned();
-    send(
-        &mut bob,
-        json!({"type": "subscribe", "topics": [format!("task:{task}")]}),
-    )
-    .await;
-    until(&mut bob, |v| v["type"] == "subscribed")
+    bob.send(json!({"type": "subscribe", "topics": [format!("task:{task}")]}))
+        .await;
+    bob.until(|v| v["type"] == "subscribed")
         .await
         .expect("subscribed");
     request(
@@ -138,7 +110,7 @@ async fn traffic(s: &Setup) {
         json!({"id": task, "status": "done"}),
     )
     .await;
-    until(&mut bob, |v| v["event"] == "TaskUpdated")
+    bob.until(|v| v["event"] == "TaskUpdated")
         .await
         .expect("topic event through the proxy");
     request(&mut alice, "r5", "time_entries.stop", json!({})).await;
@@ -149,8 +121,8 @@ async fn traffic(s: &Setup) {
         json!({"id": "task_missing"}),
     )
     .await;
-    send(&mut alice, json!({"type": "ping"})).await;
-    until(&mut alice, |v| v["type"] == "pong").await;
+    alice.send(json!({"type": "ping"})).await;
+    alice.until(|v| v["type"] == "pong").await;
     // carol acts in her own org, so her connection sees a tenant of its own
     let hers = request(&mut carol, "c1", "projects.list", json!({})).await;
     let her_project = hers["data"][0]["id"]
@@ -164,7 +136,7 @@ async fn traffic(s: &Setup) {
         json!({"project_id": her_project, "description": "globex", "billable": false}),
     )
     .await;
-    until(&mut carol, |v| v["event"] == "TimeEntryStarted").await;
+    carol.until(|v| v["event"] == "TimeEntryStarted").await;
     // REST through the proxy
     let http = reqwest::Client::new();
     let base = format!("http://{}/api", s.proxy.addr);
@@ -184,7 +156,7 @@ async fn traffic(s: &Setup) {
     assert!(r.status().is_client_error());
     tokio::time::sleep(Duration::from_millis(200)).await;
     for ws in [&mut alice, &mut bob, &mut carol] {
-        let _ = ws.close(None).await;
+        ws.close().await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
@@ -285,11 +257,9 @@ async fn enforce_answers_invalid_frames_itself() {
         proxy.addr,
         server.user("usr_alice").expect("alice").access_token
     );
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect");
-    send(&mut ws, json!({"id": "bad1", "action": "tasks.update", "payload": {"id": "task_1", "status": "doing"}})).await;
-    let answer = until(&mut ws, |v| v["id"] == "bad1").await.expect("answer");
+    let mut ws = Client::connect(&url).await;
+    ws.send(json!({"id": "bad1", "action": "tasks.update", "payload": {"id": "task_1", "status": "doing"}})).await;
+    let answer = ws.until(|v| v["id"] == "bad1").await.expect("answer");
     assert_eq!(answer["status"], "error");
     assert_eq!(answer["error"]["code"], "validation_failed");
     assert!(
@@ -321,8 +291,8 @@ async fn handshake_refusals_and_a_dead_upstream_reach_the_client() {
     .await
     .expect("proxy");
     let bad = format!("ws://{}/ws?token=not-a-token", proxy.addr);
-    match tokio_tungstenite::connect_async(bad).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
+    match Client::try_connect(bad).await {
+        Err(ConnectError::Refused(status)) => assert_eq!(status, 401),
         other => panic!("expected a 401 refusal, got {:?}", other.map(|_| ())),
     }
     let addr = proxy.addr;
@@ -345,9 +315,7 @@ async fn a_client_of_an_older_version_is_held_to_it() {
         s.proxy.addr,
         token(&s, "usr_alice")
     );
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect");
+    let mut ws = Client::connect(&url).await;
     request(&mut ws, "v1", "projects.list", json!({})).await;
     request(
         &mut ws,
@@ -356,7 +324,7 @@ async fn a_client_of_an_older_version_is_held_to_it() {
         json!({"name": "Versioned", "hourly_rate": {"amount_cents": 1, "currency": "EUR"}}),
     )
     .await;
-    let _ = ws.close(None).await;
+    ws.close().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (live, offline, text) = finish(s).await;
     assert!(

@@ -4,11 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_proxy::ContractLayer;
+use frameproof_test_kit::ws::Client;
 use frameproof_validator::{Severity, Validator, Violation};
 use timetracker::server::{Fault, RunningServer, ServerConfig, WrapApp};
 
@@ -112,26 +111,16 @@ async fn clean_traffic_is_clean_and_websockets_pass_through() {
     assert_eq!(statuses, [200, 404, 200, 200]);
     // the upgrade is not the layer's business: the socket works as before
     let url = format!("{}?token={}", s.ws_url(), token(&s));
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect");
-    ws.send(Message::text(
-        json!({"id": "w1", "action": "projects.list", "payload": {}}).to_string(),
-    ))
-    .await
-    .expect("send");
+    let mut ws = Client::connect(&url).await;
+    ws.send(json!({"id": "w1", "action": "projects.list", "payload": {}}))
+        .await;
     let mut answered = false;
-    while let Ok(Some(Ok(m))) =
-        tokio::time::timeout(std::time::Duration::from_secs(3), ws.next()).await
+    if let Some(v) = ws
+        .find(std::time::Duration::from_secs(3), |v| v["id"] == "w1")
+        .await
     {
-        if let Message::Text(t) = m {
-            let v: Value = serde_json::from_str(&t).expect("json");
-            if v["id"] == "w1" {
-                assert_eq!(v["status"], "ok", "{v}");
-                answered = true;
-                break;
-            }
-        }
+        assert_eq!(v["status"], "ok", "{v}");
+        answered = true;
     }
     assert!(answered, "the socket answered through the layer");
     assert!(

@@ -5,29 +5,19 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_proxy::{start, ProxyConfig};
+use frameproof_test_kit::ws::Client;
 use timetracker::server::ServerConfig;
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next(ws: &mut Ws, wait: Duration) -> Option<Message> {
-    tokio::time::timeout(wait, ws.next())
-        .await
-        .ok()?
-        .and_then(Result::ok)
-}
-
 /// The round trip of one WebSocket ping.
-async fn pong(ws: &mut Ws) -> Duration {
+async fn pong(ws: &mut Client) -> Duration {
     let t = Instant::now();
-    ws.send(Message::Ping(bytes::Bytes::from_static(b"light")))
+    ws.try_send_message(Message::Ping(bytes::Bytes::from_static(b"light")))
         .await
         .expect("ping");
-    while let Some(m) = next(ws, Duration::from_secs(10)).await {
+    while let Some(m) = ws.next_message(Duration::from_secs(10)).await {
         if matches!(m, Message::Pong(_)) {
             break;
         }
@@ -102,19 +92,16 @@ fn an_expensive_frame_does_not_hold_up_other_connections() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let worst = rt.block_on(async {
         let url = format!("ws://{addr}/ws?token={token}");
-        let (mut heavy_ws, _) = tokio_tungstenite::connect_async(&url)
-            .await
-            .expect("connect");
-        let (mut light, _) = tokio_tungstenite::connect_async(&url)
-            .await
-            .expect("connect");
+        // the heavy frames (33 MB) are not kept in a log
+        let mut heavy_ws = Client::connect(&url).await.without_log();
+        let mut light = Client::connect(&url).await;
         // WebSocket pings are answered by the proxy's own leg: their round trip is how long the
         // proxy's one runtime thread takes to get to this connection (the server, busy with
         // the heavy frames too, plays no part in it)
         pong(&mut light).await;
         for _ in 0..3 {
             heavy_ws
-                .send(Message::text(heavy.clone()))
+                .try_send_message(Message::text(heavy.clone()))
                 .await
                 .expect("send");
         }

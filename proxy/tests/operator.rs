@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
@@ -16,12 +16,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_proxy::{start, ProxyConfig, RunningProxy};
+use frameproof_test_kit::ws::{Client, ConnectError};
 use frameproof_validator::report::json_line;
 use frameproof_validator::Violation;
 use timetracker::server::{RunningServer, ServerConfig};
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Setup {
     server: RunningServer,
@@ -76,12 +74,8 @@ impl Setup {
         self.server.user(user).expect("seeded")
     }
 
-    async fn connect(&self, query: &str) -> Ws {
-        let url = format!("ws://{}/ws{query}", self.proxy.addr);
-        tokio_tungstenite::connect_async(url)
-            .await
-            .expect("connect through the proxy")
-            .0
+    async fn connect(&self, query: &str) -> Client {
+        Client::connect(&format!("ws://{}/ws{query}", self.proxy.addr)).await
     }
 
     /// Shuts everything down; returns the recording's text and every violation as the
@@ -107,34 +101,6 @@ impl Setup {
     }
 }
 
-async fn send(ws: &mut Ws, frame: Value) {
-    ws.send(Message::text(frame.to_string()))
-        .await
-        .expect("send");
-}
-
-/// The next message within `wait` (`None`: nothing came).
-async fn next(ws: &mut Ws, wait: Duration) -> Option<Message> {
-    tokio::time::timeout(wait, ws.next())
-        .await
-        .ok()?
-        .and_then(Result::ok)
-}
-
-/// Reads until a JSON frame satisfies `want`.
-async fn until(ws: &mut Ws, want: impl Fn(&Value) -> bool) -> Option<Value> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if let Some(Message::Text(t)) = next(ws, Duration::from_millis(200)).await {
-            let v: Value = serde_json::from_str(t.as_str()).ok()?;
-            if want(&v) {
-                return Some(v);
-            }
-        }
-    }
-    None
-}
-
 async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
     http.get(url)
         .bearer_auth(token)
@@ -144,19 +110,6 @@ async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
         .json()
         .await
         .expect("a JSON answer")
-}
-
-/// Reads until the close frame; its code (`None`: the socket ended without one).
-async fn close_code(ws: &mut Ws, wait: Duration) -> Option<u16> {
-    let deadline = Instant::now() + wait;
-    loop {
-        let left = deadline.checked_duration_since(Instant::now())?;
-        match tokio::time::timeout(left, ws.next()).await.ok()? {
-            Some(Ok(Message::Close(c))) => return c.map(|c| u16::from(c.code)),
-            Some(Ok(_)) => continue,
-            _ => return None,
-        }
-    }
 }
 
 // ------------------------------------------------------------------ credentials
@@ -180,41 +133,35 @@ async fn no_credential_reaches_the_recording_or_the_reports() {
         format!("?access%5Ftoken={}", bob.access_token),
     ] {
         let mut ws = s.connect(&query).await;
-        send(
-            &mut ws,
-            json!({"id": "q1", "action": "projects.list", "payload": {}}),
-        )
-        .await;
-        let _ = until(&mut ws, |v| v["id"] == "q1").await;
-        let _ = ws.close(None).await;
+        ws.send(json!({"id": "q1", "action": "projects.list", "payload": {}}))
+            .await;
+        let _ = ws.until(|v| v["id"] == "q1").await;
+        ws.close().await;
     }
 
     // an auth frame, one that breaks its schema, one with the token twice, one that is not JSON
     let mut ws = s.connect("").await;
     let t = &carol.access_token;
-    ws.send(Message::text(format!(
+    ws.try_send_message(Message::text(format!(
         r#"{{"type":"auth","token":"{t}","extra":1}}"#
     )))
     .await
     .expect("send");
-    ws.send(Message::text(format!(
+    ws.try_send_message(Message::text(format!(
         r#"{{"type":"auth","token":"x-{t}","token":"{t}"}}"#
     )))
     .await
     .expect("send");
-    ws.send(Message::text(format!(r#"{{"type":"auth","token":"{t}""#)))
+    ws.try_send_message(Message::text(format!(r#"{{"type":"auth","token":"{t}""#)))
         .await
         .expect("send");
     drop(ws);
     let mut ws = s.connect("").await;
-    send(&mut ws, json!({"type": "auth", "token": t})).await;
-    send(
-        &mut ws,
-        json!({"id": "a1", "action": "projects.list", "payload": {}}),
-    )
-    .await;
-    assert!(until(&mut ws, |v| v["id"] == "a1").await.is_some());
-    let _ = ws.close(None).await;
+    ws.send(json!({"type": "auth", "token": t})).await;
+    ws.send(json!({"id": "a1", "action": "projects.list", "payload": {}}))
+        .await;
+    assert!(ws.until(|v| v["id"] == "a1").await.is_some());
+    ws.close().await;
 
     // credentials in headers: an Authorization header and a cookie on the handshake and on REST
     let mut request =
@@ -232,8 +179,8 @@ async fn no_credential_reaches_the_recording_or_the_reports() {
         .headers_mut()
         .insert("cookie", cookie.parse().expect("header"));
     secrets.push(bob.refresh_token.clone());
-    if let Ok((mut ws, _)) = tokio_tungstenite::connect_async(request).await {
-        let _ = ws.close(None).await;
+    if let Ok(mut ws) = Client::try_connect(request).await {
+        ws.close().await;
     }
     let http = reqwest::Client::new();
     let _ = http
@@ -305,11 +252,10 @@ async fn messages_over_the_contract_limit_are_closed_with_1009() {
     let token = s.user("usr_alice").access_token.clone();
     let big = "x".repeat(1_200_000);
     let mut ws = s.connect(&format!("?token={token}")).await;
-    ws.send(Message::text(big.clone())).await.expect("send");
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(5)).await,
-        Some(1009)
-    );
+    ws.try_send_message(Message::text(big.clone()))
+        .await
+        .expect("send");
+    assert_eq!(ws.close_code(Duration::from_secs(5)).await, Some(1009));
 
     // the same size in fragments, none of them over the limit alone
     let mut ws = s.connect(&format!("?token={token}")).await;
@@ -319,23 +265,17 @@ async fn messages_over_the_contract_limit_are_closed_with_1009() {
         .enumerate()
     {
         let frame = Frame::message(chunk.clone(), OpCode::Data(opcode), i == 2);
-        if ws.send(Message::Frame(frame)).await.is_err() {
+        if ws.try_send_message(Message::Frame(frame)).await.is_err() {
             break;
         }
     }
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(5)).await,
-        Some(1009)
-    );
+    assert_eq!(ws.close_code(Duration::from_secs(5)).await, Some(1009));
 
     // others are still served
     let mut ws = s.connect(&format!("?token={token}")).await;
-    send(
-        &mut ws,
-        json!({"id": "ok", "action": "projects.list", "payload": {}}),
-    )
-    .await;
-    assert!(until(&mut ws, |v| v["id"] == "ok").await.is_some());
+    ws.send(json!({"id": "ok", "action": "projects.list", "payload": {}}))
+        .await;
+    assert!(ws.until(|v| v["id"] == "ok").await.is_some());
     let (recording, _) = s.finish().await;
     assert!(recording.contains("\"code\":1009"), "the close is recorded");
 }
@@ -386,35 +326,37 @@ async fn enforce_cannot_be_bypassed() {
             "u3",
         ),
     ] {
-        ws.send(Message::text(frame)).await.expect("send");
-        let answer = until(&mut ws, |v| v["error"]["code"] == "validation_failed")
+        ws.try_send_message(Message::text(frame))
+            .await
+            .expect("send");
+        let answer = ws
+            .until(|v| v["error"]["code"] == "validation_failed")
             .await
             .expect("a refusal");
         assert_eq!(answer["id"], id, "{answer}");
     }
-    ws.send(Message::binary(vec![1u8, 2, 3]))
+    ws.try_send_message(Message::binary(vec![1u8, 2, 3]))
         .await
         .expect("send");
-    let refused = until(&mut ws, |v| v["error"]["code"] == "validation_failed").await;
+    let refused = ws
+        .until(|v| v["error"]["code"] == "validation_failed")
+        .await;
     assert!(
         refused.is_some(),
         "a binary frame is refused, not forwarded"
     );
-    send(&mut ws, json!({"type": "ping", "extra": true})).await;
-    assert!(
-        until(&mut ws, |v| v["error"]["code"] == "validation_failed")
-            .await
-            .is_some()
-    );
-    send(
-        &mut ws,
-        json!({"id": "fine", "action": "projects.list", "payload": {}}),
-    )
-    .await;
-    assert!(until(&mut ws, |v| v["id"] == "fine" && v["status"] == "ok")
+    ws.send(json!({"type": "ping", "extra": true})).await;
+    assert!(ws
+        .until(|v| v["error"]["code"] == "validation_failed")
         .await
         .is_some());
-    let _ = ws.close(None).await;
+    ws.send(json!({"id": "fine", "action": "projects.list", "payload": {}}))
+        .await;
+    assert!(ws
+        .until(|v| v["id"] == "fine" && v["status"] == "ok")
+        .await
+        .is_some());
+    ws.close().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (_, reports) = s.finish().await;
     assert!(!reports.contains("session.unanswered_ping"), "{reports}");
@@ -513,8 +455,8 @@ async fn a_stopped_upstream_is_answered_in_time() {
         .await
         .expect("proxy");
     let started = Instant::now();
-    match tokio_tungstenite::connect_async(format!("ws://{}/ws", proxy.addr)).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 503),
+    match Client::try_connect(format!("ws://{}/ws", proxy.addr)).await {
+        Err(ConnectError::Refused(status)) => assert_eq!(status, 503),
         other => panic!("expected 503, got {:?}", other.map(|_| ())),
     }
     let r = reqwest::Client::new()
@@ -545,25 +487,12 @@ async fn a_stopped_upstream_is_answered_in_time() {
         .await
         .expect("proxy");
     let url = format!("ws://{}/ws", proxy.addr);
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
-        .await
-        .expect("connect");
-    send(
-        &mut ws,
-        json!({"id": "w1", "action": "projects.list", "payload": {}}),
-    )
-    .await;
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(3)).await,
-        Some(1011)
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url)
-        .await
-        .expect("connect");
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(3)).await,
-        Some(1001)
-    );
+    let mut ws = Client::connect(&url).await;
+    ws.send(json!({"id": "w1", "action": "projects.list", "payload": {}}))
+        .await;
+    assert_eq!(ws.close_code(Duration::from_secs(3)).await, Some(1011));
+    let mut ws = Client::connect(&url).await;
+    assert_eq!(ws.close_code(Duration::from_secs(3)).await, Some(1001));
     let _ = proxy.shutdown().await;
     silent.abort();
     let _ = std::fs::remove_dir_all(dir);
@@ -579,18 +508,20 @@ async fn every_ending_has_its_close_code() {
     let q = format!("?token={}", s.user("usr_alice").access_token);
 
     let mut ws = s.connect(&q).await;
-    ws.send(Message::Ping(bytes::Bytes::from_static(b"p1")))
+    ws.try_send_message(Message::Ping(bytes::Bytes::from_static(b"p1")))
         .await
         .expect("ping");
     let mut pongs = 0;
-    while let Some(m) = next(&mut ws, Duration::from_millis(500)).await {
+    while let Some(m) = ws.next_message(Duration::from_millis(500)).await {
         if matches!(m, Message::Pong(_)) {
             pongs += 1;
         }
     }
     assert_eq!(pongs, 1, "one pong per ping");
-    ws.send(Message::Close(None)).await.expect("close");
-    let answered = tokio::time::timeout(Duration::from_secs(3), ws.next()).await;
+    ws.try_send_message(Message::Close(None))
+        .await
+        .expect("close");
+    let answered = tokio::time::timeout(Duration::from_secs(3), ws.stream().next()).await;
     assert!(
         matches!(answered, Ok(Some(Ok(Message::Close(_))))),
         "the close is answered: {answered:?}"
@@ -598,28 +529,23 @@ async fn every_ending_has_its_close_code() {
 
     let mut ws = s.connect(&q).await;
     let invalid = Frame::message(vec![0xffu8, 0xfe, 0xfd], OpCode::Data(Data::Text), true);
-    ws.send(Message::Frame(invalid)).await.expect("send");
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(3)).await,
-        Some(1007)
-    );
+    ws.try_send_message(Message::Frame(invalid))
+        .await
+        .expect("send");
+    assert_eq!(ws.close_code(Duration::from_secs(3)).await, Some(1007));
 
     let mut ws = s.connect(&q).await;
     let reserved = Frame::message(vec![1u8], OpCode::Data(Data::Reserved(3)), true);
-    ws.send(Message::Frame(reserved)).await.expect("send");
-    assert_eq!(
-        close_code(&mut ws, Duration::from_secs(3)).await,
-        Some(1002)
-    );
+    ws.try_send_message(Message::Frame(reserved))
+        .await
+        .expect("send");
+    assert_eq!(ws.close_code(Duration::from_secs(3)).await, Some(1002));
 
     let mut ws = s.connect(&q).await;
-    send(
-        &mut ws,
-        json!({"id": "s1", "action": "projects.list", "payload": {}}),
-    )
-    .await;
-    assert!(until(&mut ws, |v| v["id"] == "s1").await.is_some());
-    let watcher = tokio::spawn(async move { close_code(&mut ws, Duration::from_secs(5)).await });
+    ws.send(json!({"id": "s1", "action": "projects.list", "payload": {}}))
+        .await;
+    assert!(ws.until(|v| v["id"] == "s1").await.is_some());
+    let watcher = tokio::spawn(async move { ws.close_code(Duration::from_secs(5)).await });
     let (recording, _) = s.finish().await;
     assert_eq!(watcher.await.expect("joined"), Some(1001));
     for code in ["1007", "1002", "1001"] {
@@ -663,7 +589,11 @@ async fn a_client_that_stops_reading_is_closed() {
     for i in 0..120 {
         let frame = json!({"id": format!("big{i}"), "action": "chat.send",
             "payload": {"room": "stall", "body": {"kind": "text", "text": text}}});
-        if ws.send(Message::text(frame.to_string())).await.is_err() {
+        if ws
+            .try_send_message(Message::text(frame.to_string()))
+            .await
+            .is_err()
+        {
             break;
         }
     }
@@ -686,10 +616,10 @@ async fn a_templated_socket_path_is_bridged() {
     contract.transport.websocket.path = "/rooms/{room}/live".into();
     let (config, _, dir) = config_for(format!("http://{addr}"), "templated", |_| {});
     let proxy = start(&contract, config).await.expect("proxy");
-    let ok = tokio_tungstenite::connect_async(format!("ws://{}/rooms/r1/live", proxy.addr)).await;
+    let ok = Client::try_connect(format!("ws://{}/rooms/r1/live", proxy.addr)).await;
     assert!(ok.is_ok(), "{:?}", ok.err());
-    match tokio_tungstenite::connect_async(format!("ws://{}/rooms/r1/other", proxy.addr)).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 404),
+    match Client::try_connect(format!("ws://{}/rooms/r1/other", proxy.addr)).await {
+        Err(ConnectError::Refused(status)) => assert_eq!(status, 404),
         other => panic!("expected 404, got {:?}", other.map(|_| ())),
     }
     let _ = proxy.shutdown().await;

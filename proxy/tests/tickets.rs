@@ -10,11 +10,10 @@ use std::time::Duration;
 use frameproof::{Action, AuthMethod, Contract};
 use frameproof_proxy::{start, ProxyConfig};
 use frameproof_server::{Ctx, Error, Principal, Service};
-use futures_util::{SinkExt, StreamExt};
+use frameproof_test_kit::ws::Client;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::Message;
 
 /// Trade the caller's credential for a one-time ticket that opens the socket.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
@@ -100,17 +99,10 @@ async fn tickets_never_reach_the_recording() {
     let ticket = answer["ticket"].as_str().expect("a ticket").to_owned();
 
     let url = format!("ws://{}/ws?ticket={ticket}", proxy.addr);
-    let (mut ws, _) = tokio_tungstenite::connect_async(url)
-        .await
-        .expect("the ticket opens the socket through the proxy");
+    let mut ws = Client::connect(&url).await;
     let ask = json!({"id": "w1", "action": "whoami", "payload": {}});
-    ws.send(Message::text(ask.to_string())).await.expect("send");
-    let reply = tokio::time::timeout(Duration::from_secs(5), ws.next())
-        .await
-        .expect("in time")
-        .expect("a frame")
-        .expect("a message");
-    let reply: Value = serde_json::from_str(reply.to_text().expect("text")).expect("JSON");
+    ws.send(ask).await;
+    let reply = ws.next_frame().await;
     assert_eq!(reply["data"], "alice", "{reply}");
     drop(ws);
 

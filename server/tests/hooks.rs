@@ -13,7 +13,6 @@ use std::time::Duration;
 use common::{notes_service, principal_of, serve, Client, CreateNote, GetNote, Note, NoteCreated};
 use frameproof::AuthMethod;
 use frameproof_server::{Ctx, Error, Service, Settings, Transport};
-use futures_util::SinkExt;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -356,5 +355,5 @@ async fn heartbeat_auth_timeout_and_close_all_follow_the_settings() {
     assert_eq!(silent.next().await, Err(Some(4408)));
     service.close_all(1001, "going away");
     assert_eq!(reader.next().await, Err(Some(1001)));
-    let _ = reader.ws.send(Message::Close(None)).await;
+    let _ = reader.try_send_message(Message::Close(None)).await;
 }

@@ -89,7 +89,8 @@ async fn events_cross_instances_through_redis_and_a_lost_redis_is_never_silent()
     assert_eq!(r.status(), 503);
     let body: serde_json::Value = r.json().await.expect("JSON");
     assert_eq!(body["error"]["code"], "unavailable");
-    let refused = tokio_tungstenite::connect_async(format!("ws://{addr_b}/ws?token=t-bob")).await;
+    let refused =
+        frameproof_test_kit::ws::Client::try_connect(format!("ws://{addr_b}/ws?token=t-bob")).await;
     assert!(refused.is_err(), "a socket opened without events");
 
     // Redis is back: both instances recover and events flow again

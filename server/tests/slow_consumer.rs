@@ -61,9 +61,7 @@ async fn a_client_that_stops_reading_is_closed_and_the_others_are_served() {
         .expect("starts");
     let addr = serve(service.router()).await;
     // connects, then never reads again
-    let (_stalled, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws?token=stalled"))
-        .await
-        .expect("connects");
+    let _stalled = Client::connect(&format!("ws://{addr}/ws?token=stalled")).await;
     let mut shouter = Client::connect(&format!("ws://{addr}/ws?token=shouter")).await;
     assert_eq!(service.connections(), 2);
     // 400 × 64 KiB = 25 MiB of events for the stalled client's 16-frame queue

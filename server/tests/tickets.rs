@@ -97,16 +97,9 @@ async fn answer_to(client: &mut Client) -> Value {
 
 /// The handshake's status for a socket URL (101 when it opens).
 async fn handshake_status(url: &str) -> u16 {
-    match tokio::time::timeout(
-        Duration::from_secs(5),
-        tokio_tungstenite::connect_async(url),
-    )
-    .await
-    .expect("in time")
-    {
-        Ok((_, response)) => response.status().as_u16(),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
-        Err(e) => panic!("{e}"),
+    match frameproof_test_kit::ws::Client::try_connect(url).await {
+        Ok(_) => 101,
+        Err(e) => e.status().unwrap_or_else(|| panic!("{e}")),
     }
 }
 

@@ -1,11 +1,14 @@
 //! Test support shared by frameproof's tests: a real server started as a child process on a
-//! free loopback port (killed when the test drops it), and a recording validated in one call.
+//! free loopback port (killed when the test drops it), a recording validated in one call, and
+//! a WebSocket test client ([`ws::Client`]).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use frameproof_validator::{capture, Validator, Violation};
+
+pub mod ws;
 
 /// A free loopback port (bound, then released for the server to take).
 pub fn free_port() -> u16 {

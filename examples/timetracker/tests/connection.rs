@@ -9,7 +9,7 @@ use common::*;
 use serde_json::{json, Value};
 use timetracker::server::{ServerConfig, CLOSE_HEARTBEAT_TIMEOUT, CLOSE_SLOW_CONSUMER};
 use timetracker::CLOSE_UNAUTHORIZED;
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite::Message;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -191,8 +191,8 @@ async fn a_bad_token_is_refused_at_the_handshake_with_401() {
         format!("{}?token=at_bogus", server.ws_url()),
         format!("{}?token=", server.ws_url()),
     ] {
-        match tokio_tungstenite::connect_async(url.as_str()).await {
-            Err(tungstenite::Error::Http(resp)) => assert_eq!(resp.status().as_u16(), 401),
+        match Client::try_connect(url.as_str()).await {
+            Err(ConnectError::Refused(status)) => assert_eq!(status, 401),
             Err(e) => panic!("expected an HTTP 401, got {e}"),
             Ok(_) => panic!("the handshake with a bad token was accepted"),
         }
@@ -354,8 +354,8 @@ async fn an_expired_token_is_refreshed_on_the_same_socket() {
     assert_eq!((r.status, r.code()), (401, "token_expired"));
     let r = rest.call(None, "projects.list", json!({})).await;
     assert_eq!((r.status, r.code()), (401, "unauthorized"));
-    match tokio_tungstenite::connect_async(format!("{}?token={old}", server.ws_url())).await {
-        Err(tungstenite::Error::Http(resp)) => assert_eq!(resp.status().as_u16(), 401),
+    match Client::try_connect(format!("{}?token={old}", server.ws_url())).await {
+        Err(ConnectError::Refused(status)) => assert_eq!(status, 401),
         other => panic!("an expired token at the handshake: {:?}", other.map(|_| ())),
     }
 
@@ -380,7 +380,7 @@ async fn an_expired_token_is_refreshed_on_the_same_socket() {
         "requests work again"
     );
     let expired_events = c
-        .received
+        .received()
         .iter()
         .filter(|f| f["event"] == "TokenExpired")
         .count();

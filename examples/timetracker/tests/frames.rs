@@ -230,7 +230,7 @@ async fn every_frame_validates_against_the_contract() {
     let mut received = 0;
     let mut kinds = std::collections::BTreeSet::new();
     for c in clients.iter().chain([&bad, &expired]) {
-        for frame in &c.received {
+        for frame in &c.received() {
             let p = problems(&server_frames, frame);
             assert!(
                 p.is_empty(),
@@ -248,7 +248,7 @@ async fn every_frame_validates_against_the_contract() {
     }
     let mut sent = 0;
     for c in clients.iter().chain([&expired]) {
-        for frame in &c.sent {
+        for frame in &c.sent() {
             let p = problems(&client_frames, frame);
             assert!(
                 p.is_empty(),
@@ -259,7 +259,7 @@ async fn every_frame_validates_against_the_contract() {
     }
     // the invalid frames really are invalid, so the check above means something
     let invalid = bad
-        .sent
+        .sent()
         .iter()
         .filter(|f| !problems(&client_frames, f).is_empty())
         .count();

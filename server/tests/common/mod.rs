@@ -10,13 +10,11 @@ use std::time::Duration;
 
 use frameproof::{Action, Contract, Event};
 use frameproof_server::{Ctx, Error, Principal, Service, ServiceBuilder};
-use futures_util::{SinkExt, StreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio_tungstenite::tungstenite::Message;
 
-pub const WAIT: Duration = Duration::from_secs(5);
+pub use frameproof_test_kit::ws::WAIT;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Note {
@@ -158,57 +156,31 @@ pub async fn serve(router: axum::Router) -> SocketAddr {
     addr
 }
 
-pub type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A client connection that keeps every frame it sent and received, in order.
-pub struct Client {
-    pub ws: Ws,
-    pub log: Vec<(frameproof::Direction, String)>,
-}
+/// A client connection (frameproof-test-kit's) that keeps every frame it sent and received,
+/// in order, in `log`.
+pub struct Client(pub frameproof_test_kit::ws::Client);
 
 impl Client {
     pub async fn connect(url: &str) -> Client {
-        let (ws, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(url))
-            .await
-            .expect("in time")
-            .expect("the socket opens");
-        Client {
-            ws,
-            log: Vec::new(),
-        }
+        Client(frameproof_test_kit::ws::Client::connect(url).await)
     }
 
-    pub async fn send(&mut self, frame: Value) {
-        let text = frame.to_string();
-        self.log.push((frameproof::Direction::Client, text.clone()));
-        self.ws.send(Message::text(text)).await.expect("send");
-    }
-
-    /// The next text frame (`None`: the connection closed, with its close code if any).
+    /// The next text frame (`Err`: the connection closed, with its close code if any).
     pub async fn next(&mut self) -> Result<Value, Option<u16>> {
-        // one deadline for the frame, however many pings come first
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let next = tokio::time::timeout_at(deadline, self.ws.next())
-                .await
-                .map_err(|_| None)?;
-            match next {
-                Some(Ok(Message::Text(text))) => {
-                    self.log
-                        .push((frameproof::Direction::Server, text.as_str().to_owned()));
-                    return serde_json::from_str(text.as_str()).map_err(|_| None);
-                }
-                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
-                Some(Ok(_)) => continue,
-                _ => return Err(None),
-            }
-        }
+        self.0.next().await.map_err(|ended| ended.code())
     }
+}
 
-    /// Whether nothing arrives within `within`.
-    pub async fn silent_for(&mut self, within: Duration) -> bool {
-        tokio::time::timeout(within, self.ws.next()).await.is_err()
+impl std::ops::Deref for Client {
+    type Target = frameproof_test_kit::ws::Client;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
 }
 

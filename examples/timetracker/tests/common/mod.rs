@@ -1,24 +1,15 @@
-//! Test clients for the reference server: a WebSocket client that records every frame and
-//! keeps unconsumed frames for later, and a REST client that derives each call from the
-//! contract's REST mapping.
+//! Test clients for the reference server: frameproof-test-kit's WebSocket client (it records
+//! every frame and keeps unconsumed frames for later) connecting as a seeded user, and a REST
+//! client that derives each call from the contract's REST mapping.
 
-#![allow(dead_code)]
-
-use std::collections::VecDeque;
-use std::time::Duration;
+#![allow(dead_code, unused_imports)]
 
 use frameproof::Contract;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::Value;
 use timetracker::server::{start, RunningServer, ServerConfig};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// How long a test waits for a frame it expects.
-pub const WAIT: Duration = Duration::from_secs(5);
+/// The WebSocket test client; `WAIT` is how long a test waits for a frame it expects.
+pub use frameproof_test_kit::ws::{Client, ConnectError, Ended, WAIT};
 
 pub async fn server() -> RunningServer {
     server_with(ServerConfig::default()).await
@@ -46,264 +37,20 @@ pub fn refresh_token(server: &RunningServer, user: &str) -> String {
         .clone()
 }
 
-/// How a connection ended, as the client saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ended {
-    /// A close frame with this code.
-    Close(u16),
-    /// The stream ended or failed without a close frame.
-    Dropped,
-    /// Nothing within the wait.
-    StillOpen,
-}
-
-pub struct Client {
-    ws: Ws,
-    /// Every frame this client sent, as JSON (text frames that were not JSON are left out).
-    pub sent: Vec<Value>,
-    /// Every text frame this client received, as JSON.
-    pub received: Vec<Value>,
-    /// Frames received but not yet taken by a helper.
-    pending: VecDeque<Value>,
-    next_id: u64,
-    pub ended: Option<Ended>,
-}
-
-impl Client {
-    pub async fn connect(url: &str) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
-        Client::from_stream(ws)
-    }
-
-    pub fn from_stream(ws: Ws) -> Client {
-        Client {
-            ws,
-            sent: Vec::new(),
-            received: Vec::new(),
-            pending: VecDeque::new(),
-            next_id: 0,
-            ended: None,
-        }
-    }
-
-    /// Connects over a socket with a tiny receive buffer, so that a client that stops reading
-    /// fills the server's side quickly.
-    pub async fn connect_small_buffer(url: &str, addr: std::net::SocketAddr) -> Client {
-        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
-        socket
-            .set_recv_buffer_size(4096)
-            .expect("a receive buffer size");
-        let stream = socket.connect(addr).await.expect("a TCP connection");
-        let (ws, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
-            .await
-            .unwrap_or_else(|e| panic!("handshake with {url}: {e}"));
-        Client::from_stream(ws)
-    }
-
+/// Connecting as a seeded user of the reference server.
+pub trait SeededUser: Sized {
     /// Connects with `?token=` of a seeded user.
-    pub async fn user(server: &RunningServer, user: &str) -> Client {
+    fn user(server: &RunningServer, user: &str) -> impl std::future::Future<Output = Self>;
+}
+
+impl SeededUser for Client {
+    async fn user(server: &RunningServer, user: &str) -> Client {
         Client::connect(&format!(
             "{}?token={}",
             server.ws_url(),
             token(server, user)
         ))
         .await
-    }
-
-    pub async fn send(&mut self, frame: Value) {
-        self.sent.push(frame.clone());
-        self.ws
-            .send(Message::text(frame.to_string()))
-            .await
-            .expect("send a frame");
-    }
-
-    pub async fn send_text(&mut self, text: &str) {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            self.sent.push(v);
-        }
-        self.ws
-            .send(Message::text(text.to_owned()))
-            .await
-            .expect("send a text frame");
-    }
-
-    pub async fn send_message(&mut self, msg: Message) {
-        self.ws.send(msg).await.expect("send a message");
-    }
-
-    /// Reads the socket for the next text frame (pings and pongs are skipped).
-    async fn read(&mut self, within: Duration) -> Option<Value> {
-        if self.ended.is_some() {
-            return None;
-        }
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let next = tokio::time::timeout_at(deadline, self.ws.next()).await;
-            match next {
-                Err(_) => return None,
-                Ok(Some(Ok(Message::Text(t)))) => {
-                    let v: Value = serde_json::from_str(t.as_str()).unwrap_or_else(|e| {
-                        panic!("the server sent a non-JSON text frame ({e}): {t}")
-                    });
-                    self.received.push(v.clone());
-                    return Some(v);
-                }
-                Ok(Some(Ok(Message::Close(frame)))) => {
-                    self.ended = Some(Ended::Close(
-                        frame.map(|f| u16::from(f.code)).unwrap_or(1005),
-                    ));
-                    return None;
-                }
-                Ok(Some(Ok(Message::Binary(_)))) => panic!("the server sent a binary frame"),
-                Ok(Some(Ok(_))) => continue,
-                Ok(Some(Err(_))) | Ok(None) => {
-                    self.ended = Some(Ended::Dropped);
-                    return None;
-                }
-            }
-        }
-    }
-
-    /// The next frame, pending ones first.
-    pub async fn next_frame(&mut self) -> Value {
-        if let Some(v) = self.pending.pop_front() {
-            return v;
-        }
-        self.read(WAIT).await.expect("a frame from the server")
-    }
-
-    /// Reads until a frame matches, keeping the others pending; `None` after `within`.
-    pub async fn find(&mut self, within: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
-        if let Some(pos) = self.pending.iter().position(&pred) {
-            return self.pending.remove(pos);
-        }
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let v = self.read(left).await?;
-            if pred(&v) {
-                return Some(v);
-            }
-            self.pending.push_back(v);
-        }
-    }
-
-    pub fn fresh_id(&mut self) -> String {
-        self.next_id += 1;
-        format!("r{}", self.next_id)
-    }
-
-    /// Sends a request and returns its response frame (events meanwhile stay pending).
-    pub async fn request(&mut self, action: &str, payload: Value) -> Value {
-        let id = self.fresh_id();
-        self.send(json!({ "id": id, "action": action, "payload": payload }))
-            .await;
-        self.response(&id).await
-    }
-
-    /// The response frame with this id.
-    pub async fn response(&mut self, id: &str) -> Value {
-        self.find(WAIT, |v| {
-            v.get("id").and_then(Value::as_str) == Some(id) && v.get("status").is_some()
-        })
-        .await
-        .unwrap_or_else(|| panic!("no response to request {id}"))
-    }
-
-    /// The data of an ok response (panics on an error response).
-    pub async fn ok(&mut self, action: &str, payload: Value) -> Value {
-        let frame = self.request(action, payload).await;
-        assert_eq!(frame["status"], "ok", "{action} failed: {frame}");
-        frame["data"].clone()
-    }
-
-    /// The error code of an error response (panics on an ok response).
-    pub async fn err(&mut self, action: &str, payload: Value) -> String {
-        let frame = self.request(action, payload).await;
-        assert_eq!(frame["status"], "error", "{action} should fail: {frame}");
-        frame["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
-    /// Sends a control frame and returns the reply of `reply_type` or an error frame.
-    pub async fn control(&mut self, mut frame: Value, reply_type: &str) -> Value {
-        let id = self.fresh_id();
-        frame["id"] = json!(id);
-        self.send(frame).await;
-        let reply_type = reply_type.to_owned();
-        self.find(WAIT, move |v| {
-            v.get("id").and_then(Value::as_str) == Some(id.as_str())
-                && (v.get("type").and_then(Value::as_str) == Some(reply_type.as_str())
-                    || v.get("status").is_some())
-        })
-        .await
-        .expect("a reply to the control frame")
-    }
-
-    pub async fn subscribe(&mut self, topics: &[&str]) -> Value {
-        self.control(
-            json!({ "type": "subscribe", "topics": topics }),
-            "subscribed",
-        )
-        .await
-    }
-
-    pub async fn unsubscribe(&mut self, topics: &[&str]) -> Value {
-        self.control(
-            json!({ "type": "unsubscribe", "topics": topics }),
-            "unsubscribed",
-        )
-        .await
-    }
-
-    /// Waits for a pong to an application ping: every frame queued for this connection before
-    /// it has then arrived, so pending events can be checked for absence without sleeping.
-    pub async fn sync(&mut self) {
-        let reply = self.control(json!({ "type": "ping" }), "pong").await;
-        assert_eq!(reply["type"], "pong", "sync: {reply}");
-    }
-
-    /// The next event named `name`, pending ones first.
-    pub async fn event(&mut self, name: &str) -> Value {
-        self.find(WAIT, |v| {
-            v.get("event").and_then(Value::as_str) == Some(name)
-        })
-        .await
-        .unwrap_or_else(|| panic!("no {name} event arrived"))
-    }
-
-    /// Takes a pending event named `name` without reading the socket (call [`Client::sync`] first).
-    pub fn take_event(&mut self, name: &str) -> Option<Value> {
-        let pos = self
-            .pending
-            .iter()
-            .position(|v| v.get("event").and_then(Value::as_str) == Some(name))?;
-        self.pending.remove(pos)
-    }
-
-    /// Drops every pending frame.
-    pub fn clear(&mut self) {
-        self.pending.clear();
-    }
-
-    /// Reads until the connection ends (or `within` passes).
-    pub async fn ended(&mut self, within: Duration) -> Ended {
-        let deadline = tokio::time::Instant::now() + within;
-        while self.ended.is_none() {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                return Ended::StillOpen;
-            }
-            if let Some(v) = self.read(left).await {
-                self.pending.push_back(v);
-            }
-        }
-        self.ended.clone().unwrap_or(Ended::StillOpen)
     }
 }
 
