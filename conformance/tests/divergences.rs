@@ -9,8 +9,6 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
@@ -177,34 +175,12 @@ fn diverge(
 
 /// A WebSocket man-in-the-middle in front of `upstream` (`ws://host:port`): client frames go
 /// through unchanged, server frames through [`diverge`]. Returns its `ws://host:port`.
-// the handshake callback's signature (its large error type) is tungstenite's
-#[allow(clippy::result_large_err)]
 async fn man_in_the_middle(upstream: String, divergence: Divergence) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let contract = Arc::new(timetracker::contract());
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let (upstream, contract) = (upstream.clone(), contract.clone());
-            tokio::spawn(async move {
-                let mut uri = String::new();
-                let callback = |req: &Request, resp: Response| {
-                    uri = req.uri().to_string();
-                    Ok(resp)
-                };
-                let Ok(client) = tokio_tungstenite::accept_hdr_async(tcp, callback).await else {
-                    return;
-                };
-                let Ok((server, _)) =
-                    tokio_tungstenite::connect_async(format!("{upstream}{uri}")).await
-                else {
-                    return;
-                };
-                relay(client, server, contract, divergence).await;
-            });
-        }
-    });
-    format!("ws://{addr}")
+    frameproof_test_kit::ws::front(upstream, move |client, server| {
+        relay(client, server, contract.clone(), divergence)
+    })
+    .await
 }
 
 async fn relay<C, S>(client: C, server: S, contract: Arc<Contract>, divergence: Divergence)

@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio::net::TcpListener;
-use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::Message;
 
 use frameproof_conformance::fuzz::{self, Mutation, RawProbe};
@@ -28,53 +26,31 @@ async fn reference() -> RunningServer {
 
 /// A front at `ws://…` that passes client frames on re-written by `serde_json` (a key named
 /// twice becomes one, the last), and server frames unchanged.
-// the handshake callback's signature (its large error type) is tungstenite's
-#[allow(clippy::result_large_err)]
 async fn plain_parser_front(upstream: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let upstream = upstream.clone();
-            tokio::spawn(async move {
-                let mut uri = String::new();
-                let callback = |req: &Request, resp: Response| {
-                    uri = req.uri().to_string();
-                    Ok(resp)
-                };
-                let Ok(client) = tokio_tungstenite::accept_hdr_async(tcp, callback).await else {
+    frameproof_test_kit::ws::front(upstream, |client, server| async move {
+        let (mut to_client, mut from_client) = client.split();
+        let (mut to_server, mut from_server) = server.split();
+        tokio::spawn(async move {
+            while let Some(Ok(m)) = from_server.next().await {
+                if to_client.send(m).await.is_err() {
                     return;
-                };
-                let Ok((server, _)) =
-                    tokio_tungstenite::connect_async(format!("{upstream}{uri}")).await
-                else {
-                    return;
-                };
-                let (mut to_client, mut from_client) = client.split();
-                let (mut to_server, mut from_server) = server.split();
-                tokio::spawn(async move {
-                    while let Some(Ok(m)) = from_server.next().await {
-                        if to_client.send(m).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-                while let Some(Ok(m)) = from_client.next().await {
-                    let m = match m {
-                        Message::Text(t) => match serde_json::from_str::<Value>(t.as_str()) {
-                            Ok(v) => Message::text(v.to_string()),
-                            Err(_) => Message::Text(t),
-                        },
-                        other => other,
-                    };
-                    if to_server.send(m).await.is_err() {
-                        return;
-                    }
                 }
-            });
+            }
+        });
+        while let Some(Ok(m)) = from_client.next().await {
+            let m = match m {
+                Message::Text(t) => match serde_json::from_str::<Value>(t.as_str()) {
+                    Ok(v) => Message::text(v.to_string()),
+                    Err(_) => Message::Text(t),
+                },
+                other => other,
+            };
+            if to_server.send(m).await.is_err() {
+                return;
+            }
         }
-    });
-    format!("ws://{addr}")
+    })
+    .await
 }
 
 fn fuzz_raw_only(target: &Target) -> fuzz::FuzzReport {

@@ -484,3 +484,42 @@ impl Client {
         self.take(|v| v.get("event").and_then(Value::as_str) == Some(name))
     }
 }
+
+/// A WebSocket front on a free loopback port, in front of `upstream` (`ws://host:port`): each
+/// client's socket is accepted, a socket to the upstream opened at the same path and query,
+/// and the two handed to `relay` (which passes frames on, changed or not). Returns the
+/// front's `ws://host:port`.
+pub async fn front<F, Fut>(upstream: String, relay: F) -> String
+where
+    F: Fn(WebSocketStream<TcpStream>, Ws) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (upstream, relay) = (upstream.clone(), relay.clone());
+            tokio::spawn(async move {
+                let mut uri = String::new();
+                // the handshake callback's signature (its large error type) is tungstenite's
+                #[allow(clippy::result_large_err)]
+                let callback = |req: &Request, resp: Response| {
+                    uri = req.uri().to_string();
+                    Ok(resp)
+                };
+                let Ok(client) = tokio_tungstenite::accept_hdr_async(tcp, callback).await else {
+                    return;
+                };
+                let connect = tokio_tungstenite::connect_async(format!("{upstream}{uri}"));
+                let Ok(Ok((server, _))) = tokio::time::timeout(WAIT, connect).await else {
+                    return;
+                };
+                relay(client, server).await;
+            });
+        }
+    });
+    format!("ws://{addr}")
+}
