@@ -99,7 +99,7 @@ pub fn example_contract() -> Value {
 
 /// Sets (or with `None` removes) the member at `at`, creating missing parent objects.
 pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<(), String> {
-    let segments = pointer::segments(at)?;
+    let segments = pointer::segments(at).map_err(|e| e.to_string())?;
     let Some((last, parents)) = segments.split_last() else {
         return match value {
             Some(v) => {
