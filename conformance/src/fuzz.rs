@@ -19,8 +19,10 @@ use frameproof_schema::sample::{sample, Rng};
 use frameproof_schema::{AuthMethod, Contract, Direction, RestRequest, RestRoute};
 use frameproof_validator::{Severity, Validator};
 
+use crate::error::fail;
 use crate::live::{Incoming, LiveConn};
 use crate::replay::Target;
+use crate::Error;
 
 /// How a generated payload is spoiled (or not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +173,7 @@ struct Live {
 /// How long a handshake or a REST call of a fuzz case may take.
 const NETWORK: Duration = Duration::from_secs(10);
 
-async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, String> {
+async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, Error> {
     let param = contract
         .transport
         .auth
@@ -206,7 +208,7 @@ async fn answer(
     validator: &Validator,
     id: &str,
     wait: Duration,
-) -> Result<Value, String> {
+) -> Result<Value, Error> {
     let contract = validator.contract();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -222,7 +224,7 @@ async fn answer(
                             .violations,
                     );
                     if !found.is_empty() {
-                        return Err(format!(
+                        return Err(fail!(
                             "event `{event}` breaks the contract: {}\nevent: {raw}",
                             found.join("; ")
                         ));
@@ -232,16 +234,16 @@ async fn answer(
             Ok(Some((_, Incoming::Closed(close)))) => {
                 return Err(match close {
                     Some((code, reason)) => {
-                        format!("the server closed the connection with {code} `{reason}`")
+                        fail!("the server closed the connection with {code} `{reason}`")
                     }
-                    None => "the connection ended without a close frame".into(),
+                    None => fail!("the connection ended without a close frame"),
                 })
             }
             Ok(Some((_, Incoming::Binary(n)))) => {
-                return Err(format!("the server sent a binary frame of {n} bytes"))
+                return Err(fail!("the server sent a binary frame of {n} bytes"))
             }
-            Ok(None) => return Err("the connection ended".into()),
-            Err(_) => return Err(format!("no answer within {wait:?}")),
+            Ok(None) => return Err(fail!("the connection ended")),
+            Err(_) => return Err(fail!("no answer within {wait:?}")),
         }
     }
 }
@@ -263,7 +265,13 @@ struct Runner<'a> {
 /// no finding about the server's contract, and ends the run as unusable).
 enum CaseFailure {
     Property(String),
-    Transport(String),
+    Transport(Error),
+}
+
+impl From<Error> for CaseFailure {
+    fn from(why: Error) -> CaseFailure {
+        CaseFailure::Property(why.chain())
+    }
 }
 
 impl From<String> for CaseFailure {
@@ -398,7 +406,7 @@ impl Runner<'_> {
         let resp = r
             .send()
             .await
-            .map_err(|e| CaseFailure::Transport(format!("the REST call failed: {e}")))?;
+            .map_err(|e| CaseFailure::Transport(Error::RestCall(e)))?;
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         Ok((status, body))
@@ -467,7 +475,7 @@ impl Runner<'_> {
         answer(live, &self.validator, &id, Duration::from_secs(5))
             .await
             .map(|_| ())
-            .map_err(CaseFailure::Property)
+            .map_err(CaseFailure::from)
     }
 }
 
@@ -478,12 +486,12 @@ pub fn run(
     token: &str,
     seed: u64,
     cases: u32,
-) -> Result<FuzzReport, String> {
-    let validator = Validator::new(contract).map_err(|e| e.to_string())?;
+) -> Result<FuzzReport, Error> {
+    let validator = Validator::new(contract).map_err(Error::Contract)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(Error::Runtime)?;
     let actions: Vec<String> = contract
         .actions
         .iter()
@@ -491,14 +499,14 @@ pub fn run(
         .map(|(n, _)| n.clone())
         .collect();
     if actions.is_empty() {
-        return Err("the contract has no WebSocket actions to fuzz".into());
+        return Err(Error::NothingToFuzz);
     }
     let runner = Mutex::new(Runner {
         contract,
         validator,
         target,
         token: token.to_owned(),
-        http: crate::live::http_client(NETWORK),
+        http: crate::live::http_client(NETWORK)?,
         live: None,
     });
     let mut bytes = [0u8; 32];
@@ -527,14 +535,16 @@ pub fn run(
     {
         let mut r = runner
             .lock()
-            .map_err(|_| "the fuzz runner is poisoned".to_owned())?;
-        if let Err(CaseFailure::Transport(why) | CaseFailure::Property(why)) =
-            runtime.block_on(r.connect())
-        {
-            return Err(format!("cannot reach the server: {why}"));
+            .map_err(|_| fail!("the fuzz runner is poisoned"))?;
+        match runtime.block_on(r.connect()) {
+            Ok(()) => {}
+            Err(CaseFailure::Transport(why)) => return Err(Error::Unreachable(Box::new(why))),
+            Err(CaseFailure::Property(why)) => {
+                return Err(Error::Unreachable(Box::new(Error::Failed(why))))
+            }
         }
     }
-    let transport_failed: Mutex<Option<String>> = Mutex::new(None);
+    let transport_failed: Mutex<Option<Error>> = Mutex::new(None);
     let last_failure: Mutex<Option<(FuzzCase, String)>> = Mutex::new(None);
     let result = test.run(&strategy, |(a, s, m, pick)| {
         let action = &actions[a];
@@ -572,8 +582,8 @@ pub fn run(
             }
         }
     });
-    if let Some(why) = transport_failed.lock().ok().and_then(|t| t.clone()) {
-        return Err(format!("the network failed under the run: {why}"));
+    if let Some(why) = transport_failed.into_inner().ok().flatten() {
+        return Err(Error::NetworkFailed(Box::new(why)));
     }
     let failure = match result {
         Ok(()) => None,
