@@ -263,7 +263,9 @@ fn a_payload_that_cannot_travel_over_rest_says_why() {
         matches!(&e, RestError::MissingPathParam { param, .. } if param == "id"),
         "{e:?}"
     );
-    assert!(e.to_string().starts_with("the payload has no `id` for the path `"));
+    assert!(e
+        .to_string()
+        .starts_with("the payload has no `id` for the path `"));
     assert_eq!(
         c.rest_request("no.such", &json!({})),
         Err(RestError::NoAction("no.such".into()))

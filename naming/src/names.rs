@@ -113,7 +113,10 @@ mod tests {
             .starts_with("`1.x` is not a semantic version like `1.2.0`: "));
         let source = std::error::Error::source(&e).expect("a source");
         assert!(source.is::<semver::Error>());
-        assert!(matches!(check_action_name("start"), Err(NameError::Rule(_))));
+        assert!(matches!(
+            check_action_name("start"),
+            Err(NameError::Rule(_))
+        ));
     }
 
     #[test]

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(segments("").unwrap(), Vec::<String>::new());
         assert_eq!(segments("/a/b~1c/d~0").unwrap(), ["a", "b/c", "d~"]);
         assert_eq!(segments("a"), Err(PointerError::NoLeadingSlash("a".into())));
-        assert_eq!(segments("/a~2"), Err(PointerError::BadEscape("/a~2".into())));
+        assert_eq!(
+            segments("/a~2"),
+            Err(PointerError::BadEscape("/a~2".into()))
+        );
         assert_eq!(
             segments("/a~2").unwrap_err().to_string(),
             "JSON pointer `/a~2` has `~` not followed by 0 or 1"
