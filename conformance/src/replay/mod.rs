@@ -237,7 +237,7 @@ impl Engine<'_> {
                     Some(line),
                     &record.conn,
                     "read a record",
-                    e,
+                    e.to_string(),
                 ));
                 return;
             }
