@@ -253,6 +253,26 @@ fn a_type_used_in_both_views_is_defined_once_when_the_views_agree() {
 }
 
 #[test]
+fn a_payload_that_cannot_travel_over_rest_says_why() {
+    use frameproof::RestError;
+    let c = contract();
+    let e = c
+        .rest_request("tasks.update", &json!({"status": "done"}))
+        .unwrap_err();
+    assert!(
+        matches!(&e, RestError::MissingPathParam { param, .. } if param == "id"),
+        "{e:?}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with("the payload has no `id` for the path `"));
+    assert_eq!(
+        c.rest_request("no.such", &json!({})),
+        Err(RestError::NoAction("no.such".into()))
+    );
+}
+
+#[test]
 fn payloads_map_to_rest_requests_and_back() {
     let c = contract();
     let cases = [

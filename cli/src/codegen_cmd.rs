@@ -7,7 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use frameproof::Contract;
 use frameproof_codegen::{AsyncApiVersion, GeneratedFile, Int64Mode, RecordedExamples, TsOptions};
 
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 #[derive(Subcommand)]
 pub enum CodegenCommand {
@@ -90,35 +90,23 @@ pub struct DocsArgs {
     examples: Option<PathBuf>,
 }
 
-fn load(path: &Path) -> Result<Contract, Outcome> {
-    Contract::load(path).map_err(|e| {
-        println_err!("error: {e}");
-        Outcome::Unusable
-    })
+fn load(path: &Path) -> Result<Contract, CliError> {
+    Contract::load(path).map_err(CliError::lib)
 }
 
-fn write(dir: &Path, files: &[GeneratedFile]) -> Outcome {
-    match frameproof_codegen::write_files(dir, files) {
-        Ok(()) => {
-            for f in files {
-                println_err!("wrote {}", dir.join(&f.path).display());
-            }
-            Outcome::Fine
-        }
-        Err(e) => {
-            println_err!("error: cannot write into {}: {e}", dir.display());
-            Outcome::Unusable
-        }
+fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Outcome, CliError> {
+    frameproof_codegen::write_files(dir, files)
+        .map_err(|e| CliError::context(format!("cannot write into {}", dir.display()), e))?;
+    for f in files {
+        println_err!("wrote {}", dir.join(&f.path).display());
     }
+    Ok(Outcome::Fine)
 }
 
-pub fn run_codegen(cmd: CodegenCommand) -> Outcome {
+pub fn run_codegen(cmd: CodegenCommand) -> Result<Outcome, CliError> {
     match cmd {
         CodegenCommand::Typescript(args) => {
-            let contract = match load(&args.contract) {
-                Ok(c) => c,
-                Err(o) => return o,
-            };
+            let contract = load(&args.contract)?;
             let int64 = if args.bigint {
                 Int64Mode::BigInt
             } else if args.int64_as_string {
@@ -138,15 +126,13 @@ pub fn run_codegen(cmd: CodegenCommand) -> Outcome {
     }
 }
 
-pub fn run_export(args: ExportArgs) -> Outcome {
+pub fn run_export(args: ExportArgs) -> Result<Outcome, CliError> {
     if args.asyncapi_version.is_some() && !matches!(args.format, ExportFormat::Asyncapi) {
-        println_err!("error: --asyncapi-version applies to `export asyncapi` only");
-        return Outcome::Unusable;
+        return Err(CliError::usage(
+            "--asyncapi-version applies to `export asyncapi` only",
+        ));
     }
-    let contract = match load(&args.contract) {
-        Ok(c) => c,
-        Err(o) => return o,
-    };
+    let contract = load(&args.contract)?;
     let doc = match args.format {
         ExportFormat::Asyncapi => {
             let version = match args.asyncapi_version {
@@ -158,64 +144,38 @@ pub fn run_export(args: ExportArgs) -> Outcome {
         ExportFormat::Openapi => frameproof_codegen::openapi_for_servers(&contract, &args.servers),
         ExportFormat::Jsonschema => frameproof_codegen::json_schema_bundle(&contract),
     };
-    let text = match serde_json::to_string_pretty(&doc) {
-        Ok(t) => t + "\n",
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
+    let text = serde_json::to_string_pretty(&doc).map_err(CliError::lib)? + "\n";
+    let Some(path) = args.out else {
+        // a reader that stopped early (`| head`) is not an error; a full disk is (`output`)
+        print_out!("{text}");
+        return Ok(Outcome::Fine);
     };
-    match args.out {
-        None => {
-            // a reader that stopped early (`| head`) is not an error; a full disk is (`output`)
-            print_out!("{text}");
-            Outcome::Fine
-        }
-        Some(path) => {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                if let Err(e) = std::fs::create_dir_all(parent) {
-                    println_err!("error: cannot create {}: {e}", parent.display());
-                    return Outcome::Unusable;
-                }
-            }
-            match std::fs::write(&path, text) {
-                Ok(()) => {
-                    println_err!("wrote {}", path.display());
-                    Outcome::Fine
-                }
-                Err(e) => {
-                    println_err!("error: cannot write {}: {e}", path.display());
-                    Outcome::Unusable
-                }
-            }
-        }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| CliError::context(format!("cannot create {}", parent.display()), e))?;
     }
+    std::fs::write(&path, text)
+        .map_err(|e| CliError::context(format!("cannot write {}", path.display()), e))?;
+    println_err!("wrote {}", path.display());
+    Ok(Outcome::Fine)
 }
 
-pub fn run_docs(args: DocsArgs) -> Outcome {
-    let contract = match load(&args.contract) {
-        Ok(c) => c,
-        Err(o) => return o,
-    };
+pub fn run_docs(args: DocsArgs) -> Result<Outcome, CliError> {
+    let contract = load(&args.contract)?;
     let recorded = match &args.examples {
         None => RecordedExamples::default(),
-        Some(dir) => match RecordedExamples::from_dir(&contract, dir) {
-            Ok(recorded) => {
-                for skipped in &recorded.skipped {
-                    println_err!("warning: {skipped}");
-                }
-                let (actions, events) = recorded.counts();
-                println_err!(
-                    "examples from {}: {actions} actions, {events} events",
-                    dir.display()
-                );
-                recorded
+        Some(dir) => {
+            let recorded = RecordedExamples::from_dir(&contract, dir).map_err(CliError::lib)?;
+            for skipped in &recorded.skipped {
+                println_err!("warning: {skipped}");
             }
-            Err(e) => {
-                println_err!("error: {e}");
-                return Outcome::Unusable;
-            }
-        },
+            let (actions, events) = recorded.counts();
+            println_err!(
+                "examples from {}: {actions} actions, {events} events",
+                dir.display()
+            );
+            recorded
+        }
     };
     let file = GeneratedFile {
         path: "index.html".into(),

@@ -12,7 +12,7 @@ use frameproof_conformance::{
     report, Credentials, ReplayOptions, Target, TranscriptReport, Transport,
 };
 
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 /// Where `--rerun-failed` remembers the last run's failures.
 const LAST_RUN: &str = "target/frameproof/conformance-failed.json";
@@ -109,40 +109,16 @@ enum Format {
     Junit,
 }
 
-pub fn run(args: ConformanceArgs) -> Outcome {
-    let contract = match Contract::load(&args.contract) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
-    let credentials = match credentials(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
-    let transcripts = match suite::transcript_files(&args.transcripts) {
-        Ok(f) => f,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+pub fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
+    let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
+    let credentials = credentials(&args)?;
+    let transcripts = suite::transcript_files(&args.transcripts).map_err(CliError::lib)?;
     let transports: Vec<Transport> = match args.transport {
         TransportArg::Ws => vec![Transport::WebSocket],
         TransportArg::Rest => vec![Transport::Rest],
         TransportArg::Both => vec![Transport::WebSocket, Transport::Rest],
     };
-    let (target, instances) = match targets(&args) {
-        Ok(t) => t,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+    let (target, instances) = targets(&args)?;
     let options = ReplayOptions {
         timeout: Duration::from_millis(args.timeout_ms),
         credentials: credentials.clone(),
@@ -152,13 +128,7 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         instances,
         ..ReplayOptions::default()
     };
-    let checks = match check_settings(&args, &credentials, options.timeout) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+    let checks = check_settings(&args, &credentials, options.timeout)?;
     let suite = Suite {
         contract,
         transcripts,
@@ -186,16 +156,9 @@ pub fn run(args: ConformanceArgs) -> Outcome {
             file_error.get_or_insert(e);
         }
     });
-    let reports = match result {
-        Ok(r) => r,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+    let reports = result.map_err(CliError::lib)?;
     if let Some(e) = file_error {
-        println_err!("error: {e}");
-        return Outcome::Unusable;
+        return Err(e);
     }
     let _ = suite::save_failed(Path::new(LAST_RUN), &reports);
     match args.format {
@@ -203,38 +166,39 @@ pub fn run(args: ConformanceArgs) -> Outcome {
         Format::Json => {}
         Format::Junit => print_out!("{}", report::junit(&reports)),
     }
-    if suite::failed_runs(&reports).is_empty() {
+    Ok(if suite::failed_runs(&reports).is_empty() {
         Outcome::Fine
     } else {
         Outcome::Problems
-    }
+    })
 }
 
 /// The credentials of `--credentials` (a file), then of each `--credential NAME=VALUE`.
-fn credentials(args: &ConformanceArgs) -> Result<Credentials, String> {
+fn credentials(args: &ConformanceArgs) -> Result<Credentials, CliError> {
     let mut credentials = match &args.credentials {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Credentials::from_json(&t))
-            .map_err(|e| format!("{}: {e}", p.display()))?,
+        Some(p) => {
+            let at = || p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| CliError::context(at(), e))?;
+            Credentials::from_json(&text).map_err(|e| CliError::context(at(), e))?
+        }
         None => Credentials::new(),
     };
     for pair in &args.credential {
         credentials
             .parse_pair(pair)
-            .map_err(|e| format!("--credential {e}"))?;
+            .map_err(|e| CliError::usage(format!("--credential {e}")))?;
     }
     Ok(credentials)
 }
 
 /// The server under test (the first `--ws`/`--rest` pair) and its other instances.
-fn targets(args: &ConformanceArgs) -> Result<(Target, Vec<Target>), String> {
+fn targets(args: &ConformanceArgs) -> Result<(Target, Vec<Target>), CliError> {
     if args.ws.len() != args.rest.len() {
-        return Err(format!(
+        return Err(CliError::usage(format!(
             "{} --ws and {} --rest: give one --rest per --ws, in the same order",
             args.ws.len(),
             args.rest.len()
-        ));
+        )));
     }
     let mut instances: Vec<Target> = args
         .ws
@@ -255,7 +219,7 @@ fn check_settings(
     args: &ConformanceArgs,
     credentials: &Credentials,
     timeout: Duration,
-) -> Result<Option<(CheckUsers, CheckOptions)>, String> {
+) -> Result<Option<(CheckUsers, CheckOptions)>, CliError> {
     if !args.checks {
         return Ok(None);
     }
@@ -264,7 +228,9 @@ fn check_settings(
             .and_then(|n| credentials.resolve(&format!("$credential:{n}")).ok())
     };
     let Some(a) = resolve(&args.check_user) else {
-        return Err("--checks needs --check-user NAME with a credential of that name".into());
+        return Err(CliError::usage(
+            "--checks needs --check-user NAME with a credential of that name",
+        ));
     };
     let users = CheckUsers {
         a,
@@ -281,7 +247,10 @@ fn check_settings(
 }
 
 /// Rewrites `--json-file` and `--junit-file` with every run so far.
-fn write_report_files(args: &ConformanceArgs, reports: &[TranscriptReport]) -> Result<(), String> {
+fn write_report_files(
+    args: &ConformanceArgs,
+    reports: &[TranscriptReport],
+) -> Result<(), CliError> {
     for (path, text) in [
         (
             &args.json_file,
@@ -291,7 +260,7 @@ fn write_report_files(args: &ConformanceArgs, reports: &[TranscriptReport]) -> R
     ] {
         if let Some(path) = path {
             report::write_file(path, &text(reports))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| CliError::context(path.display().to_string(), e))?;
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Na
 use frameproof::{Contract, Direction, LoadError, Problem};
 
 use crate::locate::locate;
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 #[derive(Subcommand)]
 pub enum ContractCommand {
@@ -40,28 +40,19 @@ pub enum DirectionArg {
     Server,
 }
 
-pub fn run(cmd: ContractCommand) -> Outcome {
+pub fn run(cmd: ContractCommand) -> Result<Outcome, CliError> {
     match cmd {
         ContractCommand::Check { file, format } => check(&file, format),
         ContractCommand::FrameSchema { file, direction } => {
-            let contract = match load(&file) {
-                Ok((c, _)) => c,
-                Err(outcome) => return outcome,
-            };
+            let (contract, _) = load(&file)?;
             let direction = match direction {
                 DirectionArg::Client => Direction::Client,
                 DirectionArg::Server => Direction::Server,
             };
-            match serde_json::to_string_pretty(&contract.frame_schema(direction)) {
-                Ok(s) => {
-                    println_out!("{s}");
-                    Outcome::Fine
-                }
-                Err(e) => {
-                    println_err!("error: {e}");
-                    Outcome::Unusable
-                }
-            }
+            let s = serde_json::to_string_pretty(&contract.frame_schema(direction))
+                .map_err(CliError::lib)?;
+            println_out!("{s}");
+            Ok(Outcome::Fine)
         }
     }
 }
@@ -99,14 +90,9 @@ fn render(diag: &dyn Diagnostic) -> String {
     out
 }
 
-fn load(file: &Path) -> Result<(Contract, String), Outcome> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            println_err!("error: {}: cannot read the file: {e}", file.display());
-            return Err(Outcome::Unusable);
-        }
-    };
+fn load(file: &Path) -> Result<(Contract, String), CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::context(format!("{}: cannot read the file", file.display()), e))?;
     match Contract::from_json_str(&text, &file.display().to_string()) {
         Ok(c) => Ok((c, text)),
         Err(err) => {
@@ -122,8 +108,7 @@ fn load(file: &Path) -> Result<(Contract, String), Outcome> {
                 span: offset.map(|o| (o, 1)),
                 label: label.to_owned(),
             };
-            print_err!("{}", render(&report));
-            Err(Outcome::Unusable)
+            Err(CliError::Located(Box::new(report)))
         }
     }
 }
@@ -140,11 +125,8 @@ fn line_col_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     Some((start + column.saturating_sub(1)).min(text.len().saturating_sub(1)))
 }
 
-fn check(file: &Path, format: Format) -> Outcome {
-    let (contract, text) = match load(file) {
-        Ok(x) => x,
-        Err(outcome) => return outcome,
-    };
+fn check(file: &Path, format: Format) -> Result<Outcome, CliError> {
+    let (contract, text) = load(file)?;
     let problems = contract.check();
     // advice (the naming lint): shown, never a failure
     let warnings = contract.warnings();
@@ -183,11 +165,11 @@ fn check(file: &Path, format: Format) -> Outcome {
             }
         }
     }
-    if problems.is_empty() {
+    Ok(if problems.is_empty() {
         Outcome::Fine
     } else {
         Outcome::Problems
-    }
+    })
 }
 
 fn problem_report(file: &Path, text: &str, p: &Problem) -> ProblemReport {

@@ -14,7 +14,7 @@ use frameproof::Contract;
 use frameproof_versioning::{render, Breaks, IgnoreFile, Report};
 
 use crate::locate::locate;
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 #[derive(Args)]
 pub struct DiffArgs {
@@ -84,8 +84,8 @@ struct Loaded {
     origin: String,
 }
 
-fn parse(text: String, origin: String) -> Result<Loaded, String> {
-    let contract = Contract::from_json_str(&text, &origin).map_err(|e| e.to_string())?;
+fn parse(text: String, origin: String) -> Result<Loaded, CliError> {
+    let contract = Contract::from_json_str(&text, &origin).map_err(CliError::lib)?;
     Ok(Loaded {
         contract,
         text,
@@ -93,13 +93,13 @@ fn parse(text: String, origin: String) -> Result<Loaded, String> {
     })
 }
 
-fn read(file: &Path) -> Result<Loaded, String> {
+fn read(file: &Path) -> Result<Loaded, CliError> {
     let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("{}: cannot read the file: {e}", file.display()))?;
+        .map_err(|e| CliError::context(format!("{}: cannot read the file", file.display()), e))?;
     parse(text, file.display().to_string())
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
+fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, CliError> {
     Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -107,26 +107,26 @@ fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
         .output()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => {
-                "--base needs git, which is not installed (or not on PATH)".to_owned()
+                CliError::usage("--base needs git, which is not installed (or not on PATH)")
             }
-            _ => format!("cannot run git: {e}"),
+            _ => CliError::context("cannot run git", e),
         })
 }
 
 /// The file as committed at `reference`: its text and a name for messages (`REF:path`).
-fn git_show(reference: &str, file: &Path) -> Result<(String, String), String> {
+fn git_show(reference: &str, file: &Path) -> Result<(String, String), CliError> {
     if reference.is_empty() || reference.starts_with('-') {
-        return Err(format!("`{reference}` is not a git ref"));
+        return refuse(format!("`{reference}` is not a git ref"));
     }
     let canonical = file
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+        .map_err(|e| CliError::context(file.display().to_string(), e))?;
     let dir = canonical
         .parent()
-        .ok_or_else(|| format!("{}: has no parent directory", file.display()))?;
+        .ok_or_else(|| CliError::usage(format!("{}: has no parent directory", file.display())))?;
     let top = git(dir, &["rev-parse", "--show-toplevel"])?;
     if !top.status.success() {
-        return Err(format!(
+        return refuse(format!(
             "{} is not inside a git repository: {}",
             file.display(),
             String::from_utf8_lossy(&top.stderr).trim()
@@ -134,13 +134,13 @@ fn git_show(reference: &str, file: &Path) -> Result<(String, String), String> {
     }
     let root = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim())
         .canonicalize()
-        .map_err(|e| format!("the repository root: {e}"))?;
+        .map_err(|e| CliError::context("the repository root", e))?;
     let relative = canonical.strip_prefix(&root).map_err(|_| {
-        format!(
+        CliError::usage(format!(
             "{} is outside the repository {}",
             file.display(),
             root.display()
-        )
+        ))
     })?;
     let relative: Vec<String> = relative
         .components()
@@ -157,7 +157,7 @@ fn git_show(reference: &str, file: &Path) -> Result<(String, String), String> {
         ],
     )?;
     if !verify.status.success() {
-        return Err(format!(
+        return refuse(format!(
             "the git ref `{reference}` does not exist in {}",
             root.display()
         ));
@@ -165,27 +165,26 @@ fn git_show(reference: &str, file: &Path) -> Result<(String, String), String> {
     let spec = format!("{reference}:{relative}");
     let shown = git(&root, &["show", &spec])?;
     if !shown.status.success() {
-        return Err(format!(
+        return refuse(format!(
             "`{relative}` does not exist at `{reference}`: {}",
             String::from_utf8_lossy(&shown.stderr).trim()
         ));
     }
-    let text = String::from_utf8(shown.stdout).map_err(|_| format!("{spec} is not UTF-8 text"))?;
+    let text = String::from_utf8(shown.stdout)
+        .map_err(|_| CliError::usage(format!("{spec} is not UTF-8 text")))?;
     Ok((text, spec))
 }
 
-fn load_inputs(input: &Input) -> Result<(Loaded, Loaded), String> {
+fn load_inputs(input: &Input) -> Result<(Loaded, Loaded), CliError> {
     match (&input.base, input.files.as_slice()) {
         (Some(reference), [file]) => {
             let new = read(file)?;
             let (text, origin) = git_show(reference, file)?;
             Ok((parse(text, origin)?, new))
         }
-        (Some(_), _) => Err("with --base, give only the current contract file".into()),
+        (Some(_), _) => refuse("with --base, give only the current contract file"),
         (None, [old, new]) => Ok((read(old)?, read(new)?)),
-        (None, _) => {
-            Err("give two documents (OLD.json NEW.json), or one and --base <git-ref>".into())
-        }
+        (None, _) => refuse("give two documents (OLD.json NEW.json), or one and --base <git-ref>"),
     }
 }
 
@@ -197,15 +196,16 @@ fn policy(sides: &[SideArg]) -> Breaks {
     )
 }
 
-/// Loads everything and diffs; `Err` is unusable input, already printed.
-fn report(input: &Input) -> Result<(Report, Loaded, Loaded), Outcome> {
-    let fail = |message: String| {
-        println_err!("error: {message}");
-        Outcome::Unusable
-    };
-    let (old, new) = load_inputs(input).map_err(fail)?;
+/// A message that is the whole story, as an error.
+fn refuse<T>(message: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError::usage(message))
+}
+
+/// Loads everything and diffs; `Err` is unusable input.
+fn report(input: &Input) -> Result<(Report, Loaded, Loaded), CliError> {
+    let (old, new) = load_inputs(input)?;
     let ignores = match &input.ignore {
-        Some(path) => IgnoreFile::load(path).map_err(|e| fail(e.to_string()))?,
+        Some(path) => IgnoreFile::load(path).map_err(CliError::lib)?,
         None => IgnoreFile::default(),
     };
     let report = Report::new(
@@ -222,11 +222,8 @@ fn line_of(text: &str, pointer: &str) -> Option<usize> {
     Some(text.get(..offset)?.matches('\n').count() + 1)
 }
 
-pub fn run_diff(args: DiffArgs) -> Outcome {
-    let (report, old, new) = match report(&args.input) {
-        Ok(x) => x,
-        Err(outcome) => return outcome,
-    };
+pub fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
+    let (report, old, new) = report(&args.input)?;
     let text = match args.format {
         Format::Human => {
             let mut t = format!("{} → {}\n", old.origin, new.origin);
@@ -240,21 +237,21 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
     };
     print_out!("{text}");
     if !args.check {
-        return Outcome::Fine;
+        return Ok(Outcome::Fine);
     }
     let v = &report.version;
     if v.unusable {
-        println_err!(
-            "error: cannot check the version bump: {}",
+        return refuse(format!(
+            "cannot check the version bump: {}",
             v.problem
                 .as_deref()
                 .unwrap_or("the versions are not semantic")
-        );
-        return Outcome::Unusable;
+        ));
     }
     if v.ok {
-        return Outcome::Fine;
+        return Ok(Outcome::Fine);
     }
+    // a bump too small is a finding (exit 1), not an error: it is printed here
     match &v.problem {
         Some(problem) => println_err!("error: {problem}"),
         None => {
@@ -278,26 +275,17 @@ pub fn run_diff(args: DiffArgs) -> Outcome {
             );
         }
     }
-    Outcome::Problems
+    Ok(Outcome::Problems)
 }
 
-pub fn run_changelog(args: ChangelogArgs) -> Outcome {
-    let (report, _, _) = match report(&args.input) {
-        Ok(x) => x,
-        Err(outcome) => return outcome,
-    };
+pub fn run_changelog(args: ChangelogArgs) -> Result<Outcome, CliError> {
+    let (report, _, _) = report(&args.input)?;
     let text = render::changelog(&report);
     match &args.output {
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => Outcome::Fine,
-            Err(e) => {
-                println_err!("error: {}: cannot write the changelog: {e}", path.display());
-                Outcome::Unusable
-            }
-        },
-        None => {
-            print_out!("{text}");
-            Outcome::Fine
-        }
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            CliError::context(format!("{}: cannot write the changelog", path.display()), e)
+        })?,
+        None => print_out!("{text}"),
     }
+    Ok(Outcome::Fine)
 }

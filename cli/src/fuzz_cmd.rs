@@ -7,7 +7,7 @@ use clap::Args;
 use frameproof::Contract;
 use frameproof_conformance::{fuzz, Target};
 
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 #[derive(Args)]
 pub struct FuzzArgs {
@@ -29,14 +29,8 @@ pub struct FuzzArgs {
     seed: Option<u64>,
 }
 
-pub fn run(args: FuzzArgs) -> Outcome {
-    let contract = match Contract::load(&args.contract) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+pub fn run(args: FuzzArgs) -> Result<Outcome, CliError> {
+    let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -51,30 +45,26 @@ pub fn run(args: FuzzArgs) -> Outcome {
         ws_url: args.ws,
         http_url: args.rest,
     };
-    match fuzz::run(&contract, &target, &args.token, seed, args.cases) {
-        Err(e) => {
-            println_err!("error: {e}");
-            Outcome::Unusable
+    let report =
+        fuzz::run(&contract, &target, &args.token, seed, args.cases).map_err(CliError::lib)?;
+    Ok(match report.failure {
+        None => {
+            println_out!(
+                "passed: {} cases, every answer within the contract on both transports; \
+                 {} raw-text probes (-0, exponents, lone surrogates, keys named twice) \
+                 taken or refused as the contract says",
+                report.cases,
+                report.raw_probes
+            );
+            Outcome::Fine
         }
-        Ok(report) => match report.failure {
-            None => {
-                println_out!(
-                    "passed: {} cases, every answer within the contract on both transports; \
-                     {} raw-text probes (-0, exponents, lone surrogates, keys named twice) \
-                     taken or refused as the contract says",
-                    report.cases,
-                    report.raw_probes
-                );
-                Outcome::Fine
-            }
-            Some((case, why)) => {
-                println_out!("FAILED (seed {seed}); smallest failing case:");
-                println_out!("  action:   {}", case.action);
-                println_out!("  mutation: {:?}", case.mutation);
-                println_out!("  payload:  {}", case.payload);
-                println_out!("  why:      {why}");
-                Outcome::Problems
-            }
-        },
-    }
+        Some((case, why)) => {
+            println_out!("FAILED (seed {seed}); smallest failing case:");
+            println_out!("  action:   {}", case.action);
+            println_out!("  mutation: {:?}", case.mutation);
+            println_out!("  payload:  {}", case.payload);
+            println_out!("  why:      {why}");
+            Outcome::Problems
+        }
+    })
 }

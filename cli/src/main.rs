@@ -25,6 +25,7 @@ mod codegen_cmd;
 mod conformance_cmd;
 mod contract_cmd;
 mod diff_cmd;
+mod error;
 mod fuzz_cmd;
 mod locate;
 mod output;
@@ -34,6 +35,8 @@ mod validate_cmd;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub(crate) use error::CliError;
 
 #[derive(Parser)]
 #[command(
@@ -81,18 +84,12 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Contract(cmd) => contract_cmd::run(cmd),
-        Command::Validate(args) => validate_cmd::run(args),
-        Command::Proxy(args) => proxy_cmd::run(args),
-        Command::Diff(args) => diff_cmd::run_diff(args),
-        Command::Changelog(args) => diff_cmd::run_changelog(args),
-        Command::Conformance(args) => conformance_cmd::run(args),
-        Command::Fuzz(args) => fuzz_cmd::run(args),
-        Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),
-        Command::Export(args) => codegen_cmd::run_export(args),
-        Command::Docs(args) => codegen_cmd::run_docs(args),
+    let outcome = match try_main() {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            error::print(e);
+            Outcome::Unusable
+        }
     };
     // output lost to a full disk (not to a reader that stopped early) is unusable output
     let outcome = if output::failed() {
@@ -103,14 +100,19 @@ fn main() -> ExitCode {
     ExitCode::from(outcome as u8)
 }
 
-/// An error with every cause behind it: `cannot write the recording: No space left on device`.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
+/// Runs the command: its outcome, or the error that stopped it (which `main` prints).
+fn try_main() -> Result<Outcome, CliError> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Contract(cmd) => contract_cmd::run(cmd),
+        Command::Validate(args) => validate_cmd::run(args),
+        Command::Proxy(args) => proxy_cmd::run(args),
+        Command::Diff(args) => diff_cmd::run_diff(args),
+        Command::Changelog(args) => diff_cmd::run_changelog(args),
+        Command::Conformance(args) => conformance_cmd::run(args),
+        Command::Fuzz(args) => fuzz_cmd::run(args),
+        Command::Codegen(cmd) => codegen_cmd::run_codegen(cmd),
+        Command::Export(args) => codegen_cmd::run_export(args),
+        Command::Docs(args) => codegen_cmd::run_docs(args),
     }
-    out
 }

@@ -11,7 +11,7 @@ use frameproof::Contract;
 use frameproof_proxy::{start, ProxyConfig};
 use frameproof_validator::report;
 
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 #[derive(Args)]
 pub struct ProxyArgs {
@@ -83,22 +83,14 @@ async fn terminated() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-pub fn run(args: ProxyArgs) -> Outcome {
-    let contract = match Contract::load(&args.contract) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+pub fn run(args: ProxyArgs) -> Result<Outcome, CliError> {
+    let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let file = match &args.violations {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Some(Mutex::new(f)),
-            Err(e) => {
-                println_err!("error: {}: {e}", p.display());
-                return Outcome::Unusable;
-            }
-        },
+        Some(p) => {
+            Some(Mutex::new(std::fs::File::create(p).map_err(|e| {
+                CliError::context(p.display().to_string(), e)
+            })?))
+        }
         None => None,
     };
     let errors = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -143,21 +135,10 @@ pub fn run(args: ProxyArgs) -> Outcome {
             }
         }
     });
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            println_err!("error: cannot start the runtime: {e}");
-            return Outcome::Unusable;
-        }
-    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| CliError::context("cannot start the runtime", e))?;
     runtime.block_on(async move {
-        let proxy = match start(&contract, config).await {
-            Ok(p) => p,
-            Err(e) => {
-                println_err!("error: {}", crate::chain(&e));
-                return Outcome::Unusable;
-            }
-        };
+        let proxy = start(&contract, config).await.map_err(CliError::lib)?;
         println_out!(
             "frameproof proxy: ws://{0}{1} and http://{0}{2} → {3} (contract {4} {5}); Ctrl-C to stop",
             proxy.addr, contract.transport.websocket.path, contract.transport.rest.base_path, args.upstream, contract.name, contract.version
@@ -169,15 +150,12 @@ pub fn run(args: ProxyArgs) -> Outcome {
         match proxy.shutdown().await {
             Ok(Some(rec)) => println_out!("recorded {} records of {} connection(s) to {}", rec.records, rec.connections, rec.path.display()),
             Ok(None) => {}
-            Err(e) => {
-                println_err!("error: {}", crate::chain(&e));
-                return Outcome::Unusable;
-            }
+            Err(e) => return Err(CliError::lib(e)),
         }
-        if errors.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+        Ok(if errors.load(std::sync::atomic::Ordering::Relaxed) > 0 {
             Outcome::Problems
         } else {
             Outcome::Fine
-        }
+        })
     })
 }

@@ -10,7 +10,7 @@ use frameproof_validator::capture::{self, CaptureError, HarOptions, Stats};
 use frameproof_validator::report::{self, Summary};
 use frameproof_validator::{Limits, Validator, Violation};
 
-use crate::Outcome;
+use crate::{CliError, Outcome};
 
 /// Violations kept for the grouped formats (human, junit, sarif); the rest are counted.
 const KEEP: usize = 10_000;
@@ -61,36 +61,26 @@ enum DirectionArg {
     Server,
 }
 
-pub fn run(args: ValidateArgs) -> Outcome {
-    let contract = match Contract::load(&args.contract) {
-        Ok(c) => c,
-        Err(e) => {
-            println_err!("error: {e}");
-            return Outcome::Unusable;
-        }
-    };
+pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
+    let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let limits = Limits {
         max_frame_bytes: args.max_frame_bytes,
         max_depth: args.max_depth.min(128),
         max_sessions: args.max_sessions.max(1),
     };
-    let validator = match Validator::with_limits(&contract, limits) {
-        Ok(v) => v,
-        Err(e) => {
-            println_err!(
-                "error: {}: the contract cannot be used: {e}",
-                args.contract.display()
-            );
-            return Outcome::Unusable;
-        }
-    };
-    let har = match args.ws_path.as_deref().map(Template::parse).transpose() {
-        Ok(ws_path) => HarOptions { ws_path },
-        Err(e) => {
-            println_err!("error: --ws-path: {e}");
-            return Outcome::Unusable;
-        }
-    };
+    let validator = Validator::with_limits(&contract, limits).map_err(|e| {
+        CliError::context(
+            format!("{}: the contract cannot be used", args.contract.display()),
+            e,
+        )
+    })?;
+    let ws_path = args
+        .ws_path
+        .as_deref()
+        .map(Template::parse)
+        .transpose()
+        .map_err(|e| CliError::context("--ws-path", e))?;
+    let har = HarOptions { ws_path };
     let mut summary = Summary::default();
     let mut kept: Vec<Violation> = Vec::new();
     let mut unusable = false;
@@ -113,10 +103,12 @@ pub fn run(args: ValidateArgs) -> Outcome {
         let stats = match validate_file(&validator, file, args.direction, &har, &mut sink) {
             Ok(stats) => stats,
             Err(e) => {
-                // what was read before reading stopped was checked: it counts
-                println_err!("error: {e}");
+                // what was read before reading stopped was checked: it counts; the other
+                // files are still read, so the error is printed here, not returned
+                let stats = e.stats();
+                crate::error::print(CliError::lib(e));
                 unusable = true;
-                e.stats()
+                stats
             }
         };
         summary.stats += stats;
@@ -140,13 +132,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
             println_err!("{note}");
         }
     }
-    if unusable {
+    Ok(if unusable {
         Outcome::Unusable
     } else if summary.errors > 0 || (args.deny_warnings && summary.warnings > 0) {
         Outcome::Problems
     } else {
         Outcome::Fine
-    }
+    })
 }
 
 /// Wraps a reader with a progress bar when stderr is a terminal.

@@ -10,9 +10,11 @@ use tokio::sync::mpsc;
 use frameproof_schema::sample::{sample, Rng};
 use frameproof_schema::{AuthMethod, Contract, Scope};
 
+use crate::error::fail;
 use crate::live::{Incoming, LiveConn};
 use crate::replay::Target;
 use crate::report::{StepResult, TranscriptReport};
+use crate::Error;
 
 /// Two users of different tenants, for the isolation checks.
 /// How long a handshake or a REST call of a check may take.
@@ -65,7 +67,7 @@ impl<'c> Conn<'c> {
         target: &Target,
         contract: &'c Contract,
         token: Option<&str>,
-    ) -> Result<Conn<'c>, String> {
+    ) -> Result<Conn<'c>, Error> {
         let param = contract
             .transport
             .auth
@@ -90,7 +92,7 @@ impl<'c> Conn<'c> {
         })
     }
 
-    async fn send(&mut self, v: &Value) -> Result<(), String> {
+    async fn send(&mut self, v: &Value) -> Result<(), Error> {
         if let Some(id) = self.contract.request_id(v) {
             self.sent.push(id.clone());
         }
@@ -109,12 +111,12 @@ impl<'c> Conn<'c> {
 
     /// Why the answer to `id` was not seen: `otherwise`, unless answers came back under ids
     /// the client never sent, which is then the cause to name.
-    fn no_answer(&self, id: &str, otherwise: &str) -> String {
+    fn no_answer(&self, id: &str, otherwise: &str) -> Error {
         if self.stray.is_empty() {
-            return otherwise.to_owned();
+            return Error::Failed(otherwise.to_owned());
         }
         let ids: Vec<String> = self.stray.iter().map(Value::to_string).collect();
-        format!(
+        fail!(
             "answers came back under ids the client never sent ({}), and none under `{id}`",
             ids.join(", ")
         )
@@ -166,10 +168,23 @@ pub async fn run(
     let timeout = options.timeout;
     let started = Instant::now();
     let mut steps = Vec::new();
-    let http = crate::live::http_client(NETWORK);
-    let step = |name: &str, r: Result<(), String>| match r {
+    let step = |name: &str, r: Result<(), Error>| match r {
         Ok(()) => StepResult::pass(None, "check", name),
-        Err(e) => StepResult::fail(None, "check", name, e),
+        Err(e) => StepResult::fail(None, "check", name, e.chain()),
+    };
+    let http = match crate::live::http_client(NETWORK) {
+        Ok(http) => http,
+        Err(e) => {
+            steps.push(step("the HTTP client of the checks", Err(e)));
+            return TranscriptReport {
+                transcript: "generated checks".into(),
+                transport: "checks".into(),
+                steps,
+                duration: started.elapsed(),
+                waiting: Duration::ZERO,
+                server_stderr: None,
+            };
+        }
     };
 
     // heartbeat: an application ping is answered within the contract's timeout
@@ -227,11 +242,11 @@ async fn heartbeat(
     target: &Target,
     token: &str,
     within: Duration,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let ping = control(contract, frameproof_schema::ControlKind::Ping)
-        .ok_or("the envelope has no ping frame")?;
+        .ok_or(fail!("the envelope has no ping frame"))?;
     let pong = control(contract, frameproof_schema::ControlKind::Pong)
-        .ok_or("the envelope has no pong frame")?;
+        .ok_or(fail!("the envelope has no pong frame"))?;
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.send(&ping).await?;
     let key = pong
@@ -243,9 +258,9 @@ async fn heartbeat(
             key.as_ref().is_some_and(|(k, v)| f.get(k) == Some(v))
         })
         .await
-        .map_err(|code| format!("the connection closed ({code:?})"))?;
+        .map_err(|code| fail!("the connection closed ({code:?})"))?;
     got.map(|_| ())
-        .ok_or_else(|| format!("no pong within {} ms", within.as_millis()))
+        .ok_or_else(|| fail!("no pong within {} ms", within.as_millis()))
 }
 
 async fn unknown_action(
@@ -253,7 +268,7 @@ async fn unknown_action(
     target: &Target,
     token: &str,
     timeout: Duration,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.send(&request(
         contract,
@@ -265,11 +280,11 @@ async fn unknown_action(
     let answer = c
         .until(timeout, |f| response_id_is(contract, f, "chk-unknown"))
         .await
-        .map_err(|code| format!("the connection closed ({code:?})"))?
+        .map_err(|code| fail!("the connection closed ({code:?})"))?
         .ok_or_else(|| c.no_answer("chk-unknown", "no answer"))?;
     match error_code(contract, &answer).as_deref() {
         Some("unknown_action") => Ok(()),
-        other => Err(format!(
+        other => Err(fail!(
             "answered with {other:?}, not `unknown_action`: {answer}"
         )),
     }
@@ -280,17 +295,17 @@ async fn malformed(
     target: &Target,
     token: &str,
     timeout: Duration,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.live.send_text("{this is not json".into()).await?;
     let answer = c
         .until(timeout, |f| error_code(contract, f).is_some())
         .await
-        .map_err(|code| format!("the connection closed ({code:?}) instead of answering"))?
-        .ok_or("no error frame")?;
+        .map_err(|code| fail!("the connection closed ({code:?}) instead of answering"))?
+        .ok_or(fail!("no error frame"))?;
     let code = error_code(contract, &answer).unwrap_or_default();
     if code != "bad_request" && code != "validation_failed" {
-        return Err(format!("answered `{code}`"));
+        return Err(fail!("answered `{code}`"));
     }
     // still alive
     c.send(&request(
@@ -302,7 +317,7 @@ async fn malformed(
     .await?;
     c.until(timeout, |f| response_id_is(contract, f, "chk-alive"))
         .await
-        .map_err(|code| format!("the connection closed ({code:?}) after the malformed frame"))?
+        .map_err(|code| fail!("the connection closed ({code:?}) after the malformed frame"))?
         .map(|_| ())
         .ok_or_else(|| {
             c.no_answer(
@@ -316,10 +331,10 @@ async fn unauthenticated_ws(
     contract: &Contract,
     target: &Target,
     timeout: Duration,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let bad = Conn::open(target, contract, Some("frameproof-invalid-token")).await;
     let mut conn = match bad {
-        Err(e) if e.contains("refused") => return Ok(()),
+        Err(Error::HandshakeRefused { .. }) => return Ok(()),
         Err(e) => return Err(e),
         Ok(c) => c,
     };
@@ -335,7 +350,7 @@ async fn unauthenticated_ws(
     match conn.until(timeout, |_| true).await {
         Err(_) => Ok(()),
         Ok(Some(f)) if error_code(contract, &f).as_deref() == Some("unauthorized") => Ok(()),
-        Ok(other) => Err(format!(
+        Ok(other) => Err(fail!(
             "a bad token was accepted; the server answered {other:?}"
         )),
     }
@@ -345,7 +360,7 @@ async fn unauthenticated_rest(
     contract: &Contract,
     target: &Target,
     http: &reqwest::Client,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     // the refresh action authenticates with its payload, not a bearer token
     let refresh = contract.transport.auth.refresh_action.as_deref();
     let (name, route) = contract
@@ -358,18 +373,18 @@ async fn unauthenticated_rest(
                 .filter(|r| r.path_params.is_empty())
                 .map(|r| (n, r))
         })
-        .ok_or("no REST route without path parameters to try")?;
+        .ok_or(fail!("no REST route without path parameters to try"))?;
     let url = format!("{}{}", target.http_url.trim_end_matches('/'), route.path);
     let r = http
         .request(
             reqwest::Method::from_bytes(route.method.as_str().as_bytes())
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| fail!("{e}"))?,
             url,
         )
         .json(&json!({}))
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(Error::Http)?;
     let unauthorized = contract
         .errors
         .get("unauthorized")
@@ -378,7 +393,7 @@ async fn unauthenticated_rest(
     if r.status().as_u16() == unauthorized {
         Ok(())
     } else {
-        Err(format!(
+        Err(fail!(
             "`{name}` without credentials answered {}",
             r.status()
         ))
@@ -394,7 +409,7 @@ async fn isolation(
     b: &str,
     options: &CheckOptions,
     http: &reqwest::Client,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let timeout = options.timeout;
     let mut actor = Conn::open(target, contract, Some(a)).await?;
     let mut same = Conn::open(target, contract, Some(a2)).await?;
@@ -419,13 +434,13 @@ async fn isolation(
             let answer = actor
                 .until(timeout, |f| response_id_is(contract, f, &id))
                 .await
-                .map_err(|c| format!("closed {c:?}"))?;
+                .map_err(|c| fail!("closed {c:?}"))?;
             if let Some(ans) = answer.filter(|f| error_code(contract, f).is_none()) {
                 created = contract.response_data(&ans).cloned();
                 let seen = same
                     .until(timeout, |f| contract.event_name(f).is_some())
                     .await
-                    .map_err(|c| format!("closed {c:?}"))?;
+                    .map_err(|c| fail!("closed {c:?}"))?;
                 if seen.is_some() {
                     break 'search;
                 }
@@ -442,7 +457,7 @@ async fn isolation(
         .until(options.quiet, |f| contract.event_name(f).is_some())
         .await
     {
-        return Err(format!("a connection of another tenant received {leak}"));
+        return Err(fail!("a connection of another tenant received {leak}"));
     }
     // and cannot read what was created, over either transport
     if let Some(id) = created.get("id").and_then(Value::as_str) {
@@ -457,7 +472,7 @@ async fn isolation(
                     .await
                 {
                     if error_code(contract, &ans).is_none() {
-                        return Err(format!(
+                        return Err(fail!(
                             "another tenant read `{id}` with `{name}` over the WebSocket"
                         ));
                     }
@@ -467,9 +482,7 @@ async fn isolation(
                 let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
                 if let Ok(r) = http.get(url).bearer_auth(b).send().await {
                     if r.status().is_success() {
-                        return Err(format!(
-                            "another tenant read `{id}` with `{name}` over REST"
-                        ));
+                        return Err(fail!("another tenant read `{id}` with `{name}` over REST"));
                     }
                 }
             }
@@ -487,16 +500,16 @@ async fn expiry(
     wait: Duration,
     timeout: Duration,
     http: &reqwest::Client,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let auth = &contract.transport.auth;
     let expired_event = auth
         .expired_event
         .as_deref()
-        .ok_or("the contract names no expired_event")?;
+        .ok_or(fail!("the contract names no expired_event"))?;
     let refresh_action = auth
         .refresh_action
         .as_deref()
-        .ok_or("the contract names no refresh_action")?;
+        .ok_or(fail!("the contract names no refresh_action"))?;
     let probe = contract
         .actions
         .iter()
@@ -507,49 +520,47 @@ async fn expiry(
                 })
         })
         .map(|(n, _)| n.clone())
-        .ok_or("no parameterless read action to probe with")?;
+        .ok_or(fail!("no parameterless read action to probe with"))?;
     let mut c = Conn::open(target, contract, Some(token)).await?;
     c.until(wait, |f| contract.event_name(f) == Some(expired_event))
         .await
-        .map_err(|code| format!("the connection closed ({code:?}) instead of notifying"))?
-        .ok_or_else(|| format!("no `{expired_event}` within {} ms", wait.as_millis()))?;
+        .map_err(|code| fail!("the connection closed ({code:?}) instead of notifying"))?
+        .ok_or_else(|| fail!("no `{expired_event}` within {} ms", wait.as_millis()))?;
     c.send(&request(contract, "chk-exp-1", &probe, json!({})))
         .await?;
     let refused = c
         .until(timeout, |f| response_id_is(contract, f, "chk-exp-1"))
         .await
-        .map_err(|code| format!("closed ({code:?})"))?;
+        .map_err(|code| fail!("closed ({code:?})"))?;
     match refused
         .as_ref()
         .and_then(|f| error_code(contract, f))
         .as_deref()
     {
         Some("token_expired") | Some("unauthorized") => {}
-        other => {
-            return Err(format!(
-                "a request with the expired token answered {other:?}"
-            ))
-        }
+        other => return Err(fail!("a request with the expired token answered {other:?}")),
     }
     // refresh over REST: the action's one required string field carries the refresh token
     let spec = &contract.actions[refresh_action];
     let field = frameproof_schema::sample::sample(&spec.payload, &contract.defs, &mut Rng::new(1))
         .as_object()
         .and_then(|m| m.keys().next().cloned())
-        .ok_or("the refresh action's payload has no field")?;
-    let req = contract.rest_request(refresh_action, &json!({ field: refresh }))?;
+        .ok_or(fail!("the refresh action's payload has no field"))?;
+    let req = contract
+        .rest_request(refresh_action, &json!({ field: refresh }))
+        .map_err(Error::Rest)?;
     let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
     let method =
-        reqwest::Method::from_bytes(req.method.as_str().as_bytes()).map_err(|e| e.to_string())?;
+        reqwest::Method::from_bytes(req.method.as_str().as_bytes()).map_err(|e| fail!("{e}"))?;
     let mut r = http.request(method, url).query(&req.query);
     if let Some(b) = &req.body {
         r = r.json(b);
     }
-    let resp = r.send().await.map_err(|e| e.to_string())?;
+    let resp = r.send().await.map_err(Error::Http)?;
     let status = resp.status();
     let body: Value = resp.json().await.unwrap_or(Value::Null);
     if !status.is_success() {
-        return Err(format!("`{refresh_action}` answered {status}: {body}"));
+        return Err(fail!("`{refresh_action}` answered {status}: {body}"));
     }
     let fresh = body
         .as_object()
@@ -558,21 +569,21 @@ async fn expiry(
                 .find(|(k, _)| k.contains("access"))
                 .and_then(|(_, v)| v.as_str())
         })
-        .ok_or_else(|| format!("no access token in the refresh answer {body}"))?;
+        .ok_or_else(|| fail!("no access token in the refresh answer {body}"))?;
     let frame = contract
         .auth_frame(fresh)
-        .ok_or("the envelope has no auth frame with a token member")?;
+        .ok_or(fail!("the envelope has no auth frame with a token member"))?;
     c.send(&frame).await?;
     c.send(&request(contract, "chk-exp-2", &probe, json!({})))
         .await?;
     let answer = c
         .until(timeout, |f| response_id_is(contract, f, "chk-exp-2"))
         .await
-        .map_err(|code| format!("the connection closed ({code:?}) after the new token"))?
+        .map_err(|code| fail!("the connection closed ({code:?}) after the new token"))?
         .ok_or_else(|| c.no_answer("chk-exp-2", "no answer after the new token"))?;
     match error_code(contract, &answer) {
         None => Ok(()),
-        Some(code) => Err(format!(
+        Some(code) => Err(fail!(
             "after the new token the request still fails with `{code}`"
         )),
     }
@@ -583,7 +594,7 @@ async fn routes(
     target: &Target,
     token: &str,
     http: &reqwest::Client,
-) -> Vec<(String, Result<(), String>)> {
+) -> Vec<(String, Result<(), Error>)> {
     let mut out = Vec::new();
     let mut rng = Rng::new(11);
     for (name, spec) in &contract.actions {
@@ -592,10 +603,10 @@ async fn routes(
         }
         let payload = sample(&spec.payload, &contract.defs, &mut rng);
         let result = async {
-            let req = contract.rest_request(name, &payload)?;
+            let req = contract.rest_request(name, &payload).map_err(Error::Rest)?;
             let url = format!("{}{}", target.http_url.trim_end_matches('/'), req.path);
             let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| fail!("{e}"))?;
             let mut r = http
                 .request(method, url)
                 .query(&req.query)
@@ -603,7 +614,7 @@ async fn routes(
             if let Some(b) = &req.body {
                 r = r.json(b);
             }
-            let resp = r.send().await.map_err(|e| e.to_string())?;
+            let resp = r.send().await.map_err(Error::Http)?;
             let status = resp.status().as_u16();
             let body: Value = resp.json().await.unwrap_or(Value::Null);
             if (200..300).contains(&status) {
@@ -615,14 +626,15 @@ async fn routes(
                 .unwrap_or_default();
             let code = code.as_str();
             if code == "unknown_action" {
-                return Err(format!(
+                return Err(fail!(
                     "{} {} is not served ({status} unknown_action)",
-                    req.method, req.path
+                    req.method,
+                    req.path
                 ));
             }
             if let Some(spec) = contract.errors.get(code) {
                 if spec.status != status {
-                    return Err(format!(
+                    return Err(fail!(
                         "answered `{code}` with HTTP {status}; the contract gives `{code}` HTTP {}",
                         spec.status
                     ));
@@ -637,7 +649,7 @@ async fn routes(
             if allowed.contains(&status) {
                 Ok(())
             } else {
-                Err(format!(
+                Err(fail!(
                     "answered {status} (`{code}`), a status none of its errors has"
                 ))
             }

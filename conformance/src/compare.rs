@@ -314,7 +314,7 @@ fn replace_word(text: &str, from: &str, to: &str) -> String {
 }
 
 impl Bindings {
-    pub fn new(matchers: &[Matcher]) -> Result<Bindings, String> {
+    pub fn new(matchers: &[Matcher]) -> Result<Bindings, crate::Error> {
         let matchers = matchers
             .iter()
             .map(|m| {
@@ -323,18 +323,22 @@ impl Bindings {
                         .pointer
                         .as_deref()
                         .map(frameproof_schema::pointer::segments)
-                        .transpose()?,
+                        .transpose()
+                        .map_err(crate::Error::MatcherPointer)?,
                     format: m.format.clone(),
                     regex: m
                         .regex
                         .as_deref()
                         .map(|r| {
-                            regex::Regex::new(r).map_err(|e| format!("matcher regex `{r}`: {e}"))
+                            regex::Regex::new(r).map_err(|source| crate::Error::MatcherRegex {
+                                regex: r.to_owned(),
+                                source,
+                            })
                         })
                         .transpose()?,
                 })
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, crate::Error>>()?;
         Ok(Bindings {
             forward: HashMap::new(),
             backward: HashMap::new(),

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::Error;
+
 const PREFIX: &str = "$credential:";
 
 #[derive(Debug, Clone, Default)]
@@ -22,35 +24,37 @@ impl Credentials {
     }
 
     /// `NAME=SECRET`.
-    pub fn parse_pair(&mut self, pair: &str) -> Result<(), String> {
-        let (name, secret) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("`{pair}` is not NAME=SECRET"))?;
+    pub fn parse_pair(&mut self, pair: &str) -> Result<(), Error> {
+        let (name, secret) = pair.split_once('=').ok_or_else(|| Error::CredentialPair {
+            pair: pair.to_owned(),
+        })?;
         self.insert(name, secret);
         Ok(())
     }
 
     /// A JSON object of name → secret.
-    pub fn from_json(text: &str) -> Result<Credentials, String> {
-        let map: HashMap<String, String> = serde_json::from_str(text)
-            .map_err(|e| format!("credentials must be a JSON object of strings: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Credentials, Error> {
+        let map: HashMap<String, String> =
+            serde_json::from_str(text).map_err(Error::CredentialsFile)?;
         Ok(Credentials { secrets: map })
     }
 
     /// The secret a placeholder names; other strings are returned as they are.
-    pub fn resolve(&self, text: &str) -> Result<String, String> {
+    pub fn resolve(&self, text: &str) -> Result<String, Error> {
         match text.strip_prefix(PREFIX) {
             None => Ok(text.to_owned()),
-            Some(name) => {
-                self.secrets.get(name).cloned().ok_or_else(|| {
-                    format!("no credential `{name}`: pass --credential {name}=SECRET")
-                })
-            }
+            Some(name) => self
+                .secrets
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::MissingCredential {
+                    name: name.to_owned(),
+                }),
         }
     }
 
     /// Resolves every placeholder string inside a JSON value.
-    pub fn resolve_value(&self, value: &mut Value) -> Result<(), String> {
+    pub fn resolve_value(&self, value: &mut Value) -> Result<(), Error> {
         match value {
             Value::String(s) if s.starts_with(PREFIX) => {
                 *s = self.resolve(s)?;

@@ -20,10 +20,12 @@ use frameproof_schema::transcript::RestExchange;
 use frameproof_schema::{AuthMethod, Contract, Direction, RestRequest, RestRoute};
 use frameproof_validator::{Severity, Validator};
 
+use crate::error::fail;
 pub use crate::fuzz_raw::RawProbe;
 use crate::fuzz_raw::{contract_accepts, disagreement, probes_of, refuses_input, ProbeText};
 use crate::live::{Incoming, LiveConn};
 use crate::replay::Target;
+use crate::Error;
 
 /// How a generated payload is spoiled (or not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +183,7 @@ struct Live {
 /// How long a handshake or a REST call of a fuzz case may take.
 const NETWORK: Duration = Duration::from_secs(10);
 
-async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, String> {
+async fn open(contract: &Contract, target: &Target, token: &str) -> Result<Live, Error> {
     let param = contract
         .transport
         .auth
@@ -216,7 +218,7 @@ async fn answer(
     validator: &Validator,
     id: &str,
     wait: Duration,
-) -> Result<Value, String> {
+) -> Result<Value, Error> {
     let id = json!(id);
     answer_where(live, validator, wait, |contract, f| {
         contract.response_id(f) == Some(&id)
@@ -230,7 +232,7 @@ async fn answer_where(
     validator: &Validator,
     wait: Duration,
     is_answer: impl Fn(&Contract, &Value) -> bool,
-) -> Result<Value, String> {
+) -> Result<Value, Error> {
     let contract = validator.contract();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -246,7 +248,7 @@ async fn answer_where(
                             .violations,
                     );
                     if !found.is_empty() {
-                        return Err(format!(
+                        return Err(fail!(
                             "event `{event}` breaks the contract: {}\nevent: {raw}",
                             found.join("; ")
                         ));
@@ -256,16 +258,16 @@ async fn answer_where(
             Ok(Some((_, Incoming::Closed(close)))) => {
                 return Err(match close {
                     Some((code, reason)) => {
-                        format!("the server closed the connection with {code} `{reason}`")
+                        fail!("the server closed the connection with {code} `{reason}`")
                     }
-                    None => "the connection ended without a close frame".into(),
+                    None => fail!("the connection ended without a close frame"),
                 })
             }
             Ok(Some((_, Incoming::Binary(n)))) => {
-                return Err(format!("the server sent a binary frame of {n} bytes"))
+                return Err(fail!("the server sent a binary frame of {n} bytes"))
             }
-            Ok(None) => return Err("the connection ended".into()),
-            Err(_) => return Err(format!("no answer within {wait:?}")),
+            Ok(None) => return Err(fail!("the connection ended")),
+            Err(_) => return Err(fail!("no answer within {wait:?}")),
         }
     }
 }
@@ -287,7 +289,13 @@ struct Runner<'a> {
 /// no finding about the server's contract, and ends the run as unusable).
 enum CaseFailure {
     Property(String),
-    Transport(String),
+    Transport(Error),
+}
+
+impl From<Error> for CaseFailure {
+    fn from(why: Error) -> CaseFailure {
+        CaseFailure::Property(why.chain())
+    }
 }
 
 impl From<String> for CaseFailure {
@@ -422,7 +430,7 @@ impl Runner<'_> {
         let resp = r
             .send()
             .await
-            .map_err(|e| CaseFailure::Transport(format!("the REST call failed: {e}")))?;
+            .map_err(|e| CaseFailure::Transport(Error::RestCall(e)))?;
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         Ok((status, body))
@@ -482,7 +490,7 @@ impl Runner<'_> {
         &mut self,
         actions: &[String],
         seed: u64,
-    ) -> Result<(u32, Option<(FuzzCase, String)>), String> {
+    ) -> Result<(u32, Option<(FuzzCase, String)>), Error> {
         let mut sent = 0;
         for action in actions {
             for probe in probes_of(self.contract, action, seed) {
@@ -490,7 +498,7 @@ impl Runner<'_> {
                 match self.raw_probe(&probe).await {
                     Ok(()) => {}
                     Err(CaseFailure::Transport(why)) => {
-                        return Err(format!("the network failed under the run: {why}"))
+                        return Err(Error::NetworkFailed(Box::new(why)))
                     }
                     Err(CaseFailure::Property(why)) => {
                         let case = FuzzCase {
@@ -566,7 +574,7 @@ impl Runner<'_> {
         answer(live, &self.validator, &id, Duration::from_secs(5))
             .await
             .map(|_| ())
-            .map_err(CaseFailure::Property)
+            .map_err(CaseFailure::from)
     }
 }
 
@@ -590,12 +598,12 @@ pub fn run(
     token: &str,
     seed: u64,
     cases: u32,
-) -> Result<FuzzReport, String> {
-    let validator = Validator::new(contract).map_err(|e| e.to_string())?;
+) -> Result<FuzzReport, Error> {
+    let validator = Validator::new(contract).map_err(Error::Contract)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(Error::Runtime)?;
     let actions: Vec<String> = contract
         .actions
         .iter()
@@ -603,14 +611,14 @@ pub fn run(
         .map(|(n, _)| n.clone())
         .collect();
     if actions.is_empty() {
-        return Err("the contract has no WebSocket actions to fuzz".into());
+        return Err(Error::NothingToFuzz);
     }
     let runner = Mutex::new(Runner {
         contract,
         validator,
         target,
         token: token.to_owned(),
-        http: crate::live::http_client(NETWORK),
+        http: crate::live::http_client(NETWORK)?,
         live: None,
     });
     let mut bytes = [0u8; 32];
@@ -630,14 +638,16 @@ pub fn run(
     {
         let mut r = runner
             .lock()
-            .map_err(|_| "the fuzz runner is poisoned".to_owned())?;
-        if let Err(CaseFailure::Transport(why) | CaseFailure::Property(why)) =
-            runtime.block_on(r.connect())
-        {
-            return Err(format!("cannot reach the server: {why}"));
+            .map_err(|_| fail!("the fuzz runner is poisoned"))?;
+        match runtime.block_on(r.connect()) {
+            Ok(()) => {}
+            Err(CaseFailure::Transport(why)) => return Err(Error::Unreachable(Box::new(why))),
+            Err(CaseFailure::Property(why)) => {
+                return Err(Error::Unreachable(Box::new(Error::Failed(why))))
+            }
         }
     }
-    let transport_failed: Mutex<Option<String>> = Mutex::new(None);
+    let transport_failed: Mutex<Option<Error>> = Mutex::new(None);
     let last_failure: Mutex<Option<(FuzzCase, String)>> = Mutex::new(None);
     let result = test.run(&strategy, |(a, s, m, pick)| {
         let action = &actions[a];
@@ -675,8 +685,8 @@ pub fn run(
             }
         }
     });
-    if let Some(why) = transport_failed.lock().ok().and_then(|t| t.clone()) {
-        return Err(format!("the network failed under the run: {why}"));
+    if let Some(why) = transport_failed.into_inner().ok().flatten() {
+        return Err(Error::NetworkFailed(Box::new(why)));
     }
     let mut failure = match result {
         Ok(()) => None,
@@ -686,7 +696,7 @@ pub fn run(
     if failure.is_none() {
         let mut r = runner
             .lock()
-            .map_err(|_| "the fuzz runner is poisoned".to_owned())?;
+            .map_err(|_| fail!("the fuzz runner is poisoned"))?;
         let (sent, found) = runtime.block_on(r.raw_probes(&actions, seed))?;
         raw_probes = sent;
         failure = found;

@@ -10,6 +10,7 @@
 pub mod checks;
 mod compare;
 mod credentials;
+mod error;
 pub mod fuzz;
 mod fuzz_raw;
 mod live;
@@ -20,5 +21,6 @@ pub mod suite;
 
 pub use compare::{Bindings, Difference};
 pub use credentials::Credentials;
+pub use error::{chain, Error};
 pub use replay::{replay, ReplayOptions, Target, Transport};
 pub use report::{Outcome, StepResult, TranscriptReport};

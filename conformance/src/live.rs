@@ -9,6 +9,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::Error;
+
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -24,12 +26,12 @@ pub(crate) enum Incoming {
 }
 
 /// The HTTP client of a run: every request (connect and answer) ends within `within`.
-pub(crate) fn http_client(within: Duration) -> reqwest::Client {
+pub(crate) fn http_client(within: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .connect_timeout(within)
         .timeout(within)
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
+        .map_err(Error::HttpClient)
 }
 
 pub(crate) struct LiveConn {
@@ -45,20 +47,22 @@ impl LiveConn {
         name: String,
         inbox: mpsc::Sender<(String, Incoming)>,
         within: Duration,
-    ) -> Result<LiveConn, String> {
+    ) -> Result<LiveConn, Error> {
         let (ws, _) = tokio::time::timeout(within, tokio_tungstenite::connect_async(url))
             .await
-            .map_err(|_| {
-                format!(
-                    "cannot connect to {url}: no handshake within {} ms",
-                    within.as_millis()
-                )
+            .map_err(|_| Error::HandshakeTimedOut {
+                url: url.to_owned(),
+                after: within,
             })?
             .map_err(|e| match e {
-                tokio_tungstenite::tungstenite::Error::Http(r) => {
-                    format!("the handshake was refused with HTTP {}", r.status())
-                }
-                other => format!("cannot connect to {url}: {other}"),
+                tokio_tungstenite::tungstenite::Error::Http(r) => Error::HandshakeRefused {
+                    url: url.to_owned(),
+                    status: r.status(),
+                },
+                other => Error::Connect {
+                    url: url.to_owned(),
+                    source: other,
+                },
             })?;
         let (sink, mut stream) = ws.split();
         let tx = inbox;
@@ -88,18 +92,18 @@ impl LiveConn {
         Ok(LiveConn { sink, reader })
     }
 
-    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), String> {
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), Error> {
         self.sink
             .send(Message::binary(bytes))
             .await
-            .map_err(|e| format!("cannot send: {e}"))
+            .map_err(Error::Send)
     }
 
-    pub async fn send_text(&mut self, text: String) -> Result<(), String> {
+    pub async fn send_text(&mut self, text: String) -> Result<(), Error> {
         self.sink
             .send(Message::text(text))
             .await
-            .map_err(|e| format!("cannot send: {e}"))
+            .map_err(Error::Send)
     }
 
     pub async fn close(&mut self) {

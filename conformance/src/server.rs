@@ -7,6 +7,8 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::Error;
+
 pub struct ServerProcess {
     child: Child,
 }
@@ -20,7 +22,7 @@ pub fn address_of(url: &str) -> Option<SocketAddr> {
 
 impl ServerProcess {
     /// Starts `command` with `sh -c` and waits (up to `wait`) until `addr` accepts connections.
-    pub fn start(command: &str, addr: SocketAddr, wait: Duration) -> Result<ServerProcess, String> {
+    pub fn start(command: &str, addr: SocketAddr, wait: Duration) -> Result<ServerProcess, Error> {
         let child = Command::new("sh")
             .arg("-c")
             .arg(format!("exec {command}"))
@@ -28,7 +30,10 @@ impl ServerProcess {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start `{command}`: {e}"))?;
+            .map_err(|source| Error::ServerSpawn {
+                command: command.to_owned(),
+                source,
+            })?;
         let mut server = ServerProcess { child };
         let deadline = Instant::now() + wait;
         loop {
@@ -37,15 +42,20 @@ impl ServerProcess {
             }
             if let Ok(Some(status)) = server.child.try_wait() {
                 let stderr = server.stop();
-                return Err(format!(
-                    "`{command}` exited ({status}) before accepting connections: {stderr}"
-                ));
+                return Err(Error::ServerExited {
+                    command: command.to_owned(),
+                    status,
+                    stderr,
+                });
             }
             if Instant::now() >= deadline {
                 let stderr = server.stop();
-                return Err(format!(
-                    "`{command}` did not accept connections on {addr} within {wait:?}: {stderr}"
-                ));
+                return Err(Error::ServerTimedOut {
+                    command: command.to_owned(),
+                    addr,
+                    after: wait,
+                    stderr,
+                });
             }
             std::thread::sleep(Duration::from_millis(50));
         }

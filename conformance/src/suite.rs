@@ -12,6 +12,7 @@ use crate::checks::{self, CheckOptions, CheckUsers};
 use crate::replay::{replay, ReplayOptions, Target, Transport};
 use crate::report::TranscriptReport;
 use crate::server::{address_of, ServerProcess};
+use crate::Error;
 
 /// How long a server started by `server_cmd` may take to accept connections.
 const SERVER_START: Duration = Duration::from_secs(30);
@@ -34,17 +35,8 @@ pub struct Suite {
 }
 
 /// Why a suite could not run on (a transcript that cannot be read, a server that does not
-/// start): no finding about the server's contract.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unusable(pub String);
-
-impl std::fmt::Display for Unusable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Unusable {}
+/// start): no finding about the server's contract. The crate's [`Error`].
+pub type Unusable = Error;
 
 impl Suite {
     /// Runs everything, calling `on_report` as each run ends; returns every report. Blocking:
@@ -53,12 +45,14 @@ impl Suite {
         &self,
         mut on_report: impl FnMut(&TranscriptReport),
     ) -> Result<Vec<TranscriptReport>, Unusable> {
-        let runtime = tokio::runtime::Runtime::new().map_err(|e| Unusable(e.to_string()))?;
+        let runtime = tokio::runtime::Runtime::new().map_err(Error::Runtime)?;
         let mut reports = Vec::new();
         for file in &self.transcripts {
             let name = file.display().to_string();
-            let text =
-                std::fs::read_to_string(file).map_err(|e| Unusable(format!("{name}: {e}")))?;
+            let text = std::fs::read_to_string(file).map_err(|source| Error::ReadTranscript {
+                path: file.clone(),
+                source,
+            })?;
             for transport in &self.transports {
                 if !self.selected(&name, *transport) {
                     continue;
@@ -99,15 +93,10 @@ impl Suite {
         let Some(cmd) = &self.server_cmd else {
             return Ok(None);
         };
-        let addr = address_of(&self.target.ws_url).ok_or_else(|| {
-            Unusable(format!(
-                "cannot tell the host and port of {}",
-                self.target.ws_url
-            ))
+        let addr = address_of(&self.target.ws_url).ok_or_else(|| Error::NoAddress {
+            url: self.target.ws_url.clone(),
         })?;
-        ServerProcess::start(cmd, addr, SERVER_START)
-            .map(Some)
-            .map_err(Unusable)
+        ServerProcess::start(cmd, addr, SERVER_START).map(Some)
     }
 }
 
@@ -131,7 +120,10 @@ pub fn transcript_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Unusable> {
     for p in inputs {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Unusable(format!("{}: {e}", p.display())))?
+                .map_err(|source| Error::ReadTranscript {
+                    path: p.clone(),
+                    source,
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "jsonl"))
                 .collect();

@@ -13,4 +13,4 @@ pub use names::{
     check_action_name, check_error_code, check_event_name, check_field_name, check_version,
 };
 pub use route::{conventional_route, HttpMethod, RouteConvention};
-pub use template::{Template, TemplateError, TemplatePart};
+pub use template::{MissingValue, Template, TemplateError, TemplatePart};

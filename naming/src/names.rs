@@ -1,18 +1,39 @@
 //! Name rules. Each check returns a sentence that says what is wrong and how to fix it.
 
+/// A name, code or version that breaks a rule: its message says what is wrong and how to fix
+/// it; a version that does not parse keeps the parser's error as its source.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameError {
+    /// A naming rule (the message names the rule and an example).
+    #[error("{0}")]
+    Rule(String),
+    /// Not a semantic version.
+    #[error("`{version}` is not a semantic version like `1.2.0`: {source}")]
+    Version {
+        version: String,
+        #[source]
+        source: semver::Error,
+    },
+}
+
+fn rule(message: String) -> Result<(), NameError> {
+    Err(NameError::Rule(message))
+}
+
 /// An action name is `resource.verb`: two or more dot-separated segments of lower snake case,
 /// e.g. `time_entries.start` or `orgs.members.list`.
-pub fn check_action_name(name: &str) -> Result<(), String> {
+pub fn check_action_name(name: &str) -> Result<(), NameError> {
     let segments: Vec<&str> = name.split('.').collect();
     if segments.len() < 2 {
-        return Err(format!(
+        return rule(format!(
             "action name `{name}` must look like `resource.verb` (e.g. `tasks.update`): \
              at least two dot-separated segments"
         ));
     }
     for segment in &segments {
         if !is_snake_segment(segment) {
-            return Err(format!(
+            return rule(format!(
                 "action name `{name}` has segment `{segment}`: each segment must be lower snake case \
                  (a-z, 0-9, `_`, starting with a letter)"
             ));
@@ -22,11 +43,11 @@ pub fn check_action_name(name: &str) -> Result<(), String> {
 }
 
 /// An error code is lower snake case, e.g. `not_found`.
-pub fn check_error_code(code: &str) -> Result<(), String> {
+pub fn check_error_code(code: &str) -> Result<(), NameError> {
     if is_snake_segment(code) {
         Ok(())
     } else {
-        Err(format!(
+        rule(format!(
             "error code `{code}` must be lower snake case (a-z, 0-9, `_`, starting with a letter), \
              e.g. `not_found`"
         ))
@@ -35,14 +56,14 @@ pub fn check_error_code(code: &str) -> Result<(), String> {
 
 /// An event name starts with a letter and uses letters, digits, `_`, `.`, `:` or `-`.
 /// `TaskUpdated`, `NEW_MESSAGE` and `task.updated` are all accepted: existing protocols differ.
-pub fn check_event_name(name: &str) -> Result<(), String> {
+pub fn check_event_name(name: &str) -> Result<(), NameError> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     if first_ok && rest_ok {
         Ok(())
     } else {
-        Err(format!(
+        rule(format!(
             "event name `{name}` must start with a letter and contain only letters, digits, \
              `_`, `.`, `:` or `-`"
         ))
@@ -50,7 +71,7 @@ pub fn check_event_name(name: &str) -> Result<(), String> {
 }
 
 /// A path or topic parameter names a field: letters, digits and `_`, not starting with a digit.
-pub fn check_field_name(name: &str) -> Result<(), String> {
+pub fn check_field_name(name: &str) -> Result<(), NameError> {
     let mut chars = name.chars();
     let first_ok = chars
         .next()
@@ -58,17 +79,20 @@ pub fn check_field_name(name: &str) -> Result<(), String> {
     if first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Ok(())
     } else {
-        Err(format!(
+        rule(format!(
             "parameter `{{{name}}}` must name a field: letters, digits and `_`, not starting with a digit"
         ))
     }
 }
 
 /// Versions (`since`, contract versions) are semantic versions such as `1.2.0`.
-pub fn check_version(version: &str) -> Result<(), String> {
+pub fn check_version(version: &str) -> Result<(), NameError> {
     semver::Version::parse(version)
         .map(|_| ())
-        .map_err(|e| format!("`{version}` is not a semantic version like `1.2.0`: {e}"))
+        .map_err(|source| NameError::Version {
+            version: version.to_owned(),
+            source,
+        })
 }
 
 fn is_snake_segment(s: &str) -> bool {
@@ -80,6 +104,20 @@ fn is_snake_segment(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_version_keeps_the_parser_error() {
+        let e = check_version("1.x").expect_err("not semver");
+        assert!(e
+            .to_string()
+            .starts_with("`1.x` is not a semantic version like `1.2.0`: "));
+        let source = std::error::Error::source(&e).expect("a source");
+        assert!(source.is::<semver::Error>());
+        assert!(matches!(
+            check_action_name("start"),
+            Err(NameError::Rule(_))
+        ));
+    }
 
     #[test]
     fn action_names() {

@@ -31,6 +31,11 @@ impl fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
+/// A template rendered without a value for one of its parameters (named here).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no value for `{{{0}}}`")]
+pub struct MissingValue(pub String);
+
 impl Template {
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
         let err = |reason: String| TemplateError {
@@ -55,7 +60,7 @@ impl Template {
                 .find('}')
                 .ok_or_else(|| err("`{` without a matching `}`".into()))?;
             let name = &after[..close];
-            crate::check_field_name(name).map_err(err)?;
+            crate::check_field_name(name).map_err(|e| err(e.to_string()))?;
             if parts
                 .iter()
                 .any(|p| matches!(p, TemplatePart::Param(n) if n == name))
@@ -91,14 +96,14 @@ impl Template {
     }
 
     /// Renders the template, percent-encoding each value so that it stays one path segment.
-    /// Returns the name of the first parameter without a value as the error.
-    pub fn render(&self, values: &BTreeMap<String, String>) -> Result<String, String> {
+    /// The error names the first parameter without a value.
+    pub fn render(&self, values: &BTreeMap<String, String>) -> Result<String, MissingValue> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 TemplatePart::Literal(l) => out.push_str(l),
                 TemplatePart::Param(n) => {
-                    let v = values.get(n).ok_or_else(|| n.clone())?;
+                    let v = values.get(n).ok_or_else(|| MissingValue(n.clone()))?;
                     out.push_str(&percent_encode(v));
                 }
             }
@@ -183,6 +188,14 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rendering_without_a_value_names_the_parameter() {
+        let t = Template::parse("/tasks/{id}").unwrap();
+        let e = t.render(&BTreeMap::new()).unwrap_err();
+        assert_eq!(e, MissingValue("id".into()));
+        assert_eq!(e.to_string(), "no value for `{id}`");
+    }
     use proptest::prelude::*;
 
     #[test]

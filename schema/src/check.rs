@@ -79,17 +79,17 @@ impl Contract {
     fn naming_lint(&self, p: &mut Vec<Problem>) {
         for name in self.actions.keys() {
             if let Err(e) = check_action_name(name) {
-                p.push(Problem::new(push("/actions", name), e));
+                p.push(Problem::new(push("/actions", name), e.to_string()));
             }
         }
         for name in self.events.keys() {
             if let Err(e) = check_event_name(name) {
-                p.push(Problem::new(push("/events", name), e));
+                p.push(Problem::new(push("/events", name), e.to_string()));
             }
         }
         for code in self.errors.keys() {
             if let Err(e) = check_error_code(code) {
-                p.push(Problem::new(push("/errors", code), e));
+                p.push(Problem::new(push("/errors", code), e.to_string()));
             }
         }
     }
@@ -131,7 +131,7 @@ impl Contract {
             p.push(Problem::new("/name", "the contract needs a name"));
         }
         if let Err(e) = check_version(&self.version) {
-            p.push(Problem::new("/version", e));
+            p.push(Problem::new("/version", e.to_string()));
         }
     }
 
@@ -192,7 +192,7 @@ impl Contract {
                     }
                     crate::VersionMethod::AuthFrame { pointer } => {
                         if let Err(e) = pointer::segments(pointer) {
-                            p.push(Problem::new(at, e));
+                            p.push(Problem::new(at, e.to_string()));
                         }
                     }
                     _ => {}
@@ -338,7 +338,10 @@ impl Contract {
         }
         if let Some(since) = deprecated.and_then(|d| d.since.as_deref()) {
             if let Err(e) = check_version(since) {
-                p.push(Problem::new(push(&push(at, "deprecated"), "since"), e));
+                p.push(Problem::new(
+                    push(&push(at, "deprecated"), "since"),
+                    e.to_string(),
+                ));
             }
         }
     }
@@ -624,7 +627,7 @@ impl Contract {
         }
         for ptr in self.envelope_pointers() {
             if let Err(e) = pointer::segments(ptr.1) {
-                p.push(Problem::new(ptr.0, e));
+                p.push(Problem::new(ptr.0, e.to_string()));
             }
         }
         if !self.fingerprint.is_empty() {

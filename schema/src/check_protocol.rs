@@ -41,7 +41,7 @@ impl Contract {
             }
             for ptr in c.when.keys() {
                 if let Err(e) = pointer::segments(ptr) {
-                    p.push(Problem::new(push(&at, "when"), e));
+                    p.push(Problem::new(push(&at, "when"), e.to_string()));
                 }
             }
             if let Some(reply) = &c.reply {
@@ -104,7 +104,7 @@ impl Contract {
     fn check_batch(&self, p: &mut Vec<Problem>) {
         if let Some(batch) = &self.envelope.batch {
             if let Err(e) = pointer::segments(&batch.pointer) {
-                p.push(Problem::new("/envelope/batch/pointer", e));
+                p.push(Problem::new("/envelope/batch/pointer", e.to_string()));
             }
         }
     }
@@ -156,7 +156,7 @@ impl Contract {
             if let Scope::Subscription { id } = &spec.scope {
                 let at = push(&push("/events", name), "scope");
                 if let Err(e) = pointer::segments(id) {
-                    p.push(Problem::new(&at, e));
+                    p.push(Problem::new(&at, e.to_string()));
                 }
                 if !opens {
                     p.push(Problem::new(

@@ -28,7 +28,7 @@ impl ObjectBuilder {
 
     /// Places `schema` at `ptr`. The empty pointer constrains the whole frame.
     fn place(&mut self, ptr: &str, schema: Value, required: bool) -> Result<(), String> {
-        let segs = pointer::segments(ptr)?;
+        let segs = pointer::segments(ptr).map_err(|e| e.to_string())?;
         if segs.is_empty() {
             self.whole.push(schema);
             return Ok(());
@@ -145,7 +145,10 @@ fn with_batches(envelope: &Envelope, single: Value) -> Result<Value, String> {
     let list = json!({ "type": "array", "minItems": 1, "items": single.clone() });
     let mut frame = ObjectBuilder::new();
     frame.place(&batch.pointer, list.clone(), true)?;
-    let batch = if pointer::segments(&batch.pointer)?.is_empty() {
+    let batch = if pointer::segments(&batch.pointer)
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
         list
     } else {
         frame.build()

@@ -55,7 +55,7 @@ pub use errors::standard_errors;
 pub use frameproof_naming::{HttpMethod, Template, TemplatePart};
 pub use load::LoadError;
 pub use ranges::is_wider_than_js;
-pub use rest::{RestRequest, RestRoute};
+pub use rest::{RestError, RestRequest, RestRoute};
 /// The schemas that may describe the value at a place (pointer segments) inside a value.
 pub use schema_walk::at_path as schemas_at;
 /// The `$defs` name a local `$ref` (`#/$defs/Task`) points to, decoded; `None` for other references.

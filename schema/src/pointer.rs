@@ -2,20 +2,27 @@
 
 use serde_json::Value;
 
+/// A string that is not an RFC 6901 JSON pointer; holds the pointer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PointerError {
+    #[error("JSON pointer `{0}` must be empty or start with `/`")]
+    NoLeadingSlash(String),
+    #[error("JSON pointer `{0}` has `~` not followed by 0 or 1")]
+    BadEscape(String),
+}
+
 /// Splits a pointer into unescaped segments. `""` is the whole document.
-pub fn segments(pointer: &str) -> Result<Vec<String>, String> {
+pub fn segments(pointer: &str) -> Result<Vec<String>, PointerError> {
     if pointer.is_empty() {
         return Ok(Vec::new());
     }
     let rest = pointer
         .strip_prefix('/')
-        .ok_or_else(|| format!("JSON pointer `{pointer}` must be empty or start with `/`"))?;
+        .ok_or_else(|| PointerError::NoLeadingSlash(pointer.to_owned()))?;
     rest.split('/')
         .map(|s| {
             if s.contains('~') && !valid_escapes(s) {
-                Err(format!(
-                    "JSON pointer `{pointer}` has `~` not followed by 0 or 1"
-                ))
+                Err(PointerError::BadEscape(pointer.to_owned()))
             } else {
                 Ok(s.replace("~1", "/").replace("~0", "~"))
             }
@@ -96,8 +103,15 @@ mod tests {
     fn parses() {
         assert_eq!(segments("").unwrap(), Vec::<String>::new());
         assert_eq!(segments("/a/b~1c/d~0").unwrap(), ["a", "b/c", "d~"]);
-        assert!(segments("a").is_err());
-        assert!(segments("/a~2").is_err());
+        assert_eq!(segments("a"), Err(PointerError::NoLeadingSlash("a".into())));
+        assert_eq!(
+            segments("/a~2"),
+            Err(PointerError::BadEscape("/a~2".into()))
+        );
+        assert_eq!(
+            segments("/a~2").unwrap_err().to_string(),
+            "JSON pointer `/a~2` has `~` not followed by 0 or 1"
+        );
         assert_eq!(push("/actions", "tasks/x"), "/actions/tasks~1x");
     }
 

@@ -76,21 +76,47 @@ pub struct RestRequest {
     pub body: Option<serde_json::Value>,
 }
 
+/// Why an action's payload cannot become a REST request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RestError {
+    #[error("no action `{0}`")]
+    NoAction(String),
+    #[error("`{0}` is not served over REST")]
+    NotServed(String),
+    /// The route's path is not a template (a contract that was not checked).
+    #[error("{0}")]
+    Template(#[source] frameproof_naming::TemplateError),
+    #[error("`{0}`'s payload must be an object to travel over REST")]
+    NotAnObject(String),
+    #[error("the payload has no `{param}` for the path `{path}`")]
+    MissingPathParam { param: String, path: String },
+    #[error("`{0}` must be a scalar to fill the path")]
+    PathParamNotScalar(String),
+    /// The path template names a parameter the route does not list.
+    #[error("{0}")]
+    NoValue(#[source] frameproof_naming::MissingValue),
+    #[error("`{0}` must hold scalars to travel in the query")]
+    QueryItemNotScalar(String),
+    #[error("`{0}` is an object; it cannot travel in the query string")]
+    QueryObject(String),
+}
+
 impl Contract {
     /// Maps an action's payload to its REST request: path parameters into the path, the other
     /// fields into the query string (GET, DELETE: arrays as repeated keys, `null`s left out) or
     /// the JSON body.
-    pub fn rest_request(&self, action: &str, payload: &Value) -> Result<RestRequest, String> {
+    pub fn rest_request(&self, action: &str, payload: &Value) -> Result<RestRequest, RestError> {
         let spec = self
             .actions
             .get(action)
-            .ok_or_else(|| format!("no action `{action}`"))?;
+            .ok_or_else(|| RestError::NoAction(action.to_owned()))?;
         let route = spec
             .rest
             .as_ref()
-            .ok_or_else(|| format!("`{action}` is not served over REST"))?;
+            .ok_or_else(|| RestError::NotServed(action.to_owned()))?;
         let template =
-            frameproof_naming::Template::parse(&route.path).map_err(|e| e.to_string())?;
+            frameproof_naming::Template::parse(&route.path).map_err(RestError::Template)?;
         let empty = Map::new();
         let fields = match payload {
             Value::Object(m) => m,
@@ -103,25 +129,20 @@ impl Contract {
                     body: Some(payload.clone()),
                 })
             }
-            _ => {
-                return Err(format!(
-                    "`{action}`'s payload must be an object to travel over REST"
-                ))
-            }
+            _ => return Err(RestError::NotAnObject(action.to_owned())),
         };
         let mut values = BTreeMap::new();
         for p in &route.path_params {
-            let v = fields
-                .get(p)
-                .ok_or_else(|| format!("the payload has no `{p}` for the path `{}`", route.path))?;
+            let v = fields.get(p).ok_or_else(|| RestError::MissingPathParam {
+                param: p.clone(),
+                path: route.path.clone(),
+            })?;
             values.insert(
                 p.clone(),
-                scalar_text(v).ok_or_else(|| format!("`{p}` must be a scalar to fill the path"))?,
+                scalar_text(v).ok_or_else(|| RestError::PathParamNotScalar(p.clone()))?,
             );
         }
-        let path = template
-            .render(&values)
-            .map_err(|p| format!("no value for `{{{p}}}`"))?;
+        let path = template.render(&values).map_err(RestError::NoValue)?;
         let rest: Map<String, Value> = fields
             .iter()
             .filter(|(k, _)| !route.path_params.contains(k))
@@ -143,17 +164,14 @@ impl Contract {
                     for item in items {
                         query.push((
                             k.clone(),
-                            scalar_text(&item).ok_or_else(|| {
-                                format!("`{k}` must hold scalars to travel in the query")
-                            })?,
+                            scalar_text(&item)
+                                .ok_or_else(|| RestError::QueryItemNotScalar(k.clone()))?,
                         ));
                     }
                 }
                 other => query.push((
                     k.clone(),
-                    scalar_text(&other).ok_or_else(|| {
-                        format!("`{k}` is an object; it cannot travel in the query string")
-                    })?,
+                    scalar_text(&other).ok_or_else(|| RestError::QueryObject(k.clone()))?,
                 )),
             }
         }

@@ -45,18 +45,15 @@ impl TranscriptHeader {
     }
 
     /// Reads a header line and checks it: every connection has an id, the format is 1.x.
-    pub fn from_line(text: &[u8]) -> Result<TranscriptHeader, String> {
-        let header = serde_json::from_slice::<TranscriptHeader>(text)
-            .map_err(|e| format!("not a transcript header: {e}"))?;
+    pub fn from_line(text: &[u8]) -> Result<TranscriptHeader, HeaderError> {
+        let header =
+            serde_json::from_slice::<TranscriptHeader>(text).map_err(HeaderError::NotAHeader)?;
         if let Some(i) = header.connections.iter().position(|c| c.id.is_empty()) {
-            return Err(format!("connections[{i}] has no `id`"));
+            return Err(HeaderError::ConnectionWithoutId(i));
         }
         let major = header.frameproof_transcript.split('.').next().unwrap_or("");
         if major != "1" {
-            return Err(format!(
-                "transcript format {} is not supported (this reads 1.x)",
-                header.frameproof_transcript
-            ));
+            return Err(HeaderError::Unsupported(header.frameproof_transcript));
         }
         Ok(header)
     }
@@ -224,21 +221,58 @@ pub enum Payload<'r> {
     ExpectNone(&'r ExpectNone),
 }
 
+/// A header line that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeaderError {
+    #[error("not a transcript header: {0}")]
+    NotAHeader(#[source] serde_json::Error),
+    #[error("connections[{0}] has no `id`")]
+    ConnectionWithoutId(usize),
+    /// The format the header names (not 1.x).
+    #[error("transcript format {0} is not supported (this reads 1.x)")]
+    Unsupported(String),
+}
+
+/// A record that is not one readable thing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    #[error(
+        "a record holds exactly one of frame, text, binary, close, rest, connection, expect_none"
+    )]
+    NotExactlyOne,
+    #[error("a message record needs `dir` (client or server)")]
+    NoDir,
+    /// The frame cannot be written back as bytes.
+    #[error("{0}")]
+    Frame(#[source] serde_json::Error),
+    #[error("{0}")]
+    Binary(#[source] Base64Error),
+    #[error("a connection record for `{conn}` names another id, `{id}`")]
+    OtherConnection { conn: String, id: String },
+    #[error("empty record")]
+    Empty,
+}
+
+/// A binary frame's text that is not base64.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not base64: {0}")]
+pub struct Base64Error(#[source] pub base64::DecodeError);
+
 /// A recorded JSON frame, as the bytes a socket carried.
 pub trait RecordedFrame {
-    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String>;
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, serde_json::Error>;
 }
 
 impl RecordedFrame for Value {
-    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
-        serde_json::to_vec(self)
-            .map(std::borrow::Cow::Owned)
-            .map_err(|e| e.to_string())
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, serde_json::Error> {
+        serde_json::to_vec(self).map(std::borrow::Cow::Owned)
     }
 }
 
 impl RecordedFrame for Box<serde_json::value::RawValue> {
-    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    fn frame_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, serde_json::Error> {
         Ok(std::borrow::Cow::Borrowed(self.get().as_bytes()))
     }
 }
@@ -246,7 +280,7 @@ impl RecordedFrame for Box<serde_json::value::RawValue> {
 impl<F: RecordedFrame> Record<F> {
     /// Which kind of record this is; exactly one of `frame`, `text`, `binary`, `close`, `rest`,
     /// `expect_none` must be present, and messages need `dir`.
-    pub fn payload(&self) -> Result<Payload<'_>, String> {
+    pub fn payload(&self) -> Result<Payload<'_>, RecordError> {
         let present = [
             self.frame.is_some(),
             self.text.is_some(),
@@ -260,19 +294,13 @@ impl<F: RecordedFrame> Record<F> {
         .filter(|p| **p)
         .count();
         if present != 1 {
-            return Err(
-                "a record holds exactly one of frame, text, binary, close, rest, connection, expect_none"
-                    .into(),
-            );
+            return Err(RecordError::NotExactlyOne);
         }
-        let dir = || {
-            self.dir
-                .ok_or_else(|| "a message record needs `dir` (client or server)".to_owned())
-        };
+        let dir = || self.dir.ok_or(RecordError::NoDir);
         if let Some(f) = &self.frame {
             return Ok(Payload::Message {
                 dir: dir()?,
-                bytes: f.frame_bytes()?,
+                bytes: f.frame_bytes().map_err(RecordError::Frame)?,
                 binary: false,
             });
         }
@@ -286,7 +314,7 @@ impl<F: RecordedFrame> Record<F> {
         if let Some(b) = &self.binary {
             return Ok(Payload::Message {
                 dir: dir()?,
-                bytes: std::borrow::Cow::Owned(decode_binary(b)?),
+                bytes: std::borrow::Cow::Owned(decode_binary(b).map_err(RecordError::Binary)?),
                 binary: true,
             });
         }
@@ -298,16 +326,16 @@ impl<F: RecordedFrame> Record<F> {
         }
         if let Some(c) = &self.connection {
             if !c.id.is_empty() && c.id != self.conn {
-                return Err(format!(
-                    "a connection record for `{}` names another id, `{}`",
-                    self.conn, c.id
-                ));
+                return Err(RecordError::OtherConnection {
+                    conn: self.conn.clone(),
+                    id: c.id.clone(),
+                });
             }
             return Ok(Payload::Connection(c));
         }
         match &self.expect_none {
             Some(e) => Ok(Payload::ExpectNone(e)),
-            None => Err("empty record".into()),
+            None => Err(RecordError::Empty),
         }
     }
 }
@@ -367,7 +395,7 @@ impl<R: BufRead> TranscriptReader<R> {
         };
         let header = match (header, lines.not_text()) {
             (_, Some(what)) => return Err(fail(format!("the file is {what}"))),
-            (Err(e), None) => return Err(fail(e)),
+            (Err(e), None) => return Err(fail(e.to_string())),
             (Ok(h), None) => h,
         };
         Ok((header, TranscriptReader { lines, max_line }))
@@ -432,10 +460,10 @@ pub fn encode_binary(bytes: &[u8]) -> String {
 
 /// A binary frame's bytes from its base64 text; whitespace and missing padding are tolerated
 /// (HAR writers differ), anything else is an error naming why.
-pub fn decode_binary(text: &str) -> Result<Vec<u8>, String> {
+pub fn decode_binary(text: &str) -> Result<Vec<u8>, Base64Error> {
     use base64::Engine;
     let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    BASE64.decode(clean).map_err(|e| format!("not base64: {e}"))
+    BASE64.decode(clean).map_err(Base64Error)
 }
 
 const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
@@ -505,7 +533,17 @@ mod tests {
             br#"{"frameproof_transcript":"9.0","contract":{"name":"x","version":"1.0.0"}}"#,
         )
         .expect_err("a newer format");
-        assert!(err.contains("not supported"), "{err}");
+        assert!(
+            matches!(&err, HeaderError::Unsupported(v) if v == "9.0"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("not supported"), "{err}");
+        let err = TranscriptHeader::from_line(b"{").expect_err("not JSON");
+        assert!(
+            err.to_string().starts_with("not a transcript header: "),
+            "{err}"
+        );
+        assert!(std::error::Error::source(&err).is_some_and(|s| s.is::<serde_json::Error>()));
     }
 
     #[test]
@@ -514,7 +552,7 @@ mod tests {
             serde_json::from_str(r#"{"conn":"c1","dir":"client","frame":{},"text":"{}"}"#).unwrap();
         assert!(r.payload().is_err());
         let r: Record = serde_json::from_str(r#"{"conn":"c1","frame":{}}"#).unwrap();
-        assert!(r.payload().unwrap_err().contains("dir"));
+        assert!(r.payload().unwrap_err().to_string().contains("dir"));
     }
 
     #[test]
@@ -524,7 +562,8 @@ mod tests {
             assert_eq!(decode_binary(text).as_deref(), Ok(&b"hello"[..]), "{text}");
         }
         let err = decode_binary("a$").expect_err("not base64");
-        assert!(err.starts_with("not base64"), "{err}");
+        assert!(err.to_string().starts_with("not base64"), "{err}");
+        assert!(std::error::Error::source(&err).is_some_and(|s| s.is::<base64::DecodeError>()));
         let bytes: Vec<u8> = (0..=255).collect();
         assert_eq!(decode_binary(&encode_binary(&bytes)), Ok(bytes));
     }

@@ -173,5 +173,5 @@ fn render_topic(name: &str, pattern: &str, data: &serde_json::Value) -> Result<S
             Ok((p.to_owned(), value))
         })
         .collect::<Result<_, Error>>()?;
-    template.render(&values).map_err(Error::internal)
+    template.render(&values).map_err(|e| Error::internal(e.0))
 }

@@ -159,7 +159,11 @@ fn check_transcript<R: BufRead>(
         let payload = match record.payload() {
             Ok(p) => p,
             Err(e) => {
-                sink(locate(Violation::error(Rule::CaptureRecord, "", e)));
+                sink(locate(Violation::error(
+                    Rule::CaptureRecord,
+                    "",
+                    e.to_string(),
+                )));
                 continue;
             }
         };
@@ -681,7 +685,7 @@ pub fn validate_lines<R: BufRead>(
             None => {
                 record = serde_json::from_slice::<Record<Box<RawValue>>>(buf)
                     .map_err(|e| e.to_string())
-                    .and_then(|r| match r.payload()? {
+                    .and_then(|r| match r.payload().map_err(|e| e.to_string())? {
                         Payload::Message { dir, bytes, .. } => Ok((dir, bytes.into_owned())),
                         _ => Err("only message records can be piped".to_owned()),
                     });

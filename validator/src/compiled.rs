@@ -155,9 +155,9 @@ pub(crate) fn compile(
 }
 
 fn segs(at: &str, ptr: &str) -> Result<Vec<String>, CompileError> {
-    pointer::segments(ptr).map_err(|message| CompileError {
+    pointer::segments(ptr).map_err(|e| CompileError {
         at: at.to_owned(),
-        message,
+        message: e.to_string(),
     })
 }
 

@@ -97,16 +97,40 @@ pub fn example_contract() -> Value {
     })
 }
 
+/// Why a rule's example cannot be built: an edit that does not fit the example document, or
+/// a document that does not load (a mistake in the catalogue, which the tests catch).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExampleError {
+    /// The edit's pointer is not a JSON pointer.
+    #[error("{0}")]
+    Pointer(#[source] pointer::PointerError),
+    /// What `set_pointer` could not do, and where.
+    #[error("{0}")]
+    Edit(String),
+    /// An edit's value is not JSON.
+    #[error("{pointer}: {source}")]
+    Value {
+        pointer: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The edited document does not load.
+    #[error("{0}")]
+    Load(#[source] frameproof_schema::LoadError),
+}
+
 /// Sets (or with `None` removes) the member at `at`, creating missing parent objects.
-pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<(), String> {
-    let segments = pointer::segments(at)?;
+pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<(), ExampleError> {
+    let edit = |message: String| ExampleError::Edit(message);
+    let segments = pointer::segments(at).map_err(ExampleError::Pointer)?;
     let Some((last, parents)) = segments.split_last() else {
         return match value {
             Some(v) => {
                 *doc = v;
                 Ok(())
             }
-            None => Err("cannot remove the whole document".into()),
+            None => Err(edit("cannot remove the whole document".into())),
         };
     };
     let mut cur = doc;
@@ -118,12 +142,12 @@ pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<()
             Value::Array(items) => {
                 let i: usize = seg
                     .parse()
-                    .map_err(|_| format!("{at}: `{seg}` is not an index"))?;
+                    .map_err(|_| edit(format!("{at}: `{seg}` is not an index")))?;
                 items
                     .get_mut(i)
-                    .ok_or_else(|| format!("{at}: no item {i}"))?
+                    .ok_or_else(|| edit(format!("{at}: no item {i}")))?
             }
-            _ => return Err(format!("{at}: `{seg}` is inside a scalar")),
+            _ => return Err(edit(format!("{at}: `{seg}` is inside a scalar"))),
         };
     }
     match (cur, value) {
@@ -136,7 +160,7 @@ pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<()
         (Value::Array(items), v) => {
             let i: usize = last
                 .parse()
-                .map_err(|_| format!("{at}: `{last}` is not an index"))?;
+                .map_err(|_| edit(format!("{at}: `{last}` is not an index")))?;
             match v {
                 Some(v) if i < items.len() => {
                     if let Some(slot) = items.get_mut(i) {
@@ -144,23 +168,28 @@ pub fn set_pointer(doc: &mut Value, at: &str, value: Option<Value>) -> Result<()
                     }
                 }
                 Some(v) if i == items.len() => items.push(v),
-                Some(_) => return Err(format!("{at}: no item {i}")),
+                Some(_) => return Err(edit(format!("{at}: no item {i}"))),
                 None if i < items.len() => {
                     items.remove(i);
                 }
                 None => {}
             }
         }
-        _ => return Err(format!("{at}: the parent is a scalar")),
+        _ => return Err(edit(format!("{at}: the parent is a scalar"))),
     }
     Ok(())
 }
 
-fn apply(doc: &mut Value, edits: &[Edit], after: bool) -> Result<(), String> {
+fn apply(doc: &mut Value, edits: &[Edit], after: bool) -> Result<(), ExampleError> {
     for edit in edits {
         let text = if after { edit.after } else { edit.before };
         let value = match text {
-            Some(t) => Some(serde_json::from_str(t).map_err(|e| format!("{}: {e}", edit.pointer))?),
+            Some(t) => Some(
+                serde_json::from_str(t).map_err(|source| ExampleError::Value {
+                    pointer: edit.pointer.to_owned(),
+                    source,
+                })?,
+            ),
             None => None,
         };
         set_pointer(doc, edit.pointer, value)?;
@@ -169,7 +198,7 @@ fn apply(doc: &mut Value, edits: &[Edit], after: bool) -> Result<(), String> {
 }
 
 /// The rule's example as two documents (old, new).
-pub fn example_pair(rule: RuleId) -> Result<(Value, Value), String> {
+pub fn example_pair(rule: RuleId) -> Result<(Value, Value), ExampleError> {
     let mut old = example_contract();
     let mut new = example_contract();
     apply(&mut old, rule.meta().example, false)?;
@@ -178,10 +207,10 @@ pub fn example_pair(rule: RuleId) -> Result<(Value, Value), String> {
 }
 
 /// The rule's example as two loaded contracts.
-pub fn example_contracts(rule: RuleId) -> Result<(Contract, Contract), String> {
+pub fn example_contracts(rule: RuleId) -> Result<(Contract, Contract), ExampleError> {
     let (old, new) = example_pair(rule)?;
     let load = |v: Value, which: &str| {
-        Contract::from_json_str(&v.to_string(), which).map_err(|e| e.to_string())
+        Contract::from_json_str(&v.to_string(), which).map_err(ExampleError::Load)
     };
     Ok((load(old, "old")?, load(new, "new")?))
 }

@@ -119,7 +119,7 @@ impl IgnoreFile {
                 ));
             }
             if let Err(e) = frameproof_schema::pointer::segments(&entry.pointer) {
-                return Err(fail(e));
+                return Err(fail(e.to_string()));
             }
         }
         Ok(file)

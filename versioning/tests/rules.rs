@@ -33,3 +33,15 @@ fn every_rule_report_is_snapshotted() {
         insta::assert_snapshot!(format!("rule_{}", rule.id()), render::human(&report));
     }
 }
+
+#[test]
+fn a_bad_edit_says_why_and_keeps_its_source() {
+    use frameproof_versioning::catalogue::{set_pointer, ExampleError};
+    let mut doc = serde_json::json!({"a": [1]});
+    let e = set_pointer(&mut doc, "a", None).unwrap_err();
+    assert!(matches!(e, ExampleError::Pointer(_)), "{e:?}");
+    assert!(std::error::Error::source(&e)
+        .is_some_and(|s| s.is::<frameproof_schema::pointer::PointerError>()));
+    let e = set_pointer(&mut doc, "/a/x", Some(2.into())).unwrap_err();
+    assert_eq!(e.to_string(), "/a/x: `x` is not an index");
+}

@@ -44,8 +44,12 @@ impl Engine<'_> {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 if let Some(live) = self.conns.get_mut(conn).and_then(|c| c.live.as_mut()) {
                     if let Err(e) = live.send_text(text).await {
-                        self.steps
-                            .push(StepResult::fail(Some(line), conn, "send a frame", e));
+                        self.steps.push(StepResult::fail(
+                            Some(line),
+                            conn,
+                            "send a frame",
+                            e.chain(),
+                        ));
                     }
                 }
             }
@@ -59,8 +63,12 @@ impl Engine<'_> {
         let mut frame = recorded;
         self.bindings.substitute(&mut frame);
         if let Err(e) = self.options.credentials.resolve_value(&mut frame) {
-            self.steps
-                .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+            self.steps.push(StepResult::fail(
+                Some(line),
+                conn,
+                "resolve credentials",
+                e.chain(),
+            ));
             return None;
         }
         Some(frame)
@@ -162,8 +170,12 @@ impl Engine<'_> {
             .observe(Direction::Client, text.as_bytes());
         if let Some(live) = self.conns.get_mut(conn).and_then(|c| c.live.as_mut()) {
             if let Err(e) = live.send_text(text).await {
-                self.steps
-                    .push(StepResult::fail(Some(line), conn, "send a frame", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    "send a frame",
+                    e.chain(),
+                ));
             }
         }
     }

@@ -70,7 +70,7 @@ impl Engine<'_> {
     }
 
     /// The connection's token (resolved from the header's placeholder).
-    pub(super) fn token_of(&self, conn: &str) -> Result<Option<String>, String> {
+    pub(super) fn token_of(&self, conn: &str) -> Result<Option<String>, Error> {
         if let Some(t) = self.conns.get(conn).and_then(|c| c.token.clone()) {
             return Ok(Some(t));
         }
@@ -93,8 +93,12 @@ impl Engine<'_> {
         let token = match self.token_of(conn) {
             Ok(t) => t,
             Err(e) => {
-                self.steps
-                    .push(StepResult::fail(Some(line), conn, "open the connection", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    "open the connection",
+                    e.chain(),
+                ));
                 return false;
             }
         };
@@ -140,8 +144,12 @@ impl Engine<'_> {
                 true
             }
             Err(e) => {
-                self.steps
-                    .push(StepResult::fail(Some(line), conn, "open the connection", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    "open the connection",
+                    e.chain(),
+                ));
                 false
             }
         }

@@ -30,8 +30,10 @@ use frameproof_validator::{FrameKind, Validator};
 
 use crate::compare::{Bindings, Difference, Shape};
 use crate::credentials::Credentials;
+use crate::error::fail;
 use crate::live::{Incoming, LiveConn};
 use crate::report::{StepResult, TranscriptReport};
+use crate::Error;
 
 use connections::{describe_close, ConnState, Role};
 use expectations::{describe, Expectation, Key};
@@ -161,7 +163,11 @@ pub async fn replay(
     }
     let bindings = match Bindings::new(&matchers) {
         Ok(b) => b,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.chain()),
+    };
+    let http = match crate::live::http_client(options.network_timeout) {
+        Ok(http) => http,
+        Err(e) => return fail(e.chain()),
     };
     let actor = options.actor.clone().or_else(|| {
         header
@@ -186,7 +192,7 @@ pub async fn replay(
         waiting: Duration::ZERO,
         tx,
         rx,
-        http: crate::live::http_client(options.network_timeout),
+        http,
         rpc_session: None,
     };
     // every connection of the recording was open while it was recorded: open them all first,
@@ -231,7 +237,7 @@ impl Engine<'_> {
                     Some(line),
                     &record.conn,
                     "read a record",
-                    e,
+                    e.to_string(),
                 ));
                 return;
             }

@@ -12,10 +12,10 @@ impl Engine<'_> {
         query: &[(String, String)],
         body: Option<&Value>,
         token: Option<&str>,
-    ) -> Result<(u16, Value), String> {
+    ) -> Result<(u16, Value), Error> {
         let base = self.target_of(conn).http_url.clone();
         let url = format!("{}{}", base.trim_end_matches('/'), path);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| fail!("{e}"))?;
         let mut req = self.http.request(method, url).query(query);
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -26,7 +26,7 @@ impl Engine<'_> {
         let started = Instant::now();
         let result = req.send().await;
         let out = match result {
-            Err(e) => Err(format!("the REST call failed: {e}")),
+            Err(e) => Err(Error::RestCall(e)),
             Ok(r) => {
                 let status = r.status().as_u16();
                 let text = r.text().await.unwrap_or_default();
@@ -55,7 +55,7 @@ impl Engine<'_> {
                     Some(line),
                     conn,
                     format!("`{action}` over REST"),
-                    e,
+                    e.to_string(),
                 ));
                 return;
             }
@@ -63,8 +63,12 @@ impl Engine<'_> {
         let token = match self.token_of(conn) {
             Ok(t) => t,
             Err(e) => {
-                self.steps
-                    .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    "resolve credentials",
+                    e.chain(),
+                ));
                 return;
             }
         };
@@ -88,7 +92,7 @@ impl Engine<'_> {
                 Some(line),
                 conn,
                 format!("`{action}` over REST"),
-                e,
+                e.chain(),
             )),
         }
     }
@@ -203,8 +207,12 @@ impl Engine<'_> {
         if let Some(b) = body.as_mut() {
             self.bindings.substitute(b);
             if let Err(e) = self.options.credentials.resolve_value(b) {
-                self.steps
-                    .push(StepResult::fail(Some(line), conn, "resolve credentials", e));
+                self.steps.push(StepResult::fail(
+                    Some(line),
+                    conn,
+                    "resolve credentials",
+                    e.chain(),
+                ));
                 return;
             }
         }
@@ -221,7 +229,9 @@ impl Engine<'_> {
             )
             .await
         {
-            Err(e) => self.steps.push(StepResult::fail(Some(line), conn, step, e)),
+            Err(e) => self
+                .steps
+                .push(StepResult::fail(Some(line), conn, step, e.chain())),
             Ok((status, live)) => {
                 if status != ex.status {
                     let mut s = StepResult::fail(
