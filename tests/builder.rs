@@ -270,7 +270,7 @@ fn several_mistakes_are_reported_together() {
 fn an_undeclared_error_code_is_reported() {
     #[derive(Serialize, Deserialize, JsonSchema, Action)]
     #[action(name = "notes.burn", response = (), errors(on_fire))]
-    pub struct BurnNote {
+    pub(crate) struct BurnNote {
         pub id: String,
     }
     let p = problems(small().action::<BurnNote>().build());

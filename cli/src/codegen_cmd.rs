@@ -10,14 +10,14 @@ use frameproof_codegen::{AsyncApiVersion, GeneratedFile, Int64Mode, RecordedExam
 use crate::{CliError, Outcome};
 
 #[derive(Subcommand)]
-pub enum CodegenCommand {
+pub(crate) enum CodegenCommand {
     /// TypeScript types, maps and frame unions (`types.ts`), a typed client (`client.ts`),
     /// `index.ts`, and with `--zod` validators (`zod.ts`).
     Typescript(TypescriptArgs),
 }
 
 #[derive(Args)]
-pub struct TypescriptArgs {
+pub(crate) struct TypescriptArgs {
     /// The contract document (contract.json).
     #[arg(long)]
     contract: PathBuf,
@@ -36,7 +36,7 @@ pub struct TypescriptArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// AsyncAPI 3.1 of the WebSocket (3.0 with `--asyncapi-version 3.0`).
     Asyncapi,
     /// OpenAPI 3.1 of the REST mapping.
@@ -46,7 +46,7 @@ pub enum ExportFormat {
 }
 
 #[derive(Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// What to export.
     #[arg(value_enum)]
     format: ExportFormat,
@@ -67,7 +67,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum AsyncapiVersionArg {
+pub(crate) enum AsyncapiVersionArg {
     /// AsyncAPI 3.0.0.
     #[value(name = "3.0")]
     V3_0,
@@ -77,7 +77,7 @@ pub enum AsyncapiVersionArg {
 }
 
 #[derive(Args)]
-pub struct DocsArgs {
+pub(crate) struct DocsArgs {
     /// The contract document (contract.json).
     #[arg(long)]
     contract: PathBuf,
@@ -103,7 +103,7 @@ fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Outcome, CliError> {
     Ok(Outcome::Fine)
 }
 
-pub fn run_codegen(cmd: CodegenCommand) -> Result<Outcome, CliError> {
+pub(crate) fn run_codegen(cmd: CodegenCommand) -> Result<Outcome, CliError> {
     match cmd {
         CodegenCommand::Typescript(args) => {
             let contract = load(&args.contract)?;
@@ -126,7 +126,7 @@ pub fn run_codegen(cmd: CodegenCommand) -> Result<Outcome, CliError> {
     }
 }
 
-pub fn run_export(args: ExportArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run_export(args: ExportArgs) -> Result<Outcome, CliError> {
     if args.asyncapi_version.is_some() && !matches!(args.format, ExportFormat::Asyncapi) {
         return Err(CliError::usage(
             "--asyncapi-version applies to `export asyncapi` only",
@@ -160,7 +160,7 @@ pub fn run_export(args: ExportArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Fine)
 }
 
-pub fn run_docs(args: DocsArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run_docs(args: DocsArgs) -> Result<Outcome, CliError> {
     let contract = load(&args.contract)?;
     let recorded = match &args.examples {
         None => RecordedExamples::default(),

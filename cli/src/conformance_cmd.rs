@@ -18,7 +18,7 @@ use crate::{CliError, Outcome};
 const LAST_RUN: &str = "target/frameproof/conformance-failed.json";
 
 #[derive(Args)]
-pub struct ConformanceArgs {
+pub(crate) struct ConformanceArgs {
     #[arg(long)]
     contract: PathBuf,
     /// The server's WebSocket URL, path included (ws://127.0.0.1:8080/ws). Given more than
@@ -109,7 +109,7 @@ enum Format {
     Junit,
 }
 
-pub fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: ConformanceArgs) -> Result<Outcome, CliError> {
     let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let credentials = credentials(&args)?;
     let transcripts = suite::transcript_files(&args.transcripts).map_err(CliError::lib)?;

@@ -11,7 +11,7 @@ use crate::locate::locate;
 use crate::{CliError, Outcome};
 
 #[derive(Subcommand)]
-pub enum ContractCommand {
+pub(crate) enum ContractCommand {
     /// Load a contract document and check it; exit 0 when sound, 1 with problems, 2 when unreadable.
     Check {
         /// The contract document (contract.json).
@@ -29,18 +29,18 @@ pub enum ContractCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum DirectionArg {
+pub(crate) enum DirectionArg {
     Client,
     Server,
 }
 
-pub fn run(cmd: ContractCommand) -> Result<Outcome, CliError> {
+pub(crate) fn run(cmd: ContractCommand) -> Result<Outcome, CliError> {
     match cmd {
         ContractCommand::Check { file, format } => check(&file, format),
         ContractCommand::FrameSchema { file, direction } => {

@@ -17,7 +17,7 @@ use crate::locate::locate;
 use crate::{CliError, Outcome};
 
 #[derive(Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     #[command(flatten)]
     input: Input,
     /// Exit 1 when the new version is too small a bump for the changes (major for breaking
@@ -29,7 +29,7 @@ pub struct DiffArgs {
 }
 
 #[derive(Args)]
-pub struct ChangelogArgs {
+pub(crate) struct ChangelogArgs {
     #[command(flatten)]
     input: Input,
     /// Write the changelog to this file instead of standard output.
@@ -222,7 +222,7 @@ fn line_of(text: &str, pointer: &str) -> Option<usize> {
     Some(text.get(..offset)?.matches('\n').count() + 1)
 }
 
-pub fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
     let (report, old, new) = report(&args.input)?;
     let text = match args.format {
         Format::Human => {
@@ -278,7 +278,7 @@ pub fn run_diff(args: DiffArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Problems)
 }
 
-pub fn run_changelog(args: ChangelogArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run_changelog(args: ChangelogArgs) -> Result<Outcome, CliError> {
     let (report, _, _) = report(&args.input)?;
     let text = render::changelog(&report);
     match &args.output {

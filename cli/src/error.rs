@@ -13,7 +13,7 @@ type Cause = Box<dyn StdError + Send + Sync + 'static>;
 
 /// Why a command could not run (exit code 2).
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// A library's error, as it is (its message and its causes).
     #[error(transparent)]
     Lib(Cause),
@@ -35,19 +35,22 @@ pub enum CliError {
 
 impl CliError {
     /// A library error, message and causes unchanged.
-    pub fn lib(e: impl StdError + Send + Sync + 'static) -> CliError {
+    pub(crate) fn lib(e: impl StdError + Send + Sync + 'static) -> CliError {
         CliError::Lib(Box::new(e))
     }
 
     /// `what: <the error>`, the error kept as the source.
-    pub fn context(what: impl Into<String>, e: impl StdError + Send + Sync + 'static) -> CliError {
+    pub(crate) fn context(
+        what: impl Into<String>,
+        e: impl StdError + Send + Sync + 'static,
+    ) -> CliError {
         CliError::Context {
             what: what.into(),
             source: Box::new(e),
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> CliError {
+    pub(crate) fn usage(message: impl Into<String>) -> CliError {
         CliError::Usage(message.into())
     }
 }
@@ -102,7 +105,7 @@ impl ReportHandler for Handler {
 
 /// Prints `e` (what `main` does with the error of a command; also used for an error that does
 /// not stop a command, such as one unreadable capture among several).
-pub fn print(e: CliError) {
+pub(crate) fn print(e: CliError) {
     // the hook is set once; a second call (a second error of one run) finds it set
     let _ = miette::set_hook(Box::new(|_| Box::new(Handler)));
     let report = miette::Report::new(e);

@@ -10,7 +10,7 @@ use frameproof_conformance::{fuzz, Target};
 use crate::{CliError, Outcome};
 
 #[derive(Args)]
-pub struct FuzzArgs {
+pub(crate) struct FuzzArgs {
     #[arg(long)]
     contract: PathBuf,
     /// The server's WebSocket URL, path included.
@@ -29,7 +29,7 @@ pub struct FuzzArgs {
     seed: Option<u64>,
 }
 
-pub fn run(args: FuzzArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: FuzzArgs) -> Result<Outcome, CliError> {
     let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()

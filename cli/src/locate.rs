@@ -3,7 +3,7 @@
 //! finds less: the span of the deepest member of the pointer that exists.
 
 /// Returns `(byte offset, length)` of the value at `pointer`, or of its nearest existing parent.
-pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let segments = frameproof::pointer::segments(pointer).ok()?;
     let bytes = text.as_bytes();
     let mut pos = skip_ws(bytes, 0);

@@ -14,7 +14,7 @@ use frameproof_validator::report;
 use crate::{CliError, Outcome};
 
 #[derive(Args)]
-pub struct ProxyArgs {
+pub(crate) struct ProxyArgs {
     #[arg(long)]
     contract: PathBuf,
     /// Address to listen on.
@@ -83,7 +83,7 @@ async fn terminated() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-pub fn run(args: ProxyArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: ProxyArgs) -> Result<Outcome, CliError> {
     let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let file = match &args.violations {
         Some(p) => {

@@ -16,7 +16,7 @@ use crate::{CliError, Outcome};
 const KEEP: usize = 10_000;
 
 #[derive(Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// The contract document.
     #[arg(long)]
     contract: PathBuf,
@@ -61,7 +61,7 @@ enum DirectionArg {
     Server,
 }
 
-pub fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
+pub(crate) fn run(args: ValidateArgs) -> Result<Outcome, CliError> {
     let contract = Contract::load(&args.contract).map_err(CliError::lib)?;
     let limits = Limits {
         max_frame_bytes: args.max_frame_bytes,

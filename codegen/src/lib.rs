@@ -10,7 +10,6 @@
 //! - [`html_reference`]: a self-contained HTML reference with a live console
 //!   ([`html_reference_with`]: examples taken from recorded transcripts).
 
-#![warn(unreachable_pub)]
 mod asyncapi;
 mod bundle;
 mod html;

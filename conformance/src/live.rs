@@ -42,7 +42,7 @@ pub(crate) struct LiveConn {
 impl LiveConn {
     /// Connects; every frame the server sends goes to `inbox` tagged with `name`.
     /// Opens a socket; the TCP connect and the handshake together get `within`.
-    pub async fn connect(
+    pub(crate) async fn connect(
         url: &str,
         name: String,
         inbox: mpsc::Sender<(String, Incoming)>,
@@ -92,21 +92,21 @@ impl LiveConn {
         Ok(LiveConn { sink, reader })
     }
 
-    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), Error> {
+    pub(crate) async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), Error> {
         self.sink
             .send(Message::binary(bytes))
             .await
             .map_err(Error::Send)
     }
 
-    pub async fn send_text(&mut self, text: String) -> Result<(), Error> {
+    pub(crate) async fn send_text(&mut self, text: String) -> Result<(), Error> {
         self.sink
             .send(Message::text(text))
             .await
             .map_err(Error::Send)
     }
 
-    pub async fn close(&mut self) {
+    pub(crate) async fn close(&mut self) {
         let _ = self.sink.send(Message::Close(None)).await;
         let _ = self.sink.close().await;
     }

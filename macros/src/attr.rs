@@ -9,17 +9,17 @@ use syn::{Attribute, Ident, LitBool, LitStr, Path, Token, Type};
 use crate::ctxt::Ctxt;
 
 /// A value with the span to report it at.
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     pub value: T,
     pub span: Span,
 }
 
-pub struct Deprecated {
+pub(crate) struct Deprecated {
     pub since: Option<Spanned<String>>,
     pub note: String,
 }
 
-pub enum Rest {
+pub(crate) enum Rest {
     Conventional,
     Disabled,
     Override {
@@ -28,7 +28,7 @@ pub enum Rest {
     },
 }
 
-pub struct ActionAttrs {
+pub(crate) struct ActionAttrs {
     pub name: Option<Spanned<String>>,
     pub response: Option<Type>,
     pub emits: Vec<Path>,
@@ -48,7 +48,7 @@ pub struct ActionAttrs {
     pub closes_subscription: Option<Spanned<String>>,
 }
 
-pub struct EventAttrs {
+pub(crate) struct EventAttrs {
     pub name: Option<Spanned<String>>,
     pub scope: Option<Spanned<String>>,
     pub topic: Option<Spanned<String>>,
@@ -114,7 +114,7 @@ fn key_of(meta: &ParseNestedMeta) -> String {
         })
 }
 
-pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
+pub(crate) fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
     let mut out = ActionAttrs {
         name: None,
         response: None,
@@ -199,7 +199,7 @@ pub fn parse_action(cx: &Ctxt, attrs: &[Attribute]) -> Option<ActionAttrs> {
     found.then_some(out)
 }
 
-pub fn parse_event(cx: &Ctxt, attrs: &[Attribute]) -> EventAttrs {
+pub(crate) fn parse_event(cx: &Ctxt, attrs: &[Attribute]) -> EventAttrs {
     let mut out = EventAttrs {
         name: None,
         scope: None,

@@ -46,7 +46,7 @@ fn deprecation(cx: &Ctxt, d: &Option<Deprecated>) {
     }
 }
 
-pub fn action(
+pub(crate) fn action(
     cx: &Ctxt,
     attrs: &ActionAttrs,
     fields: Option<&[WireField]>,
@@ -148,7 +148,7 @@ pub fn action(
     }
 }
 
-pub fn event(
+pub(crate) fn event(
     cx: &Ctxt,
     attrs: &EventAttrs,
     name: &str,

@@ -60,7 +60,7 @@ fn deprecated(rt: &TokenStream, d: &Option<Deprecated>) -> TokenStream {
     }
 }
 
-pub fn action(input: &DeriveInput) -> TokenStream {
+pub(crate) fn action(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let ident = &input.ident;
     let parsed = attr::parse_action(&cx, &input.attrs);
@@ -153,7 +153,7 @@ pub fn action(input: &DeriveInput) -> TokenStream {
     }
 }
 
-pub fn event(input: &DeriveInput) -> TokenStream {
+pub(crate) fn event(input: &DeriveInput) -> TokenStream {
     let cx = Ctxt::default();
     let ident = &input.ident;
     let attrs = attr::parse_event(&cx, &input.attrs);

@@ -8,12 +8,12 @@ use syn::{Attribute, Data, DeriveInput, Fields, LitStr, Token, Type};
 
 /// Which serde view a derive describes: requests are deserialized, events serialized.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum View {
+pub(crate) enum View {
     Deserialize,
     Serialize,
 }
 
-pub struct WireField {
+pub(crate) struct WireField {
     pub name: String,
     /// `Option<_>` or `#[serde(default)]`: may be absent from the payload.
     pub optional: bool,
@@ -92,7 +92,7 @@ fn skip(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 /// The wire fields of a braced struct, or `None` when they cannot be known from the syntax.
-pub fn wire_fields(input: &DeriveInput, view: View) -> Option<Vec<WireField>> {
+pub(crate) fn wire_fields(input: &DeriveInput, view: View) -> Option<Vec<WireField>> {
     let container = serde_attrs(&input.attrs, view);
     if container.transparent {
         return None;

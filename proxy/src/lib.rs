@@ -10,7 +10,6 @@
 //! the contract's behalf), `recorder` (transcripts, written as they happen), `redact` (what
 //! counts as a credential).
 
-#![warn(unreachable_pub)]
 mod answers;
 mod config;
 mod http;

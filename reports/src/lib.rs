@@ -12,7 +12,6 @@
 //! [`xml::escape_attribute`] (which also replace the characters XML 1.0 forbids), and
 //! [`github::escape_data`] and [`github::escape_property`].
 
-#![warn(unreachable_pub)]
 pub mod github;
 pub mod json;
 pub mod junit;

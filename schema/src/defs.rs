@@ -37,7 +37,7 @@ pub(crate) struct MergedDefs {
 }
 
 impl Generators {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         // integer types carry their range, not a format strict validators refuse
         let settings = schemars::generate::SchemaSettings::draft2020_12()
             .with_transform(crate::ranges::IntegerRanges);
@@ -49,7 +49,7 @@ impl Generators {
     }
 
     /// The schema of a request-side type (usually a `$ref`).
-    pub fn input<T: JsonSchema>(&mut self) -> Value {
+    pub(crate) fn input<T: JsonSchema>(&mut self) -> Value {
         let v = self.input.subschema_for::<T>().to_value();
         self.roots.push((
             Side::Input,
@@ -61,7 +61,7 @@ impl Generators {
     }
 
     /// The schema of a response- or event-side type.
-    pub fn output<T: JsonSchema>(&mut self) -> Value {
+    pub(crate) fn output<T: JsonSchema>(&mut self) -> Value {
         let v = self.output.subschema_for::<T>().to_value();
         self.roots.push((
             Side::Output,
@@ -72,7 +72,7 @@ impl Generators {
         v
     }
 
-    pub fn finish(mut self) -> MergedDefs {
+    pub(crate) fn finish(mut self) -> MergedDefs {
         let input: BTreeMap<String, Value> =
             self.input.take_definitions(true).into_iter().collect();
         let output: BTreeMap<String, Value> =

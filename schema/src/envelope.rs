@@ -350,7 +350,7 @@ fn topic_list() -> Value {
 
 /// The `{"type": ...}` control frames shared by the frameproof profile and many home-grown
 /// protocols: ping/pong, subscribe/unsubscribe with acknowledgements, first-message auth.
-pub fn typed_control_frames() -> Vec<ControlFrame> {
+pub(crate) fn typed_control_frames() -> Vec<ControlFrame> {
     use ControlKind::*;
     use Direction::{Client, Server};
     vec![

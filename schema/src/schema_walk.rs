@@ -113,7 +113,7 @@ pub fn resolve<'a>(schema: &'a Value, defs: &'a BTreeMap<String, Value>) -> &'a 
 /// left out of a frame (JSON-RPC's omitted `params`, a response without data). Decided on the
 /// schema's shape: `true`, a type that allows `null`, an object with no required member, or a
 /// union with such a branch.
-pub fn accepts_empty(schema: &Value, defs: &BTreeMap<String, Value>) -> bool {
+pub(crate) fn accepts_empty(schema: &Value, defs: &BTreeMap<String, Value>) -> bool {
     accepts_empty_within(schema, defs, 0)
 }
 

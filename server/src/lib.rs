@@ -22,7 +22,6 @@
 //! `websocket` (the socket: auth, control frames, requests, the bounded outbound queue,
 //! heartbeat), `http` (REST routes and the RPC endpoint).
 
-#![warn(unreachable_pub)]
 mod backplane;
 mod ctx;
 mod dispatch;

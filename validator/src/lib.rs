@@ -15,7 +15,6 @@
 //! assert_eq!(v[0].pointer, "/payload/id");
 //! ```
 
-#![warn(unreachable_pub)]
 mod compiled;
 #[cfg(test)]
 mod differential;

@@ -10,29 +10,29 @@ use std::sync::Mutex;
 
 use frameproof_codegen::{Contract, GeneratedFile};
 
-pub fn crate_dir() -> PathBuf {
+pub(crate) fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn workspace_dir() -> PathBuf {
+pub(crate) fn workspace_dir() -> PathBuf {
     crate_dir()
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(crate_dir)
 }
 
-pub fn reference_contract() -> Contract {
+pub(crate) fn reference_contract() -> Contract {
     let path = workspace_dir().join("examples/timetracker/contract.json");
     Contract::load(&path).unwrap_or_else(|e| panic!("the reference contract: {e}"))
 }
 
 /// The Node package with the test tooling (tsc, zod, ws, parsers, playwright-core).
-pub fn node_dir() -> PathBuf {
+pub(crate) fn node_dir() -> PathBuf {
     crate_dir().join("tests/node")
 }
 
 /// A fresh directory under the crate's target tmp dir.
-pub fn fresh_dir(name: &str) -> PathBuf {
+pub(crate) fn fresh_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("frameproof-codegen")
         .join(name);
@@ -41,13 +41,13 @@ pub fn fresh_dir(name: &str) -> PathBuf {
     dir
 }
 
-pub fn write(dir: &Path, files: &[GeneratedFile]) {
+pub(crate) fn write(dir: &Path, files: &[GeneratedFile]) {
     frameproof_codegen::write_files(dir, files)
         .unwrap_or_else(|e| panic!("write into {}: {e}", dir.display()));
 }
 
 /// Runs a process that must succeed; on failure the panic shows its output.
-pub fn run(cmd: &mut Command, what: &str) -> Output {
+pub(crate) fn run(cmd: &mut Command, what: &str) -> Output {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("{what}: cannot start {:?}: {e}", cmd.get_program()));
@@ -65,7 +65,7 @@ pub fn run(cmd: &mut Command, what: &str) -> Output {
 static NODE_SETUP: Mutex<bool> = Mutex::new(false);
 
 /// Node 20+ and the tooling from `tests/node/package-lock.json` (`npm ci` when missing).
-pub fn ensure_node() {
+pub(crate) fn ensure_node() {
     let mut done = NODE_SETUP.lock().unwrap_or_else(|p| p.into_inner());
     if *done {
         return;
@@ -102,7 +102,7 @@ pub fn ensure_node() {
 }
 
 /// Links the test tooling's `node_modules` into `dir`, so files there resolve `zod`, `ws`, ...
-pub fn link_node_modules(dir: &Path) {
+pub(crate) fn link_node_modules(dir: &Path) {
     let link = dir.join("node_modules");
     if !link.exists() {
         std::os::unix::fs::symlink(node_dir().join("node_modules"), &link)
@@ -111,13 +111,13 @@ pub fn link_node_modules(dir: &Path) {
 }
 
 /// Runs the pinned TypeScript compiler with `args` in `dir`; panics with every diagnostic.
-pub fn tsc(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn tsc(dir: &Path, args: &[&str]) -> Output {
     run(&mut tsc_command("typescript", dir, args), "tsc")
 }
 
 /// The `tsc` of one of the TypeScript packages in `tests/node/package.json` (`typescript`, or an
 /// npm alias of another version such as `typescript-7`), to run with `args` in `dir`.
-pub fn tsc_command(package: &str, dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn tsc_command(package: &str, dir: &Path, args: &[&str]) -> Command {
     ensure_node();
     let tsc = node_dir()
         .join("node_modules")
@@ -131,7 +131,7 @@ pub fn tsc_command(package: &str, dir: &Path, args: &[&str]) -> Command {
 /// Writes a `tsconfig.json` (strict, ES2022, Node ESM resolution, no ambient types) and a
 /// `package.json` marking `dir` as ES modules. `skipLibCheck`: zod's own .d.ts (4.6) names `URL`,
 /// which neither ES2022 nor `types: []` declares; the generated files are checked in full.
-pub fn write_tsconfig(dir: &Path, files: &[&str], lib: &[&str], out_dir: Option<&str>) {
+pub(crate) fn write_tsconfig(dir: &Path, files: &[&str], lib: &[&str], out_dir: Option<&str>) {
     let mut options = serde_json::json!({
         "strict": true,
         "target": "es2022",
@@ -165,7 +165,7 @@ pub fn write_tsconfig(dir: &Path, files: &[&str], lib: &[&str], out_dir: Option<
 }
 
 /// Runs a Node script from `tests/node` with environment variables.
-pub fn node_script(script: &str, args: &[&str], env: &[(&str, String)]) -> Output {
+pub(crate) fn node_script(script: &str, args: &[&str], env: &[(&str, String)]) -> Output {
     ensure_node();
     let mut cmd = Command::new("node");
     cmd.arg(node_dir().join(script))
@@ -178,7 +178,7 @@ pub fn node_script(script: &str, args: &[&str], env: &[(&str, String)]) -> Outpu
 }
 
 /// Debian's Chromium (`apt-get install -y chromium`), or `FRAMEPROOF_CHROMIUM`.
-pub fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let path = std::env::var_os("FRAMEPROOF_CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
@@ -192,7 +192,7 @@ pub fn chromium() -> PathBuf {
 
 /// Generates the client for the reference contract into `dir` and compiles it to ES modules
 /// in `dir/out` (tsc strict).
-pub fn compile_client(dir: &Path, int64: frameproof_codegen::Int64Mode) {
+pub(crate) fn compile_client(dir: &Path, int64: frameproof_codegen::Int64Mode) {
     let files = frameproof_codegen::typescript(
         &reference_contract(),
         &frameproof_codegen::TsOptions { zod: false, int64 },

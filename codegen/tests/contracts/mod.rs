@@ -2,5 +2,5 @@
 
 #![allow(dead_code)]
 
-pub mod notes;
-pub mod shapes;
+pub(crate) mod notes;
+pub(crate) mod shapes;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A note.
 #[derive(Serialize, Deserialize, JsonSchema)]
-pub struct Note {
+pub(crate) struct Note {
     pub id: String,
     pub text: String,
     /// When it was pinned; `null` when it is not.
@@ -18,7 +18,7 @@ pub struct Note {
 /// Create a note.
 #[derive(Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.create", response = Note, emits(NoteCreated), errors(conflict), since = "1.0.0")]
-pub struct CreateNote {
+pub(crate) struct CreateNote {
     pub text: String,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -27,7 +27,7 @@ pub struct CreateNote {
 /// One note.
 #[derive(Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.get", response = Note, errors(not_found))]
-pub struct GetNote {
+pub(crate) struct GetNote {
     pub id: String,
 }
 
@@ -35,25 +35,25 @@ pub struct GetNote {
 #[derive(Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.pin", response = Note, errors(not_found),
          deprecated(since = "1.1.0", note = "use notes.update"), since = "1.0.0")]
-pub struct PinNote {
+pub(crate) struct PinNote {
     pub id: String,
 }
 
 /// A note was created.
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "NoteCreated", scope = "tenant")]
-pub struct NoteCreated {
+pub(crate) struct NoteCreated {
     pub note: Note,
 }
 
 /// A note was pinned.
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
 #[event(topic = "note:{note_id}", since = "1.1.0")]
-pub struct NotePinned {
+pub(crate) struct NotePinned {
     pub note_id: String,
 }
 
-pub fn contract() -> Contract {
+pub(crate) fn contract() -> Contract {
     Contract::builder("notes", "1.1.0")
         .description("A small notes API.")
         .action::<CreateNote>()

@@ -10,7 +10,7 @@ use serde_json::Value;
 /// Internally tagged.
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Shape {
+pub(crate) enum Shape {
     /// A circle.
     Circle {
         radius: f64,
@@ -25,7 +25,7 @@ pub enum Shape {
 /// Adjacently tagged.
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
 #[serde(tag = "t", content = "c")]
-pub enum Adjacent {
+pub(crate) enum Adjacent {
     Num(i32),
     Text(String),
     Pair(u8, bool),
@@ -35,7 +35,7 @@ pub enum Adjacent {
 
 /// Externally tagged (serde's default).
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub enum External {
+pub(crate) enum External {
     Unit,
     Newtype(String),
     Tuple(i32, String),
@@ -45,7 +45,7 @@ pub enum External {
 /// Untagged and recursive.
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
 #[serde(untagged)]
-pub enum Loose {
+pub(crate) enum Loose {
     Int(i64),
     Str(String),
     List(Vec<Loose>),
@@ -54,33 +54,33 @@ pub enum Loose {
 /// Unit variants only: a string enum.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Level {
+pub(crate) enum Level {
     Low,
     VeryHigh,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub struct Tree {
+pub(crate) struct Tree {
     pub name: String,
     pub children: Vec<Tree>,
     pub parent: Option<Box<Tree>>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub struct Pair(pub u8, pub String);
+pub(crate) struct Pair(pub u8, pub String);
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub struct Meters(pub f64);
+pub(crate) struct Meters(pub f64);
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
 #[serde(tag = "mode")]
-pub enum Mode {
+pub(crate) enum Mode {
     Fast { speed: u8 },
     Slow,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub struct Flat {
+pub(crate) struct Flat {
     pub flat_a: String,
     #[serde(flatten)]
     pub mode: Mode,
@@ -88,7 +88,7 @@ pub struct Flat {
 
 /// Everything at once.
 #[derive(Serialize, Deserialize, JsonSchema, Clone)]
-pub struct Everything {
+pub(crate) struct Everything {
     /// A documented field.
     pub text: String,
     pub maybe: Option<String>,
@@ -121,18 +121,18 @@ pub struct Everything {
 /// Echo a value.
 #[derive(Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "shapes.echo", response = Everything, emits(ShapeChanged))]
-pub struct Echo {
+pub(crate) struct Echo {
     pub value: Everything,
 }
 
 /// A shape changed.
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "ShapeChanged", scope = "tenant")]
-pub struct ShapeChanged {
+pub(crate) struct ShapeChanged {
     pub shape: Shape,
 }
 
-pub fn contract() -> Contract {
+pub(crate) fn contract() -> Contract {
     Contract::builder("shapes", "1.0.0")
         .action::<Echo>()
         .event::<ShapeChanged>()
@@ -141,7 +141,7 @@ pub fn contract() -> Contract {
 }
 
 /// The same contract with the JSON-RPC 2.0 envelope.
-pub fn jsonrpc_contract() -> Contract {
+pub(crate) fn jsonrpc_contract() -> Contract {
     Contract::builder("shapes", "1.0.0")
         .envelope(Envelope::jsonrpc())
         .action::<Echo>()

@@ -14,10 +14,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use frameproof_test_kit::ws::WAIT;
+pub(crate) use frameproof_test_kit::ws::WAIT;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Note {
+pub(crate) struct Note {
     pub id: String,
     pub text: String,
     pub author: String,
@@ -26,7 +26,7 @@ pub struct Note {
 /// Write a note (its org hears `NoteCreated`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.create", response = Note, emits(NoteCreated))]
-pub struct CreateNote {
+pub(crate) struct CreateNote {
     #[schemars(length(min = 1))]
     pub text: String,
 }
@@ -34,14 +34,14 @@ pub struct CreateNote {
 /// Read a note.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.get", response = Note, errors(not_found))]
-pub struct GetNote {
+pub(crate) struct GetNote {
     pub id: String,
 }
 
 /// Change a note's text (its topic's subscribers hear `NoteEdited`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Action)]
 #[action(name = "notes.edit", response = Note, errors(not_found), emits(NoteEdited))]
-pub struct EditNote {
+pub(crate) struct EditNote {
     pub id: String,
     pub text: String,
 }
@@ -49,19 +49,19 @@ pub struct EditNote {
 /// A note was written in the org.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "NoteCreated", scope = "tenant")]
-pub struct NoteCreated {
+pub(crate) struct NoteCreated {
     pub note: Note,
 }
 
 /// A note's text changed.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, Event)]
 #[event(name = "NoteEdited", topic = "note:{id}")]
-pub struct NoteEdited {
+pub(crate) struct NoteEdited {
     pub id: String,
     pub text: String,
 }
 
-pub fn contract() -> Contract {
+pub(crate) fn contract() -> Contract {
     Contract::builder("notes", "1.0.0")
         .action::<CreateNote>()
         .action::<GetNote>()
@@ -73,7 +73,7 @@ pub fn contract() -> Contract {
 }
 
 /// tokens → principals: alice and bob in org_1, carol in org_2.
-pub fn principal_of(token: &str) -> Option<Principal> {
+pub(crate) fn principal_of(token: &str) -> Option<Principal> {
     match token {
         "t-alice" => Some(Principal::new("alice").in_tenant("org_1")),
         "t-bob" => Some(Principal::new("bob").in_tenant("org_1")),
@@ -82,16 +82,16 @@ pub fn principal_of(token: &str) -> Option<Principal> {
     }
 }
 
-pub type Store = Arc<Mutex<HashMap<String, Note>>>;
+pub(crate) type Store = Arc<Mutex<HashMap<String, Note>>>;
 
 /// The notes service: three handlers, the token hook, topics only for their org's notes.
-pub fn notes_service(store: Store) -> ServiceBuilder {
+pub(crate) fn notes_service(store: Store) -> ServiceBuilder {
     notes_handlers(Service::builder(contract()), store)
 }
 
 /// The notes service's handlers and token hook on a builder (of a contract holding the notes
 /// actions and perhaps more).
-pub fn notes_handlers(builder: ServiceBuilder, store: Store) -> ServiceBuilder {
+pub(crate) fn notes_handlers(builder: ServiceBuilder, store: Store) -> ServiceBuilder {
     let (s1, s2, s3) = (store.clone(), store.clone(), store);
     builder
         .handle(move |ctx: Ctx, req: CreateNote| {
@@ -145,7 +145,7 @@ pub fn notes_handlers(builder: ServiceBuilder, store: Store) -> ServiceBuilder {
 }
 
 /// Serves a router on a free loopback port.
-pub async fn serve(router: axum::Router) -> SocketAddr {
+pub(crate) async fn serve(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -158,15 +158,15 @@ pub async fn serve(router: axum::Router) -> SocketAddr {
 
 /// A client connection (frameproof-test-kit's) that keeps every frame it sent and received,
 /// in order, in `log`.
-pub struct Client(pub frameproof_test_kit::ws::Client);
+pub(crate) struct Client(pub frameproof_test_kit::ws::Client);
 
 impl Client {
-    pub async fn connect(url: &str) -> Client {
+    pub(crate) async fn connect(url: &str) -> Client {
         Client(frameproof_test_kit::ws::Client::connect(url).await)
     }
 
     /// The next text frame (`Err`: the connection closed, with its close code if any).
-    pub async fn next(&mut self) -> Result<Value, Option<u16>> {
+    pub(crate) async fn next(&mut self) -> Result<Value, Option<u16>> {
         self.0.next().await.map_err(|ended| ended.code())
     }
 }
@@ -185,7 +185,10 @@ impl std::ops::DerefMut for Client {
 }
 
 /// What the validator says about a client's whole conversation.
-pub fn violations(contract: &Contract, log: &[(frameproof::Direction, String)]) -> Vec<String> {
+pub(crate) fn violations(
+    contract: &Contract,
+    log: &[(frameproof::Direction, String)],
+) -> Vec<String> {
     let validator = frameproof_validator::Validator::new(contract).expect("compiles");
     let mut session = validator.session();
     let mut out = Vec::new();
@@ -198,10 +201,10 @@ pub fn violations(contract: &Contract, log: &[(frameproof::Direction, String)]) 
         .collect()
 }
 
-pub use frameproof_test_kit::{free_port, Server as Redis};
+pub(crate) use frameproof_test_kit::{free_port, Server as Redis};
 
 /// Debian's redis-server on `port`, for as long as the value lives.
-pub fn redis_server(port: u16) -> Redis {
+pub(crate) fn redis_server(port: u16) -> Redis {
     let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())

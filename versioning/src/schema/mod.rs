@@ -107,7 +107,7 @@ pub(crate) struct Loc<'a> {
 }
 
 impl<'a> Loc<'a> {
-    pub fn new(v: &'a Value, ptr: impl Into<String>) -> Loc<'a> {
+    pub(crate) fn new(v: &'a Value, ptr: impl Into<String>) -> Loc<'a> {
         Loc { v, ptr: ptr.into() }
     }
     fn map(&self) -> &'a Map<String, Value> {
@@ -152,7 +152,7 @@ fn json_text(v: &Value) -> String {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(
+    pub(crate) fn new(
         old_defs: &'a BTreeMap<String, Value>,
         new_defs: &'a BTreeMap<String, Value>,
     ) -> Walker<'a> {
@@ -168,7 +168,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Compares the schemas of one use (`usage` names it in reports: "action `x` payload").
-    pub fn compare_root(
+    pub(crate) fn compare_root(
         &mut self,
         usage: &str,
         role: Role,

@@ -4,12 +4,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub use frameproof_test_kit::Server as Ganache;
+pub(crate) use frameproof_test_kit::Server as Ganache;
 
-pub const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// Starts ganache from the pinned install; waits (bounded) until it accepts connections.
-pub fn ganache() -> Ganache {
+pub(crate) fn ganache() -> Ganache {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../realservers/jsonrpc");
     let bin = root.join("node_modules/ganache/dist/node/cli.js");
     frameproof_test_kit::require(

@@ -4,11 +4,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-pub const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-pub use frameproof_test_kit::Server;
+pub(crate) use frameproof_test_kit::Server;
 
-pub fn everything_server() -> Server {
+pub(crate) fn everything_server() -> Server {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../realservers/mcp");
     let bin = root.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
     frameproof_test_kit::require(

@@ -34,7 +34,7 @@ impl Role {
 
 /// A user, the org it belongs to and its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
+pub(super) struct User {
     pub id: String,
     pub org_id: String,
     pub name: String,

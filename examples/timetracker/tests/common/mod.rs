@@ -9,19 +9,19 @@ use serde_json::Value;
 use timetracker::server::{start, RunningServer, ServerConfig};
 
 /// The WebSocket test client; `WAIT` is how long a test waits for a frame it expects.
-pub use frameproof_test_kit::ws::{Client, ConnectError, Ended, WAIT};
+pub(crate) use frameproof_test_kit::ws::{Client, ConnectError, Ended, WAIT};
 
-pub async fn server() -> RunningServer {
+pub(crate) async fn server() -> RunningServer {
     server_with(ServerConfig::default()).await
 }
 
-pub async fn server_with(config: ServerConfig) -> RunningServer {
+pub(crate) async fn server_with(config: ServerConfig) -> RunningServer {
     start(ServerConfig { port: 0, ..config })
         .await
         .expect("the server starts")
 }
 
-pub fn token(server: &RunningServer, user: &str) -> String {
+pub(crate) fn token(server: &RunningServer, user: &str) -> String {
     server
         .user(user)
         .expect("a seeded user")
@@ -29,7 +29,7 @@ pub fn token(server: &RunningServer, user: &str) -> String {
         .clone()
 }
 
-pub fn refresh_token(server: &RunningServer, user: &str) -> String {
+pub(crate) fn refresh_token(server: &RunningServer, user: &str) -> String {
     server
         .user(user)
         .expect("a seeded user")
@@ -38,7 +38,7 @@ pub fn refresh_token(server: &RunningServer, user: &str) -> String {
 }
 
 /// Connecting as a seeded user of the reference server.
-pub trait SeededUser: Sized {
+pub(crate) trait SeededUser: Sized {
     /// Connects with `?token=` of a seeded user.
     fn user(server: &RunningServer, user: &str) -> impl std::future::Future<Output = Self>;
 }
@@ -55,31 +55,31 @@ impl SeededUser for Client {
 }
 
 /// A REST client that maps an action and its payload to the contract's route.
-pub struct Rest {
+pub(crate) struct Rest {
     http: reqwest::Client,
     origin: String,
     contract: &'static Contract,
 }
 
 /// The contract, built once per test binary.
-pub fn contract() -> &'static Contract {
+pub(crate) fn contract() -> &'static Contract {
     static CONTRACT: std::sync::OnceLock<Contract> = std::sync::OnceLock::new();
     CONTRACT.get_or_init(timetracker::contract)
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub body: Value,
 }
 
 impl Reply {
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or_default()
     }
 }
 
 impl Rest {
-    pub fn new(server: &RunningServer) -> Rest {
+    pub(crate) fn new(server: &RunningServer) -> Rest {
         Rest {
             http: reqwest::Client::new(),
             origin: server.http_url(),
@@ -89,7 +89,7 @@ impl Rest {
 
     /// Calls `action` with `payload` the way the contract maps it to REST
     /// (`Contract::rest_request`, the mapping every other crate uses).
-    pub async fn call(&self, token: Option<&str>, action: &str, payload: Value) -> Reply {
+    pub(crate) async fn call(&self, token: Option<&str>, action: &str, payload: Value) -> Reply {
         let request = self
             .contract
             .rest_request(action, &payload)
@@ -108,7 +108,7 @@ impl Rest {
     }
 
     /// A raw request: method, path (from the server root), token, body.
-    pub async fn raw(
+    pub(crate) async fn raw(
         &self,
         method: &str,
         path: &str,
@@ -139,7 +139,7 @@ impl Rest {
     }
 
     /// The data of a 200 reply (panics otherwise).
-    pub async fn ok(&self, token: &str, action: &str, payload: Value) -> Value {
+    pub(crate) async fn ok(&self, token: &str, action: &str, payload: Value) -> Value {
         let r = self.call(Some(token), action, payload).await;
         assert_eq!(r.status, 200, "{action} over REST failed: {}", r.body);
         r.body
@@ -148,7 +148,7 @@ impl Rest {
 
 /// A compiled draft 2020-12 validator (remote references off: the crate has no resolver
 /// features enabled).
-pub fn validator(schema: &Value) -> jsonschema::Validator {
+pub(crate) fn validator(schema: &Value) -> jsonschema::Validator {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .build(schema)
@@ -156,7 +156,7 @@ pub fn validator(schema: &Value) -> jsonschema::Validator {
 }
 
 /// The validation errors of an instance, as text.
-pub fn problems(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+pub(crate) fn problems(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
     v.iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
         .collect()
