@@ -336,16 +336,8 @@ fn action_description(spec: &frameproof_schema::ActionSpec) -> String {
     }
     if let Some(d) = &spec.deprecated {
         description.push_str(&format!(
-            "\n\n**Deprecated**{}{}",
-            d.since
-                .as_ref()
-                .map(|s| format!(" since {s}"))
-                .unwrap_or_default(),
-            if d.note.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", d.note)
-            }
+            "\n\n**Deprecated**{}",
+            crate::schema_util::deprecation_note(d)
         ));
     }
     description

@@ -227,16 +227,8 @@ fn operation_description(name: &str, spec: &ActionSpec) -> String {
     description.push_str(&format!("\n\nSince {}.", spec.since));
     if let Some(d) = &spec.deprecated {
         description.push_str(&format!(
-            "\n\nDeprecated{}{}",
-            d.since
-                .as_ref()
-                .map(|s| format!(" since {s}"))
-                .unwrap_or_default(),
-            if d.note.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", d.note)
-            }
+            "\n\nDeprecated{}",
+            crate::schema_util::deprecation_note(d)
         ));
     }
     description

@@ -398,6 +398,21 @@ impl<'a> Frames<'a> {
     }
 }
 
+/// What follows "Deprecated" in a description: ` since 1.2.0: use tasks.move` (each part when
+/// the contract gives it).
+pub(crate) fn deprecation_note(d: &frameproof_schema::Deprecation) -> String {
+    let since = d
+        .since
+        .as_ref()
+        .map(|s| format!(" since {s}"))
+        .unwrap_or_default();
+    if d.note.is_empty() {
+        since
+    } else {
+        format!("{since}: {}", d.note)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
