@@ -39,7 +39,8 @@ pub struct HarRequest {
     pub method: String,
     /// The full URL, scheme and host included; [`split_url`] takes the path and query from it.
     pub url: String,
-    /// The query pairs as the tool decoded them (`queryString`).
+    /// The query pairs the tool listed (`queryString`); the checks read the query from `url`
+    /// instead (see [`split_url`]).
     #[serde(rename = "queryString")]
     pub query_string: Vec<HarPair>,
     /// Request headers in recorded order; names keep the tool's case.
