@@ -10,6 +10,8 @@
 //! - [`html_reference`]: a self-contained HTML reference with a live console
 //!   ([`html_reference_with`]: examples taken from recorded transcripts).
 
+#![warn(missing_docs)]
+
 mod asyncapi;
 mod bundle;
 mod html;
@@ -42,7 +44,9 @@ pub enum Int64Mode {
 /// A generated file: a path relative to the output directory and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// Where to write it, relative to the output directory, `/`-separated (`types.ts`).
     pub path: String,
+    /// The whole file as text; [`write_files`] writes it unchanged.
     pub contents: String,
 }
 

@@ -192,6 +192,7 @@ pub struct Namer {
 }
 
 impl Namer {
+    /// A namer with nothing taken yet.
     pub fn new() -> Namer {
         Namer::default()
     }

@@ -5,6 +5,8 @@
 //! name `Contract::build` accepts, and the REST route the derive checks is the route the contract
 //! document stores.
 
+#![warn(missing_docs)]
+
 mod names;
 mod route;
 mod template;

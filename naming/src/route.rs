@@ -19,14 +19,20 @@ use std::str::FromStr;
 /// The HTTP methods a REST mapping may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HttpMethod {
+    /// `GET`: reads; the payload travels in the query string.
     Get,
+    /// `POST`: creates, and every verb without a method of its own; JSON body.
     Post,
+    /// `PUT`: replaces the whole resource; JSON body.
     Put,
+    /// `PATCH`: updates part of a resource; JSON body.
     Patch,
+    /// `DELETE`: removes; the payload travels in the query string.
     Delete,
 }
 
 impl HttpMethod {
+    /// Every method, in the order error messages list them.
     pub const ALL: [HttpMethod; 5] = [
         HttpMethod::Get,
         HttpMethod::Post,
@@ -35,6 +41,7 @@ impl HttpMethod {
         HttpMethod::Delete,
     ];
 
+    /// The method as HTTP spells it, upper case (`"GET"`); [`FromStr`] accepts only this form.
     pub fn as_str(self) -> &'static str {
         match self {
             HttpMethod::Get => "GET",
@@ -73,7 +80,10 @@ impl FromStr for HttpMethod {
 /// A route derived from an action name, relative to the REST base path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteConvention {
+    /// The method the verb picks (`get` → GET, `update` → PATCH, any other verb → POST).
     pub method: HttpMethod,
+    /// The path below the REST base path, with `{id}` for the verbs that address one item
+    /// (`/time-entries/{id}`).
     pub path: String,
 }
 

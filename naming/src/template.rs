@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// One piece of a parsed template, in source order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplatePart {
+    /// Text matched and rendered as it is (`/tasks/`, `task:`).
     Literal(String),
+    /// A `{name}` placeholder, holding the name without braces; it follows the field-name rule.
     Param(String),
 }
 
@@ -17,9 +20,13 @@ pub struct Template {
     parts: Vec<TemplatePart>,
 }
 
+/// Why a template does not parse (unbalanced braces, adjacent or repeated parameters, a
+/// parameter name that breaks the field-name rule).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateError {
+    /// The template as written, quoted in the message.
     pub template: String,
+    /// What is wrong with it, as a sentence fragment.
     pub reason: String,
 }
 
@@ -37,6 +44,8 @@ impl std::error::Error for TemplateError {}
 pub struct MissingValue(pub String);
 
 impl Template {
+    /// Parses `{name}` placeholders out of `source`; names follow [`crate::check_field_name`],
+    /// appear once, and are separated by literal text.
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
         let err = |reason: String| TemplateError {
             template: source.to_owned(),
@@ -79,10 +88,12 @@ impl Template {
         })
     }
 
+    /// The template exactly as it was parsed.
     pub fn as_str(&self) -> &str {
         &self.source
     }
 
+    /// Literals and parameters in source order; no two parameters are adjacent.
     pub fn parts(&self) -> &[TemplatePart] {
         &self.parts
     }

@@ -12,9 +12,11 @@ use frameproof_validator::Violation;
 /// Called with every violation, as it is found (credentials already redacted).
 pub type ViolationSink = Arc<dyn Fn(&Violation) + Send + Sync>;
 
+/// How one proxy runs; [`ProxyConfig::new`] gives the defaults, every field can then be set.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ProxyConfig {
+    /// Where the proxy accepts frontends; port 0 lets the OS choose (see `RunningProxy::addr`).
     pub listen: SocketAddr,
     /// `http://host:port` of the server.
     pub upstream: String,
@@ -23,12 +25,17 @@ pub struct ProxyConfig {
     /// Answer invalid client frames and REST requests with `validation_failed` instead of
     /// forwarding them.
     pub enforce: bool,
+    /// Bounds on every buffer the proxy keeps ([`Limits::default`] unless set).
     pub limits: Limits,
+    /// How long the proxy waits on each side ([`Timeouts::default`] unless set).
     pub timeouts: Timeouts,
+    /// Called with every violation as it is found; the default ignores them.
     pub on_violation: ViolationSink,
 }
 
 impl ProxyConfig {
+    /// Listens on `listen` and forwards to `upstream` (a trailing `/` is dropped); records nothing,
+    /// enforces nothing, default limits and time-outs, violations ignored.
     pub fn new(listen: SocketAddr, upstream: impl Into<String>) -> ProxyConfig {
         ProxyConfig {
             listen,

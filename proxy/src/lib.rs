@@ -10,6 +10,8 @@
 //! the contract's behalf), `recorder` (transcripts, written as they happen), `redact` (what
 //! counts as a credential).
 
+#![warn(missing_docs)]
+
 mod answers;
 mod config;
 mod http;
@@ -38,14 +40,19 @@ pub use config::{Limits, ProxyConfig, Timeouts, ViolationSink};
 pub use layer::{ContractLayer, ContractService};
 pub use recorder::Recording;
 
+/// Why the proxy could not start, or could not finish its recording.
 #[derive(Debug, thiserror::Error)]
 pub enum ProxyError {
+    /// The contract does not compile into a validator (a schema or a rule in it is invalid).
     #[error("the contract cannot be used")]
     Contract(#[source] CompileError),
+    /// The HTTP client that forwards REST requests to the upstream could not be built.
     #[error("cannot build the HTTP client for the upstream")]
     Client(#[source] reqwest::Error),
+    /// Binding the listen address failed (in use, or not permitted).
     #[error("cannot listen on {0}")]
     Listen(SocketAddr, #[source] std::io::Error),
+    /// Creating, writing or finishing the recording failed; the I/O error says why.
     #[error("cannot write the recording")]
     Record(#[source] std::io::Error),
 }
@@ -81,6 +88,7 @@ pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
 
 /// A running proxy.
 pub struct RunningProxy {
+    /// The address the proxy actually listens on (the port the OS chose when `listen` gave 0).
     pub addr: SocketAddr,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,

@@ -26,8 +26,12 @@ use frameproof_schema::{Contract, Direction};
 /// A finished recording.
 #[derive(Debug, Clone)]
 pub struct Recording {
+    /// The transcript file, `recording-<n>.jsonl` in the directory `ProxyConfig::record` named.
     pub path: PathBuf,
+    /// Records written after the header (frames, REST exchanges, connection declarations, closes).
     pub records: u64,
+    /// Connections declared in the transcript: one per WebSocket connection, one per exchange on
+    /// the RPC endpoint.
     pub connections: u64,
 }
 

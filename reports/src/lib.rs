@@ -12,6 +12,8 @@
 //! [`xml::escape_attribute`] (which also replace the characters XML 1.0 forbids), and
 //! [`github::escape_data`] and [`github::escape_property`].
 
+#![warn(missing_docs)]
+
 pub mod github;
 pub mod json;
 pub mod junit;
@@ -23,12 +25,16 @@ pub mod xml;
 pub struct Report {
     /// The `name` of `<testsuites>`, e.g. `frameproof validate`.
     pub name: String,
+    /// One `<testsuite>` each, in this order.
     pub suites: Vec<Suite>,
 }
 
+/// A `<testsuite>`: its failure and skip counts are computed from its cases.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Suite {
+    /// The suite's `name`: what was checked, e.g. the capture file validated.
     pub name: String,
+    /// One `<testcase>` each, in this order.
     pub cases: Vec<Case>,
     /// Seconds, when the suite was timed.
     pub time: Option<f64>,
@@ -43,6 +49,7 @@ impl Suite {
             .count()
     }
 
+    /// Cases skipped, for the suite's `skipped` attribute.
     pub fn skipped(&self) -> usize {
         self.cases
             .iter()
@@ -51,10 +58,14 @@ impl Suite {
     }
 }
 
+/// A `<testcase>`: passed, failed one or more ways, or skipped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
+    /// The case's `name`: what one check was about, e.g. a connection of a capture.
     pub name: String,
+    /// The case's `classname`, which CI groups cases by, e.g. `frameproof.validate`.
     pub classname: String,
+    /// Passed unless set otherwise (see [`Case::new`]).
     pub outcome: Outcome,
     /// Seconds, when the case was timed.
     pub time: Option<f64>,
@@ -75,16 +86,21 @@ impl Case {
     }
 }
 
+/// How a case ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
+    /// No `<failure>` and no `<skipped>` element.
     Passed,
     /// One or more failures (a case may fail several ways: a connection with several errors).
     Failed(Vec<Failure>),
+    /// Not run: a `<skipped>` element.
     Skipped {
+        /// Why it was not run: the `message` attribute of `<skipped>`.
         message: String,
     },
 }
 
+/// A `<failure>` element of a failed case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     /// The failure's `type`, e.g. a rule id.
@@ -98,7 +114,9 @@ pub struct Failure {
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// The most serious: GitHub's `error`, SARIF's `error`.
     Error,
+    /// Less serious than an error: GitHub's `warning`, SARIF's `warning`.
     Warning,
     /// For information: GitHub's `notice`, SARIF's `note`.
     Note,
@@ -107,8 +125,12 @@ pub enum Level {
 /// One thing a tool found, at a place: what GitHub annotations and SARIF results carry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// The id of the rule broken, as SARIF's `ruleId` and in the default title; it is matched
+    /// against [`Tool::rules`].
     pub rule_id: String,
+    /// How much it matters; an accepted finding is a GitHub notice whatever its level.
     pub level: Level,
+    /// The annotation's or result's message; may span lines (escaped per format).
     pub message: String,
     /// The file it is in (a path or URI relative to the repository), when there is one.
     pub file: Option<String>,
@@ -126,6 +148,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding with no place, title, acceptance or properties.
     pub fn new(rule_id: impl Into<String>, level: Level, message: impl Into<String>) -> Finding {
         Finding {
             rule_id: rule_id.into(),
@@ -144,14 +167,20 @@ impl Finding {
 /// The tool a SARIF run names, with the rules its results may cite.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tool {
+    /// The `driver.name` of the SARIF run, e.g. `frameproof`.
     pub name: String,
+    /// The driver's `version`; left out when empty.
     pub version: String,
+    /// The driver's `informationUri` (a URL to the tool's docs); left out when `None`.
     pub information_uri: Option<String>,
+    /// The rules results may cite; a result whose rule is listed carries its `ruleIndex`.
     pub rules: Vec<RuleInfo>,
 }
 
+/// A rule as the SARIF driver lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleInfo {
+    /// The rule's id, as findings' `rule_id` spell it.
     pub id: String,
     /// What breaks the rule, in a sentence.
     pub description: String,

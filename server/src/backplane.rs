@@ -33,6 +33,8 @@ pub(crate) type Status = Arc<dyn Fn(bool) + Send + Sync>;
 
 /// A channel every instance publishes to and hears from.
 pub trait Backplane: Send + Sync + 'static {
+    /// Sends `message` to every instance, this one included; fails when the channel cannot take
+    /// it (the emitter then sees `unavailable`).
     fn publish(&self, message: Published) -> BoxFuture<Result<(), BackplaneError>>;
     /// Feeds every message published by any instance to `deliver`, for as long as the
     /// service runs; `status` hears when the feed is lost and when it is back.
@@ -51,6 +53,7 @@ pub struct InProcess {
 }
 
 impl InProcess {
+    /// A backplane for a single instance: nothing is shared, tickets stay local.
     pub fn new() -> InProcess {
         InProcess::default()
     }

@@ -14,7 +14,10 @@ use crate::service::Shared;
 /// An authenticated caller: who, and the tenant (org) their tenant-scoped events go to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
+    /// Who the caller is, as the authenticator names them; a later `auth` frame on the same
+    /// socket must carry the same id.
     pub id: String,
+    /// The tenant (org) whose tenant-scoped events this caller's sockets receive (`None`: none).
     pub tenant: Option<String>,
     /// When the credential expires: the socket then sends the contract's expired event and
     /// answers requests `token_expired` until an `auth` frame brings a fresh one.
@@ -22,6 +25,7 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// A principal outside any tenant whose credential does not expire.
     pub fn new(id: impl Into<String>) -> Principal {
         Principal {
             id: id.into(),
@@ -30,11 +34,13 @@ impl Principal {
         }
     }
 
+    /// Puts the principal in `tenant`, so tenant-scoped events reach it.
     pub fn in_tenant(mut self, tenant: impl Into<String>) -> Principal {
         self.tenant = Some(tenant.into());
         self
     }
 
+    /// Sets when the credential expires (see `expires_at`).
     pub fn expiring_at(mut self, at: std::time::SystemTime) -> Principal {
         self.expires_at = Some(at);
         self
@@ -51,6 +57,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The authenticated caller (`None` when the request carried no accepted credential).
     pub fn principal(&self) -> Option<&Principal> {
         self.principal.as_deref()
     }

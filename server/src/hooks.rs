@@ -28,6 +28,7 @@ pub enum Transport {
 pub struct Outgoing<'a> {
     /// The contract served: read and change the frame through its wire functions.
     pub contract: &'a Contract,
+    /// Whether it leaves over the WebSocket or over HTTP.
     pub transport: Transport,
     /// The action a response answers (`None` for events, control replies and refusals that
     /// name no action).
@@ -46,6 +47,7 @@ pub struct Outgoing<'a> {
 /// A request the service refuses before any handler runs, for
 /// [`crate::ServiceBuilder::on_refusal`] to answer its own way.
 pub struct Refusal<'a> {
+    /// Whether the request came over the WebSocket or over HTTP.
     pub transport: Transport,
     /// The action the request names, when it names one the contract has.
     pub action: Option<&'a str>,

@@ -22,6 +22,8 @@
 //! `websocket` (the socket: auth, control frames, requests, the bounded outbound queue,
 //! heartbeat), `http` (REST routes and the RPC endpoint).
 
+#![warn(missing_docs)]
+
 mod backplane;
 mod ctx;
 mod dispatch;

@@ -205,6 +205,8 @@ pub struct Service {
     pub(crate) shared: Arc<Shared>,
 }
 
+/// A [`Service`] being set up: register a handler for every action, then build it; building
+/// fails ([`crate::StartupError`]) when the handlers and the contract's actions differ.
 pub struct ServiceBuilder {
     contract: Contract,
     handlers: HashMap<String, BoxHandler>,
@@ -220,6 +222,8 @@ pub struct ServiceBuilder {
 }
 
 impl Service {
+    /// Starts a service for `contract`: no handlers, no authenticator, every call authorized,
+    /// default settings, an in-process backplane.
     pub fn builder(contract: Contract) -> ServiceBuilder {
         ServiceBuilder {
             contract,
@@ -236,6 +240,7 @@ impl Service {
         }
     }
 
+    /// The contract this service serves.
     pub fn contract(&self) -> &Contract {
         &self.shared.contract
     }
@@ -384,6 +389,7 @@ impl ServiceBuilder {
         self
     }
 
+    /// Replaces the server settings ([`Settings::default`] unless set).
     pub fn settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
         self

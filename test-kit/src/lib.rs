@@ -2,6 +2,8 @@
 //! free loopback port (killed when the test drops it), a recording validated in one call, and
 //! a WebSocket test client ([`ws::Client`]).
 
+#![warn(missing_docs)]
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,6 +23,7 @@ pub fn free_port() -> u16 {
 /// A server running as a child process; killed (and reaped) when dropped.
 pub struct Server {
     child: Child,
+    /// The loopback port the server listens on (the one given to [`start_server`]).
     pub port: u16,
 }
 

@@ -149,6 +149,8 @@ impl Client {
         Client::from_stream(ws)
     }
 
+    /// Wraps a stream whose handshake is already done; frames are logged, no events pending, ids
+    /// start at 0 and waits last [`WAIT`].
     pub fn from_stream(ws: Ws) -> Client {
         Client {
             ws,
@@ -448,6 +450,8 @@ impl Client {
         .expect("a reply to the control frame")
     }
 
+    /// Sends `subscribe` for `topics` and returns the `subscribed` reply or an error frame
+    /// (panics when none comes).
     pub async fn subscribe(&mut self, topics: &[&str]) -> Value {
         self.control(
             json!({ "type": "subscribe", "topics": topics }),
@@ -456,6 +460,8 @@ impl Client {
         .await
     }
 
+    /// Sends `unsubscribe` for `topics` and returns the `unsubscribed` reply or an error frame
+    /// (panics when none comes).
     pub async fn unsubscribe(&mut self, topics: &[&str]) -> Value {
         self.control(
             json!({ "type": "unsubscribe", "topics": topics }),

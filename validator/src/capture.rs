@@ -23,8 +23,11 @@ use crate::violation::{shorten, Location, Violation};
 /// What was read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// WebSocket frames read, both directions, stateless ones included.
     pub frames: u64,
+    /// WebSocket connections read.
     pub connections: u64,
+    /// REST exchanges (request and response) read.
     pub rest_exchanges: u64,
     /// Bytes of frames checked.
     pub bytes: u64,
@@ -48,14 +51,23 @@ impl std::ops::AddAssign for Stats {
 /// in it).
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
+    /// Nothing could be checked: the capture is not a transcript or HAR, or cannot be opened.
     #[error("{origin}: {message}")]
-    Unreadable { origin: String, message: String },
+    Unreadable {
+        /// The capture: its file name, or `<stdin>`.
+        origin: String,
+        /// Why it cannot be read.
+        message: String,
+    },
     /// Reading stopped partway (a truncated HAR, a NUL byte, an I/O error): what came before
     /// was checked, its violations went to the sink, and `stats` counts it.
     #[error("{origin}: {message}")]
     Stopped {
+        /// The capture: its file name, or `<stdin>`.
         origin: String,
+        /// Why reading stopped, with where when known.
         message: String,
+        /// What was read and checked before it stopped.
         stats: Stats,
     },
 }

@@ -26,7 +26,10 @@ pub(crate) type Schema = jsonschema::Validator<TapeJson>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{at}: {message}")]
 pub struct CompileError {
+    /// A JSON pointer into the contract document to the part that cannot be used
+    /// (`/envelope/request/id_schema`, `/actions/<name>/…`).
     pub at: String,
+    /// Why it cannot be used, as a sentence.
     pub message: String,
 }
 
@@ -364,6 +367,8 @@ impl Validator {
         Validator::with_limits(contract, Limits::default())
     }
 
+    /// Compiles every schema and envelope pointer of `contract` once, to check frames within
+    /// `limits`; fails on the first part that cannot be used.
     pub fn with_limits(contract: &Contract, limits: Limits) -> Result<Validator, CompileError> {
         let e = &contract.envelope;
         let layout = compile_layout(contract)?;
@@ -395,10 +400,12 @@ impl Validator {
         })
     }
 
+    /// The contract this validator was compiled from.
     pub fn contract(&self) -> &Contract {
         &self.inner.contract
     }
 
+    /// The limits every frame is parsed within.
     pub fn limits(&self) -> Limits {
         self.inner.limits
     }

@@ -21,8 +21,12 @@ const MAX_ERRORS_PER_PART: usize = 20;
 /// The verdict on one frame.
 #[derive(Debug, Clone)]
 pub struct FrameCheck {
+    /// What the frame was: a request, a response, an event, a control frame, a batch, or
+    /// unreadable.
     pub kind: FrameKind,
+    /// The frame as JSON; `None` when it did not parse.
     pub value: Option<Value>,
+    /// Everything wrong with it; empty when the frame is valid.
     pub violations: Vec<Violation>,
 }
 

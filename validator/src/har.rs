@@ -13,70 +13,102 @@ use std::rc::Rc;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+/// One entry of a HAR `log.entries`: a REST exchange, or a WebSocket connection with its
+/// messages. Fields the file leaves out are empty.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarEntry {
+    /// The request as the tool recorded it (for a WebSocket, the upgrade request).
     pub request: HarRequest,
+    /// The response (for a WebSocket, status 101 when the handshake succeeded).
     pub response: HarResponse,
+    /// Chrome's `_webSocketMessages`: `None` for an entry without them; from
+    /// [`read_entries_streaming`] `Some(vec![])`, the messages having gone to the handler.
     #[serde(rename = "_webSocketMessages")]
     pub web_socket_messages: Option<Vec<HarMessage>>,
+    /// Chrome's `_resourceType` (`websocket`, `xhr`, `fetch`, …), when the tool wrote one.
     #[serde(rename = "_resourceType")]
     pub resource_type: Option<String>,
 }
 
+/// A HAR request; only what checking the contract needs is read.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarRequest {
+    /// The HTTP method as written (`GET`).
     pub method: String,
+    /// The full URL, scheme and host included; [`split_url`] takes the path and query from it.
     pub url: String,
+    /// The query pairs the tool listed (`queryString`); the checks read the query from `url`
+    /// instead (see [`split_url`]).
     #[serde(rename = "queryString")]
     pub query_string: Vec<HarPair>,
+    /// Request headers in recorded order; names keep the tool's case.
     pub headers: Vec<HarPair>,
+    /// The request body (`postData`), `None` when there was none.
     #[serde(rename = "postData")]
     pub post_data: Option<HarPostData>,
 }
 
+/// A name/value pair: a header or a query parameter.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarPair {
+    /// The header or parameter name, as recorded.
     pub name: String,
+    /// Its value, as recorded.
     pub value: String,
 }
 
+/// A request body as HAR records it (always text).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarPostData {
+    /// The body's `Content-Type` (`application/json`, possibly with parameters).
     #[serde(rename = "mimeType")]
     pub mime_type: String,
+    /// The body as text.
     pub text: String,
 }
 
+/// A HAR response; only what checking the contract needs is read.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarResponse {
+    /// The HTTP status; 0 when the tool recorded none (a request that never got an answer).
     pub status: u16,
+    /// Response headers in recorded order; names keep the tool's case.
     pub headers: Vec<HarPair>,
+    /// The response body.
     pub content: HarContent,
 }
 
+/// A response body as HAR records it; see [`HarEntry::response_text`] to read it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarContent {
+    /// The body's `Content-Type` (`application/json`, possibly with parameters).
     #[serde(rename = "mimeType")]
     pub mime_type: String,
+    /// The body, `None` when the tool did not keep it; base64 when `encoding` says so.
     pub text: Option<String>,
+    /// `base64` when `text` is base64, else `None` (the text is the body).
     pub encoding: Option<String>,
 }
 
+/// One WebSocket message of `_webSocketMessages`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HarMessage {
     /// `send` (client → server) or `receive`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// When it was sent or received, since the epoch, in seconds or milliseconds depending
+    /// on the tool: use [`HarMessage::time_ms`].
     pub time: f64,
     /// 1 text, 2 binary (base64 data).
     pub opcode: u8,
+    /// The message: text for opcode 1, base64 for opcode 2 (cut short when over the limit).
     pub data: String,
 }
 
@@ -93,6 +125,8 @@ impl HarMessage {
 }
 
 impl HarEntry {
+    /// Whether the entry is a WebSocket connection: it has `_webSocketMessages`, a `ws://` or
+    /// `wss://` URL, or a 101 response.
     pub fn is_websocket(&self) -> bool {
         self.web_socket_messages.is_some()
             || self.request.url.starts_with("ws://")
@@ -165,6 +199,7 @@ fn form_decode(s: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct HarError {
+    /// What went wrong, with where in the file when known.
     pub message: String,
     /// The file ended in the middle of its JSON (a capture cut short); the entries before
     /// the cut were read.

@@ -15,6 +15,8 @@
 //! assert_eq!(v[0].pointer, "/payload/id");
 //! ```
 
+#![warn(missing_docs)]
+
 mod compiled;
 #[cfg(test)]
 mod differential;

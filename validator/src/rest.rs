@@ -23,6 +23,7 @@ use crate::violation::Violation;
 pub struct RestCheck {
     /// The action the route resolved to.
     pub action: Option<String>,
+    /// Everything wrong with the exchange; empty when it conforms.
     pub violations: Vec<Violation>,
 }
 

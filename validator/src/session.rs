@@ -27,6 +27,9 @@ const MAX_SUBSCRIPTIONS: usize = 65_536;
 /// frame) they are given back, so an idle session is small whatever it once carried.
 const KEPT_TAPE_BYTES: usize = 64 * 1024;
 
+/// The checks of one connection that need memory: requests waiting for their response,
+/// subscriptions, the credential's tenant, the ordering rules. Start one with
+/// [`Validator::session`]; feed it frames in the order they travelled.
 pub struct Session {
     validator: Validator,
     outstanding: InFlight,

@@ -12,10 +12,14 @@ use frameproof_schema::Direction;
 
 use crate::rule::Rule;
 
+/// How much a violation matters: errors fail `frameproof validate`, warnings only with
+/// `--deny-warnings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Allowed but suspect (e.g. a deprecated action still in use).
     Warning,
+    /// The frame or exchange breaks the contract.
     Error,
 }
 
@@ -31,6 +35,8 @@ pub struct Location {
     /// 0-based entry index in a HAR file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub har_entry: Option<u64>,
+    /// The connection as the capture names it (a transcript's `conn`), `rest#<n>` or `rpc#<n>`
+    /// for the n-th REST or RPC exchange; empty when the violation belongs to none.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub connection: String,
     /// 0-based index of the frame within its connection.
@@ -38,13 +44,18 @@ pub struct Location {
     pub frame: Option<u64>,
 }
 
+/// One broken rule: which, where, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// A stable rule id, e.g. `payload.schema`, `session.unknown_response_id`.
     pub rule: Rule,
+    /// Whether it fails the run ([`Severity`]).
     pub severity: Severity,
+    /// Where the frame came from; serialized inline with the violation's other fields.
     #[serde(flatten)]
     pub location: Location,
+    /// Which way the frame travelled; `None` when not known (a REST exchange, a capture-level
+    /// problem).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// The action or event concerned, when known.
@@ -63,6 +74,8 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A violation with no location, direction, item, keyword or excerpt; the message is cut at
+    /// `MAX_MESSAGE_BYTES`.
     pub fn new(
         rule: Rule,
         severity: Severity,
@@ -92,19 +105,23 @@ impl Violation {
         self.excerpt = Some(cap(text.into(), MAX_EXCERPT_BYTES));
     }
 
+    /// [`Violation::new`] with [`Severity::Error`].
     pub fn error(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Violation::new(rule, Severity::Error, pointer, message)
     }
 
+    /// [`Violation::new`] with [`Severity::Warning`].
     pub fn warning(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Violation::new(rule, Severity::Warning, pointer, message)
     }
 
+    /// Names the action or event the violation is about.
     pub fn with_item(mut self, item: impl Into<String>) -> Self {
         self.item = Some(item.into());
         self
     }
 
+    /// Adds a shortened copy of the offending value (at most `MAX_EXCERPT_BYTES`).
     pub fn with_excerpt(mut self, value: &serde_json::Value) -> Self {
         self.set_excerpt(excerpt(value));
         self

@@ -33,13 +33,22 @@ pub struct RecordedExamples {
 /// A transcript directory that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ExamplesError {
+    /// The directory or one of its transcripts cannot be listed or opened.
     #[error("cannot read {path}: {source}")]
     Io {
+        /// The directory when listing it failed, else the transcript file.
         path: PathBuf,
+        /// What the operating system reported.
         source: std::io::Error,
     },
+    /// A transcript whose header cannot be read (not a transcript, or an unknown format).
     #[error("{path}: {message}")]
-    Transcript { path: PathBuf, message: String },
+    Transcript {
+        /// The transcript file.
+        path: PathBuf,
+        /// What is wrong with its header.
+        message: String,
+    },
 }
 
 impl RecordedExamples {

@@ -57,18 +57,26 @@ pub fn is_wide_integer(obj: &Map<String, Value>) -> bool {
 /// How tightly a type expression binds, to know when it needs parentheses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Prec {
+    /// `A | B`: binds loosest, so it is parenthesized inside an intersection and before `[]`.
     Union,
+    /// `A & B`: bare as a union member, parenthesized inside another intersection and before `[]`.
     Intersection,
+    /// A name, literal or bracketed type: never needs parentheses.
     Atom,
 }
 
+/// A TypeScript type expression, with how tightly it binds so that combining it adds only
+/// the parentheses it needs.
 #[derive(Debug, Clone)]
 pub struct Ty {
+    /// The expression as TypeScript source; may span lines (object literals, long unions).
     pub text: String,
+    /// How tightly the outermost operator of `text` binds.
     pub prec: Prec,
 }
 
 impl Ty {
+    /// An expression that needs no parentheses anywhere (a name, a literal, `unknown`).
     pub fn atom(text: impl Into<String>) -> Ty {
         Ty {
             text: text.into(),
@@ -84,6 +92,7 @@ impl Ty {
         }
     }
 
+    /// Whether the expression spans lines: such an array item is written `Array<…>`, not `…[]`.
     pub fn is_multiline(&self) -> bool {
         self.text.contains('\n')
     }
@@ -119,10 +128,14 @@ pub fn jsdoc(lines: &[String]) -> String {
     }
 }
 
+/// Turns the contract's JSON Schemas into TypeScript type expressions.
 pub struct TsTypes<'a> {
+    /// The contract's named schemas (`$defs`), by def name; a `$ref` is typed by its name in
+    /// `names`, never by inlining the schema.
     pub defs: &'a BTreeMap<String, Value>,
     /// def name → TypeScript name
     pub names: &'a BTreeMap<String, String>,
+    /// How integers wider than 2^53 are typed (see [`is_wide_integer`]).
     pub int64: Int64Mode,
 }
 

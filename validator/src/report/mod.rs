@@ -13,15 +13,20 @@ use crate::Rule;
 /// Counts for the end of a report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Violations of [`Severity::Error`].
     pub errors: u64,
+    /// Violations of [`Severity::Warning`].
     pub warnings: u64,
+    /// Violations per rule id, errors and warnings together.
     pub by_rule: BTreeMap<&'static str, u64>,
+    /// What was read.
     pub stats: Stats,
     /// Violations counted but not kept (the report keeps at most a bound of them).
     pub not_shown: u64,
 }
 
 impl Summary {
+    /// Counts one violation, by severity and by rule.
     pub fn count(&mut self, v: &Violation) {
         match v.severity {
             Severity::Error => self.errors += 1,
